@@ -1,0 +1,162 @@
+package io.ftvm.vmm.board;
+
+import io.ftvm.vmm.cpu.Cpu;
+import io.ftvm.vmm.cpu.Csr;
+import io.ftvm.vmm.cpu.HartPlatform;
+import io.ftvm.vmm.devices.InterruptLine;
+import io.ftvm.vmm.devices.clint.Clint;
+import io.ftvm.vmm.devices.finisher.TestFinisher;
+import io.ftvm.vmm.devices.uart.Ns16550a;
+import io.ftvm.vmm.memory.Bus;
+import io.ftvm.vmm.memory.Ram;
+
+/**
+ * The deterministic machine: one RV64IMAC hart, RAM, and the devices of QEMU's {@code virt} memory map
+ * ({@link MemoryMap}). Built from a {@link MachineConfig}; everything the guest can observe is a function of the
+ * image, the instruction count and the inputs the caller delivers, never of the host.
+ *
+ * <p>Not thread-safe: one thread drives a machine.
+ */
+public final class Machine {
+    private final MachineConfig config;
+    private final OutputSink sink;
+    private final Ram ram;
+    private final VirtualTime time;
+    private final Clint clint;
+    private final Ns16550a uart;
+    private final Cpu cpu;
+
+    private long consoleOffset;
+    private RunResult.Reason stopReason;
+    private int exitCode;
+
+    public Machine(MachineConfig config, OutputSink sink) {
+        this.config = config;
+        this.sink = sink;
+        this.ram = new Ram(MemoryMap.RAM, Math.toIntExact(config.ramBytes()));
+        this.time = new VirtualTime(config.instructionsPerTick(), this::icount);
+        this.clint = new Clint(time);
+        this.uart = new Ns16550a(this::consoleByte, InterruptLine.NONE);
+        TestFinisher finisher = new TestFinisher(new TestFinisher.PowerControl() {
+            @Override
+            public void powerOff(int code) {
+                stop(RunResult.Reason.POWER_OFF, code);
+            }
+
+            @Override
+            public void reset() {
+                stop(RunResult.Reason.RESET, 0);
+            }
+        });
+        Bus bus = Bus.builder()
+                .map("test-finisher", MemoryMap.TEST_FINISHER, TestFinisher.SIZE, finisher)
+                .map("clint", MemoryMap.CLINT, Clint.SIZE, clint)
+                .map("uart0", MemoryMap.UART0, Ns16550a.SIZE, uart)
+                .build();
+        this.cpu = new Cpu(ram, bus, new Platform());
+    }
+
+    /** Loads an image (all or nothing) and points the hart at its entry: a0 = hart id 0, M-mode. */
+    public void load(ElfImage image) throws InvalidImageException {
+        ElfLoader.load(image, ram);
+        cpu.invalidateDecodedInstructions();
+        cpu.setPc(image.entry());
+        cpu.setRegister(10, 0);
+        cpu.setRegister(11, 0);
+    }
+
+    /**
+     * Executes until exactly {@code icountLimit} instructions have retired in total, or until the guest idles in
+     * WFI with nothing pending, or powers off. Calling again after a power-off returns the same result.
+     */
+    public RunResult runUntil(long icountLimit) {
+        if (stopReason != null) {
+            return new RunResult(stopReason, cpu.icount(), exitCode, -1);
+        }
+        Cpu.Exit exit = cpu.run(icountLimit);
+        switch (exit) {
+            case STOPPED:
+                return new RunResult(stopReason, cpu.icount(), exitCode, -1);
+            case IDLE:
+                return new RunResult(RunResult.Reason.IDLE, cpu.icount(), 0, wakeTime());
+            default:
+                return new RunResult(RunResult.Reason.LIMIT, cpu.icount(), 0, -1);
+        }
+    }
+
+    /** The mtime at which the armed machine timer would wake an idle hart, or -1. */
+    private long wakeTime() {
+        if ((cpu.csrs().peek(Csr.MIE) & Csr.MTIP) == 0 || clint.mtimecmp() == -1L) {
+            return -1;
+        }
+        return clint.mtimecmp();
+    }
+
+    /** Advances virtual time across an idle period. */
+    public void advanceTime(long ticks) {
+        time.advance(ticks);
+    }
+
+    public long icount() {
+        return cpu.icount();
+    }
+
+    public MachineConfig config() {
+        return config;
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public Ram ram() {
+        return ram;
+    }
+
+    public VirtualTime time() {
+        return time;
+    }
+
+    public Ns16550a uart() {
+        return uart;
+    }
+
+    /** Bytes written to the console so far (the offset of the next one). */
+    public long consoleOffset() {
+        return consoleOffset;
+    }
+
+    private void consoleByte(int b) {
+        sink.console(cpu.icount(), consoleOffset++, b);
+    }
+
+    private void stop(RunResult.Reason reason, int code) {
+        if (stopReason == null) {
+            stopReason = reason;
+            exitCode = code;
+        }
+        cpu.requestStop();
+    }
+
+    /** Interrupt lines and time as the hart sees them. */
+    private final class Platform implements HartPlatform {
+        @Override
+        public long interruptLines(long icount) {
+            long lines = clint.softwareInterruptPending() ? Csr.MSIP : 0;
+            if (Long.compareUnsigned(time.at(icount), clint.mtimecmp()) >= 0) {
+                lines |= Csr.MTIP;
+            }
+            return lines;
+        }
+
+        @Override
+        public long nextTimerEvent(long icount) {
+            return time.firstIcountReaching(clint.mtimecmp(), icount);
+        }
+
+        @Override
+        public long time(long icount) {
+            return time.at(icount);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package io.ftvm.vmm.cpu;
+
+import io.ftvm.vmm.memory.Bus;
+import io.ftvm.vmm.memory.Ram;
+
+/**
+ * One RV64IMAC hart: registers, program counter, privilege level, the exact instruction count, and the step loop.
+ *
+ * <p>The loop fetches through a per-page decode cache ({@link DecodeCache}) and executes the common instructions
+ * in one switch; privileged and atomic instructions go to {@link SystemUnit}. It allocates nothing per
+ * instruction. {@code icount} advances by exactly one per retired instruction; an instruction that traps does not
+ * retire. Execution runs in blocks that end at the caller's limit, at the next timer event and after any
+ * instruction that may change interrupt state (CSR writes, MMIO, xRET, WFI), so interrupts are taken at exact,
+ * reproducible instruction counts.
+ */
+public final class Cpu {
+
+    /** Why {@link #run(long)} returned. */
+    public enum Exit {
+        /** The instruction count reached the limit. */
+        LIMIT,
+        /** The hart waits in WFI with no interrupt pending; time must advance (or an input arrive) to continue. */
+        IDLE,
+        /** A device asked the machine to stop (for example the test finisher). */
+        STOPPED
+    }
+
+    private final long[] x = new long[33];
+    private final Ram ram;
+    private final HartPlatform platform;
+    private final CsrFile csrs;
+    private final DecodeCache code;
+    private final Mmu mmu;
+    private final SystemUnit system;
+
+    private long pc;
+    private int privilege = Privilege.MACHINE;
+    private long icount;
+    private long blockEnd;
+    private boolean waiting;
+    private boolean stopRequested;
+
+    private long fetchVpn = -1;
+    private long[] fetchSlots;
+    private int fetchPageOffset;
+
+    public Cpu(Ram ram, Bus bus, HartPlatform platform) {
+        this.ram = ram;
+        this.platform = platform;
+        this.csrs = new CsrFile(this, platform);
+        this.code = new DecodeCache(ram.size());
+        this.mmu = new Mmu(this, ram, bus, code);
+        this.system = new SystemUnit(this, csrs, mmu);
+    }
+
+    // ---------------------------------------------------------------- state access
+
+    public long pc() {
+        return pc;
+    }
+
+    public void setPc(long pc) {
+        this.pc = pc;
+    }
+
+    public long register(int i) {
+        return i == 0 ? 0 : x[i];
+    }
+
+    public void setRegister(int i, long v) {
+        if (i != 0) {
+            x[i] = v;
+        }
+    }
+
+    public int privilege() {
+        return privilege;
+    }
+
+    public long icount() {
+        return icount;
+    }
+
+    public boolean waitingForInterrupt() {
+        return waiting;
+    }
+
+    public CsrFile csrs() {
+        return csrs;
+    }
+
+    /** Ends the current execution block after the instruction being executed. */
+    void endBlock() {
+        blockEnd = icount + 1;
+    }
+
+    /** Asks {@link #run} to return {@link Exit#STOPPED} after the current instruction. */
+    public void requestStop() {
+        stopRequested = true;
+        blockEnd = icount + 1;
+    }
+
+    void setPrivilege(int p) {
+        privilege = p;
+        translationChanged();
+    }
+
+    void setWaiting(boolean w) {
+        waiting = w;
+    }
+
+    /** Privilege, satp or an mstatus translation field changed: flush the TLBs and the fetch page. */
+    void translationChanged() {
+        mmu.update(privilege, csrs.mstatus, csrs.satp);
+        fetchVpn = -1;
+        blockEnd = icount + 1;
+    }
+
+    /** Forgets decoded instructions, e.g. after memory was replaced wholesale. */
+    public void invalidateDecodedInstructions() {
+        code.clear();
+        fetchVpn = -1;
+    }
+
+    // ---------------------------------------------------------------- run loop
+
+    /**
+     * Executes until {@code icount == limit}, the hart idles in WFI, or a device requests a stop. Interrupts that
+     * are pending and enabled are taken between instructions.
+     */
+    public Exit run(long limit) {
+        while (true) {
+            if (stopRequested) {
+                stopRequested = false;
+                return Exit.STOPPED;
+            }
+            if (icount >= limit) {
+                return Exit.LIMIT;
+            }
+            if (system.takePendingInterrupt()) {
+                continue;
+            }
+            if (waiting) {
+                if ((csrs.mip() & csrs.mie) == 0) {
+                    return Exit.IDLE;
+                }
+                waiting = false;
+            }
+            long timer = platform.nextTimerEvent(icount);
+            blockEnd = Math.min(limit, timer);
+            try {
+                execute();
+            } catch (Trap t) {
+                system.enterTrap(t.cause(), t.tval(), false);
+            }
+        }
+    }
+
+    private void refillFetch(long pc) {
+        long pa = mmu.translateFetch(pc);
+        int off = mmu.fetchOffset(pa, pc, 2);
+        fetchSlots = code.page(off >>> Ram.PAGE_SHIFT);
+        fetchPageOffset = off & ~(Ram.PAGE_SIZE - 1);
+        fetchVpn = pc >>> 12;
+    }
+
+    private long decodeAt(long pc, int slot) {
+        int off = fetchPageOffset + (int) (pc & 0xfff);
+        int lo = (int) ram.read(off, 2);
+        if ((lo & 3) != 3) {
+            long d = Decoder.decode(lo);
+            fetchSlots[slot] = d;
+            return d;
+        }
+        if ((pc & 0xfff) != 0xffe) {
+            long d = Decoder.decode((int) ram.read(off, 4));
+            fetchSlots[slot] = d;
+            return d;
+        }
+        // The instruction straddles a page boundary: translate the second half separately, never cache it.
+        long pa2 = mmu.translateFetch(pc + 2);
+        int off2 = mmu.fetchOffset(pa2, pc + 2, 2);
+        int hi = (int) ram.read(off2, 2);
+        return Decoder.decode(lo | (hi << 16));
+    }
+
+    /**
+     * Runs the current block. {@code pc} and {@code icount} live in locals here (the JIT keeps them in registers);
+     * the fields are written back before anything that can observe them: memory accesses (MMIO devices read the
+     * instruction count), the system unit, a trap, and the end of the block.
+     */
+    private void execute() {
+        final long[] x = this.x;
+        long pc = this.pc;
+        long icount = this.icount;
+        try {
+            while (icount < blockEnd) {
+                if ((pc >>> 12) != fetchVpn) {
+                    refillFetch(pc);
+                }
+                int slot = (int) (pc & 0xfff) >>> 1;
+                long d = fetchSlots[slot];
+                if (d == 0) {
+                    d = decodeAt(pc, slot);
+                }
+                final int rd = (int) (d >>> 8) & 0x3f;
+                final int rs1 = (int) (d >>> 14) & 0x1f;
+                final int rs2 = (int) (d >>> 19) & 0x1f;
+                final int imm = (int) (d >> 32);
+                long next = pc + ((d & (1L << 24)) != 0 ? 2 : 4);
+            switch ((int) d & 0xff) {
+                case Op.LUI: x[rd] = imm; break;
+                case Op.AUIPC: x[rd] = pc + imm; break;
+                case Op.JAL: x[rd] = next; next = pc + imm; break;
+                case Op.JALR: {
+                    long target = (x[rs1] + imm) & ~1L;
+                    x[rd] = next;
+                    next = target;
+                    break;
+                }
+                case Op.BEQ: if (x[rs1] == x[rs2]) { next = pc + imm; } break;
+                case Op.BNE: if (x[rs1] != x[rs2]) { next = pc + imm; } break;
+                case Op.BLT: if (x[rs1] < x[rs2]) { next = pc + imm; } break;
+                case Op.BGE: if (x[rs1] >= x[rs2]) { next = pc + imm; } break;
+                case Op.BLTU: if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) { next = pc + imm; } break;
+                case Op.BGEU: if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) { next = pc + imm; } break;
+                case Op.LB: this.icount = icount; x[rd] = (byte) mmu.load(x[rs1] + imm, 1); break;
+                case Op.LH: this.icount = icount; x[rd] = (short) mmu.load(x[rs1] + imm, 2); break;
+                case Op.LW: this.icount = icount; x[rd] = (int) mmu.load(x[rs1] + imm, 4); break;
+                case Op.LD: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 8); break;
+                case Op.LBU: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 1); break;
+                case Op.LHU: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 2); break;
+                case Op.LWU: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 4); break;
+                case Op.SB: this.icount = icount; mmu.store(x[rs1] + imm, 1, x[rs2]); break;
+                case Op.SH: this.icount = icount; mmu.store(x[rs1] + imm, 2, x[rs2]); break;
+                case Op.SW: this.icount = icount; mmu.store(x[rs1] + imm, 4, x[rs2]); break;
+                case Op.SD: this.icount = icount; mmu.store(x[rs1] + imm, 8, x[rs2]); break;
+                case Op.ADDI: x[rd] = x[rs1] + imm; break;
+                case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
+                case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
+                case Op.XORI: x[rd] = x[rs1] ^ imm; break;
+                case Op.ORI: x[rd] = x[rs1] | imm; break;
+                case Op.ANDI: x[rd] = x[rs1] & imm; break;
+                case Op.SLLI: x[rd] = x[rs1] << imm; break;
+                case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
+                case Op.SRAI: x[rd] = x[rs1] >> imm; break;
+                case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
+                case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
+                case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
+                case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
+                case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
+                case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
+                case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
+                case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
+                case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
+                case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
+                case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
+                case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
+                case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
+                case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
+                case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
+                case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
+                case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
+                case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
+                case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
+                case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
+                case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
+                case Op.MULHSU: x[rd] = MulDiv.mulhsu(x[rs1], x[rs2]); break;
+                case Op.MULHU: x[rd] = MulDiv.mulhu(x[rs1], x[rs2]); break;
+                case Op.DIV: x[rd] = MulDiv.div(x[rs1], x[rs2]); break;
+                case Op.DIVU: x[rd] = MulDiv.divu(x[rs1], x[rs2]); break;
+                case Op.REM: x[rd] = MulDiv.rem(x[rs1], x[rs2]); break;
+                case Op.REMU: x[rd] = MulDiv.remu(x[rs1], x[rs2]); break;
+                case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
+                case Op.DIVW: x[rd] = MulDiv.divw((int) x[rs1], (int) x[rs2]); break;
+                case Op.DIVUW: x[rd] = MulDiv.divuw((int) x[rs1], (int) x[rs2]); break;
+                case Op.REMW: x[rd] = MulDiv.remw((int) x[rs1], (int) x[rs2]); break;
+                case Op.REMUW: x[rd] = MulDiv.remuw((int) x[rs1], (int) x[rs2]); break;
+                case Op.FENCE: case Op.FENCE_I: break;
+                default:
+                    this.pc = pc;
+                    this.icount = icount;
+                    next = system.execute(d, pc, next, x);
+                    break;
+                }
+                pc = next;
+                icount++;
+            }
+        } catch (Trap t) {
+            this.pc = pc;
+            this.icount = icount;
+            throw t;
+        }
+        this.pc = pc;
+        this.icount = icount;
+    }
+}

@@ -1,0 +1,2 @@
+/** The CLINT: machine software and timer interrupts over virtual time. */
+package io.ftvm.vmm.devices.clint;

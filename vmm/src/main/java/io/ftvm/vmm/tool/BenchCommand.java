@@ -1,0 +1,94 @@
+package io.ftvm.vmm.tool;
+
+import io.ftvm.vmm.board.ElfImage;
+import io.ftvm.vmm.board.InvalidImageException;
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.board.RunResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ftvm bench IMAGE}: runs an image repeatedly in fresh machines in one JVM and prints guest MIPS (median of
+ * the measured runs after warm-up runs) as {@code key: value} lines. The console output is discarded.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure guest MIPS on an image (median of several runs after warm-up).")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    Path image;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "unmeasured runs (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "5", description = "measured runs (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--max-instructions", defaultValue = "20000000000",
+            description = "give up after this many instructions per run")
+    long maxInstructions;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (runs < 1 || warmup < 0) {
+            System.err.println("ftvm bench: --runs must be at least 1 and --warmup not negative");
+            return 2;
+        }
+        ElfImage elf;
+        try {
+            elf = ElfImage.parse(image.toString(), Files.readAllBytes(image));
+        } catch (InvalidImageException e) {
+            System.err.println("ftvm bench: " + e.getMessage());
+            return RunCommand.EXIT_BAD_IMAGE;
+        }
+        long instructions = 0;
+        double[] mips = new double[runs];
+        for (int i = 0; i < warmup + runs; i++) {
+            Machine m = new Machine(MachineConfig.defaults(), (ic, off, b) -> { });
+            try {
+                m.load(elf);
+            } catch (InvalidImageException e) {
+                System.err.println("ftvm bench: " + e.getMessage());
+                return RunCommand.EXIT_BAD_IMAGE;
+            }
+            long t0 = System.nanoTime();
+            RunResult r = runToPowerOff(m);
+            long t1 = System.nanoTime();
+            if (r.reason() != RunResult.Reason.POWER_OFF || r.exitCode() != 0) {
+                System.err.println("ftvm bench: the guest did not pass: " + r);
+                return 1;
+            }
+            instructions = r.icount();
+            if (i >= warmup) {
+                mips[i - warmup] = instructions / ((t1 - t0) / 1e3);
+            }
+        }
+        Arrays.sort(mips);
+        out.printf("instructions: %d%n", instructions);
+        out.printf("mips: %.1f%n", mips[runs / 2]);
+        out.printf("mips_min: %.1f%n", mips[0]);
+        out.printf("mips_max: %.1f%n", mips[runs - 1]);
+        return 0;
+    }
+
+    private RunResult runToPowerOff(Machine m) {
+        while (true) {
+            RunResult r = m.runUntil(maxInstructions);
+            if (r.reason() == RunResult.Reason.IDLE && !r.idleWithoutWakeup()) {
+                m.advanceTime(Math.max(0, r.wakeTime() - m.time().now()));
+                continue;
+            }
+            return r;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.ftvm.vmm.tool;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/ftvm}. */
+@Command(name = "ftvm", mixinStandardHelpOptions = true, version = "ftvm 0.1.0",
+        description = "The ftvm single-host VMM: run guest images on the deterministic RV64 machine.",
+        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the guest powered off with status pass",
+            "1-255:the guest's failure code (finisher), modulo 256",
+            "2:invalid command line",
+            "3:the image could not be loaded (the message names the problem)",
+            "124:the instruction limit was reached",
+            "125:the guest idles in WFI with no way to wake up, or requested a reset"})
+public final class Ftvm {
+    private Ftvm() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        return new CommandLine(new Ftvm()).execute(args);
+    }
+}

@@ -1,0 +1,157 @@
+package io.ftvm.vmm.tool;
+
+import io.ftvm.vmm.board.ElfImage;
+import io.ftvm.vmm.board.InvalidImageException;
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.board.RunResult;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ftvm run IMAGE}: runs a guest with its console on stdout and exits with the guest's status. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a RISC-V ELF image; the guest console goes to stdout, the exit code is the guest's.")
+public final class RunCommand implements Callable<Integer> {
+    static final int EXIT_BAD_IMAGE = 3;
+    static final int EXIT_LIMIT = 124;
+    static final int EXIT_STUCK = 125;
+    /** Console output is flushed at least this often (in instructions); slicing does not change execution. */
+    private static final long SLICE = 20_000_000L;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "RISC-V ELF64 executable")
+    Path image;
+
+    @Option(names = "--ram", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "guest RAM, e.g. 128M (default: ${DEFAULT-VALUE} bytes)", defaultValue = "134217728")
+    long ram;
+
+    @Option(names = "--max-instructions", paramLabel = "N",
+            description = "stop with exit code 124 after N instructions")
+    Long maxInstructions;
+
+    @Option(names = "--signature", paramLabel = "FILE",
+            description = "write memory between begin_signature and end_signature as hex words, one per line")
+    Path signature;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public RunCommand() {
+        this(System.out, System.err);
+    }
+
+    RunCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (maxInstructions != null && maxInstructions < 0) {
+            err.println("ftvm: --max-instructions must not be negative: " + maxInstructions);
+            return 2;
+        }
+        MachineConfig config;
+        try {
+            config = MachineConfig.defaults().withRam(ram);
+        } catch (IllegalArgumentException e) {
+            err.println("ftvm: --ram: " + e.getMessage());
+            return 2;
+        }
+        ElfImage elf;
+        try {
+            elf = ElfImage.parse(image.toString(), Files.readAllBytes(image));
+        } catch (NoSuchFileException e) {
+            err.println("ftvm: " + image + ": no such file");
+            return EXIT_BAD_IMAGE;
+        } catch (InvalidImageException e) {
+            err.println("ftvm: " + e.getMessage());
+            return EXIT_BAD_IMAGE;
+        }
+        OutputStream console = new BufferedOutputStream(out, 1 << 16);
+        Machine machine = new Machine(config, (icount, offset, b) -> write(console, b));
+        try {
+            machine.load(elf);
+        } catch (InvalidImageException e) {
+            err.println("ftvm: " + e.getMessage());
+            return EXIT_BAD_IMAGE;
+        }
+        long limit = maxInstructions == null ? Long.MAX_VALUE : maxInstructions;
+        try {
+            return runToEnd(machine, elf, limit);
+        } finally {
+            console.flush();
+        }
+    }
+
+    private static void write(OutputStream console, int b) {
+        try {
+            console.write(b);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private int runToEnd(Machine machine, ElfImage elf, long limit) throws IOException {
+        while (true) {
+            long sliceEnd = Math.min(limit, machine.icount() + SLICE);
+            RunResult r = machine.runUntil(sliceEnd);
+            out.flush();
+            switch (r.reason()) {
+                case POWER_OFF:
+                    writeSignature(machine, elf);
+                    return r.exitCode();
+                case RESET:
+                    err.println("ftvm: the guest requested a reset at icount " + r.icount()
+                            + "; reset is not supported");
+                    return EXIT_STUCK;
+                case IDLE:
+                    if (r.idleWithoutWakeup()) {
+                        err.println("ftvm: the guest waits in WFI at icount " + r.icount()
+                                + " with no interrupt that could wake it");
+                        return EXIT_STUCK;
+                    }
+                    // Without an input source, an idle guest's time jumps straight to its timer deadline.
+                    machine.advanceTime(Math.max(0, r.wakeTime() - machine.time().now()));
+                    break;
+                default:
+                    if (r.icount() >= limit) {
+                        err.println("ftvm: instruction limit reached: " + limit + " instructions executed"
+                                + " without the guest powering off");
+                        writeSignature(machine, elf);
+                        return EXIT_LIMIT;
+                    }
+                    break;
+            }
+        }
+    }
+
+    private void writeSignature(Machine machine, ElfImage elf) throws IOException {
+        if (signature == null) {
+            return;
+        }
+        long begin = elf.symbol("begin_signature").orElse(-1L);
+        long end = elf.symbol("end_signature").orElse(-1L);
+        if (begin < 0 || end < begin) {
+            err.println("ftvm: --signature: the image has no begin_signature/end_signature symbols");
+            return;
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(signature, StandardCharsets.US_ASCII))) {
+            for (long a = begin; a + 4 <= end; a += 4) {
+                int off = (int) (a - machine.ram().base());
+                w.printf("%08x%n", machine.ram().read(off, 4));
+            }
+        }
+    }
+}
