@@ -1,6 +1,9 @@
 package io.ftvm.vmm.cpu;
 
 import io.ftvm.vmm.memory.Bus;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import io.ftvm.vmm.memory.Ram;
 
 /**
@@ -25,8 +28,23 @@ public final class Cpu {
         STOPPED
     }
 
+    private static final VarHandle SHORT =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final long[] x = new long[33];
     private final Ram ram;
+    /** The fast path's views of RAM, the dirty bitmap, the decode cache and the data TLBs. */
+    private final byte[] mem;
+    private final long ramBase;
+    private final long ramSize;
+    private final long[] dirty;
+    private final long[][] codePages;
+    private final long[] tlbTag;
+    private final long[] tlbPage;
     private final HartPlatform platform;
     private final CsrFile csrs;
     private final DecodeCache code;
@@ -39,6 +57,10 @@ public final class Cpu {
     private long blockEnd;
     private boolean waiting;
     private boolean stopRequested;
+    /** Data accesses are untranslated (M-mode without MPRV, or satp bare). */
+    private boolean dataBare = true;
+
+    private CpuObserver observer = CpuObserver.NONE;
 
     private long fetchVpn = -1;
     private long[] fetchSlots;
@@ -51,6 +73,13 @@ public final class Cpu {
         this.code = new DecodeCache(ram.size());
         this.mmu = new Mmu(this, ram, bus, code);
         this.system = new SystemUnit(this, csrs, mmu);
+        this.mem = ram.array();
+        this.ramBase = ram.base();
+        this.ramSize = ram.size();
+        this.dirty = ram.dirtyWords();
+        this.codePages = code.pages();
+        this.tlbTag = mmu.tlbTags();
+        this.tlbPage = mmu.tlbPages();
     }
 
     // ---------------------------------------------------------------- state access
@@ -89,6 +118,16 @@ public final class Cpu {
         return csrs;
     }
 
+    /** Installs slow-path hooks (decode, trap); {@link CpuObserver#NONE} removes them. */
+    public void setObserver(CpuObserver observer) {
+        this.observer = observer == null ? CpuObserver.NONE : observer;
+        invalidateDecodedInstructions();
+    }
+
+    CpuObserver observer() {
+        return observer;
+    }
+
     /** Ends the current execution block after the instruction being executed. */
     void endBlock() {
         blockEnd = icount + 1;
@@ -112,6 +151,7 @@ public final class Cpu {
     /** Privilege, satp or an mstatus translation field changed: flush the TLBs and the fetch page. */
     void translationChanged() {
         mmu.update(privilege, csrs.mstatus, csrs.satp);
+        dataBare = !mmu.dataTranslated();
         fetchVpn = -1;
         blockEnd = icount + 1;
     }
@@ -169,11 +209,14 @@ public final class Cpu {
         int lo = (int) ram.read(off, 2);
         if ((lo & 3) != 3) {
             long d = Decoder.decode(lo);
+            observer.decoded(pc, lo, d);
             fetchSlots[slot] = d;
             return d;
         }
         if ((pc & 0xfff) != 0xffe) {
-            long d = Decoder.decode((int) ram.read(off, 4));
+            int raw = (int) ram.read(off, 4);
+            long d = Decoder.decode(raw);
+            observer.decoded(pc, raw, d);
             fetchSlots[slot] = d;
             return d;
         }
@@ -181,7 +224,42 @@ public final class Cpu {
         long pa2 = mmu.translateFetch(pc + 2);
         int off2 = mmu.fetchOffset(pa2, pc + 2, 2);
         int hi = (int) ram.read(off2, 2);
-        return Decoder.decode(lo | (hi << 16));
+        long d = Decoder.decode(lo | (hi << 16));
+        observer.decoded(pc, lo | (hi << 16), d);
+        return d;
+    }
+
+    /**
+     * The RAM offset of a data access that the fast path can do directly: in RAM, not crossing a page, and either
+     * untranslated or hitting the TLB for {@code tlb} (load or store). Returns -1 otherwise; the slow path in
+     * {@link Mmu} then handles translation, faults, MMIO and page-crossing accesses.
+     */
+    private long ramOffset(long va, int size, int tlb) {
+        long pa;
+        if (dataBare) {
+            pa = va;
+        } else {
+            long vpn = va >>> 12;
+            int i = tlb + ((int) vpn & Mmu.TLB_MASK);
+            if (tlbTag[i] != vpn) {
+                return -1;
+            }
+            pa = tlbPage[i] | (va & 0xfff);
+        }
+        long off = pa - ramBase;
+        if ((va & 0xfff) > 0x1000 - size || off < 0 || off >= ramSize) {
+            return -1;
+        }
+        return off;
+    }
+
+    /** Marks a fast-path store: dirty page, and forget decoded instructions it overwrote. */
+    private void stored(int off, int size) {
+        int page = off >>> Ram.PAGE_SHIFT;
+        dirty[page >>> 6] |= 1L << page;
+        if (codePages[page] != null) {
+            code.invalidate(off, size);
+        }
     }
 
     /**
@@ -193,13 +271,17 @@ public final class Cpu {
         final long[] x = this.x;
         long pc = this.pc;
         long icount = this.icount;
+        long vpn = fetchVpn;
+        long[] slots = fetchSlots;
         try {
             while (icount < blockEnd) {
-                if ((pc >>> 12) != fetchVpn) {
+                if ((pc >>> 12) != vpn) {
                     refillFetch(pc);
+                    vpn = fetchVpn;
+                    slots = fetchSlots;
                 }
                 int slot = (int) (pc & 0xfff) >>> 1;
-                long d = fetchSlots[slot];
+                long d = slots[slot];
                 if (d == 0) {
                     d = decodeAt(pc, slot);
                 }
@@ -224,17 +306,135 @@ public final class Cpu {
                 case Op.BGE: if (x[rs1] >= x[rs2]) { next = pc + imm; } break;
                 case Op.BLTU: if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) { next = pc + imm; } break;
                 case Op.BGEU: if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) { next = pc + imm; } break;
-                case Op.LB: this.icount = icount; x[rd] = (byte) mmu.load(x[rs1] + imm, 1); break;
-                case Op.LH: this.icount = icount; x[rd] = (short) mmu.load(x[rs1] + imm, 2); break;
-                case Op.LW: this.icount = icount; x[rd] = (int) mmu.load(x[rs1] + imm, 4); break;
-                case Op.LD: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 8); break;
-                case Op.LBU: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 1); break;
-                case Op.LHU: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 2); break;
-                case Op.LWU: this.icount = icount; x[rd] = mmu.load(x[rs1] + imm, 4); break;
-                case Op.SB: this.icount = icount; mmu.store(x[rs1] + imm, 1, x[rs2]); break;
-                case Op.SH: this.icount = icount; mmu.store(x[rs1] + imm, 2, x[rs2]); break;
-                case Op.SW: this.icount = icount; mmu.store(x[rs1] + imm, 4, x[rs2]); break;
-                case Op.SD: this.icount = icount; mmu.store(x[rs1] + imm, 8, x[rs2]); break;
+                case Op.LB: {
+                    long va = x[rs1] + imm;
+                    long off = ramOffset(va, 1, Mmu.LOAD_TLB);
+                    if (off >= 0) {
+                        x[rd] = (byte) mem[(int) off];
+                    } else {
+                        this.icount = icount;
+                        x[rd] = (byte) mmu.load(va, 1);
+                    }
+                    break;
+                }
+                case Op.LH: {
+                    long va = x[rs1] + imm;
+                    long off = ramOffset(va, 2, Mmu.LOAD_TLB);
+                    if (off >= 0) {
+                        x[rd] = (short) SHORT.get(mem, (int) off);
+                    } else {
+                        this.icount = icount;
+                        x[rd] = (short) mmu.load(va, 2);
+                    }
+                    break;
+                }
+                case Op.LW: {
+                    long va = x[rs1] + imm;
+                    long off = ramOffset(va, 4, Mmu.LOAD_TLB);
+                    if (off >= 0) {
+                        x[rd] = (int) INT.get(mem, (int) off);
+                    } else {
+                        this.icount = icount;
+                        x[rd] = (int) mmu.load(va, 4);
+                    }
+                    break;
+                }
+                case Op.LD: {
+                    long va = x[rs1] + imm;
+                    long off = ramOffset(va, 8, Mmu.LOAD_TLB);
+                    if (off >= 0) {
+                        x[rd] = (long) LONG.get(mem, (int) off);
+                    } else {
+                        this.icount = icount;
+                        x[rd] = mmu.load(va, 8);
+                    }
+                    break;
+                }
+                case Op.LBU: {
+                    long va = x[rs1] + imm;
+                    long off = ramOffset(va, 1, Mmu.LOAD_TLB);
+                    if (off >= 0) {
+                        x[rd] = mem[(int) off] & 0xffL;
+                    } else {
+                        this.icount = icount;
+                        x[rd] = mmu.load(va, 1);
+                    }
+                    break;
+                }
+                case Op.LHU: {
+                    long va = x[rs1] + imm;
+                    long off = ramOffset(va, 2, Mmu.LOAD_TLB);
+                    if (off >= 0) {
+                        x[rd] = (short) SHORT.get(mem, (int) off) & 0xffffL;
+                    } else {
+                        this.icount = icount;
+                        x[rd] = mmu.load(va, 2);
+                    }
+                    break;
+                }
+                case Op.LWU: {
+                    long va = x[rs1] + imm;
+                    long off = ramOffset(va, 4, Mmu.LOAD_TLB);
+                    if (off >= 0) {
+                        x[rd] = (int) INT.get(mem, (int) off) & 0xffffffffL;
+                    } else {
+                        this.icount = icount;
+                        x[rd] = mmu.load(va, 4);
+                    }
+                    break;
+                }
+                case Op.SB: {
+                    long va = x[rs1] + imm;
+                    long v = x[rs2];
+                    long off = ramOffset(va, 1, Mmu.STORE_TLB);
+                    if (off >= 0) {
+                        mem[(int) off] = (byte) v;
+                        stored((int) off, 1);
+                    } else {
+                        this.icount = icount;
+                        mmu.store(va, 1, v);
+                    }
+                    break;
+                }
+                case Op.SH: {
+                    long va = x[rs1] + imm;
+                    long v = x[rs2];
+                    long off = ramOffset(va, 2, Mmu.STORE_TLB);
+                    if (off >= 0) {
+                        SHORT.set(mem, (int) off, (short) v);
+                        stored((int) off, 2);
+                    } else {
+                        this.icount = icount;
+                        mmu.store(va, 2, v);
+                    }
+                    break;
+                }
+                case Op.SW: {
+                    long va = x[rs1] + imm;
+                    long v = x[rs2];
+                    long off = ramOffset(va, 4, Mmu.STORE_TLB);
+                    if (off >= 0) {
+                        INT.set(mem, (int) off, (int) v);
+                        stored((int) off, 4);
+                    } else {
+                        this.icount = icount;
+                        mmu.store(va, 4, v);
+                    }
+                    break;
+                }
+                case Op.SD: {
+                    long va = x[rs1] + imm;
+                    long v = x[rs2];
+                    long off = ramOffset(va, 8, Mmu.STORE_TLB);
+                    if (off >= 0) {
+                        LONG.set(mem, (int) off, v);
+                        stored((int) off, 8);
+                    } else {
+                        this.icount = icount;
+                        mmu.store(va, 8, v);
+                    }
+                    break;
+                }
                 case Op.ADDI: x[rd] = x[rs1] + imm; break;
                 case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
                 case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
@@ -281,6 +481,8 @@ public final class Cpu {
                     this.pc = pc;
                     this.icount = icount;
                     next = system.execute(d, pc, next, x);
+                    vpn = fetchVpn;
+                    slots = fetchSlots;
                     break;
                 }
                 pc = next;

@@ -17,6 +17,11 @@ final class DecodeCache {
         pages = new long[ramSize >>> Ram.PAGE_SHIFT][];
     }
 
+    /** The per-page slot arrays (null where no code has run), for the CPU's store fast path. */
+    long[][] pages() {
+        return pages;
+    }
+
     /** The slot array of a RAM page, created on first use. */
     long[] page(int ramPage) {
         long[] p = pages[ramPage];
@@ -51,6 +56,10 @@ final class DecodeCache {
 
     /** Forgets everything (after a snapshot restore or a bulk load). */
     void clear() {
-        java.util.Arrays.fill(pages, null);
+        for (long[] p : pages) {
+            if (p != null) {
+                java.util.Arrays.fill(p, 0L);
+            }
+        }
     }
 }

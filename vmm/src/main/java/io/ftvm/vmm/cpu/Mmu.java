@@ -19,6 +19,10 @@ public final class Mmu {
 
     private static final int TLB_BITS = 8;
     private static final int TLB_SIZE = 1 << TLB_BITS;
+    static final int TLB_MASK = TLB_SIZE - 1;
+    /** Index bases of the load and store TLBs inside {@link #tlbTags()}. */
+    static final int LOAD_TLB = LOAD * TLB_SIZE;
+    static final int STORE_TLB = STORE * TLB_SIZE;
     private static final long PTE_V = 1;
     private static final long PTE_R = 2;
     private static final long PTE_W = 4;
@@ -62,6 +66,20 @@ public final class Mmu {
         dataTranslated = sv39 && eff < Privilege.MACHINE;
         fetchTranslated = sv39 && privilege < Privilege.MACHINE;
         flush();
+    }
+
+    boolean dataTranslated() {
+        return dataTranslated;
+    }
+
+    /** TLB tags (virtual page numbers, -1 = empty): load, store and fetch sets of {@code TLB_SIZE} each. */
+    long[] tlbTags() {
+        return tlbTag;
+    }
+
+    /** Physical page base addresses matching {@link #tlbTags()}. */
+    long[] tlbPages() {
+        return tlbPage;
     }
 
     void flush() {

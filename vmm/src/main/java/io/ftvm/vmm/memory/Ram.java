@@ -104,6 +104,14 @@ public final class Ram {
         }
     }
 
+    /**
+     * The dirty bitmap itself (bit {@code p} of word {@code p / 64} = page {@code p} written), shared with the CPU's
+     * store fast path, which sets bits directly.
+     */
+    public long[] dirtyWords() {
+        return dirty;
+    }
+
     public boolean isDirty(int page) {
         return (dirty[page >>> 6] & (1L << page)) != 0;
     }

@@ -1,0 +1,36 @@
+# Shared by the launchers in bin/: builds the Maven modules a launcher needs when
+# they were never built or their sources changed since the last build.
+# Usage: ftvm_ensure_built MODULE  (sets FTVM_ROOT; Maven's output goes to stderr)
+
+FTVM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+ftvm_ensure_built() {
+    local module="$1"
+    local stamp="$FTVM_ROOT/$module/target/.ftvm-built"
+    local stale=0
+    if [[ ! -f "$stamp" || ! -d "$FTVM_ROOT/$module/target/lib" ]]; then
+        stale=1
+    elif [[ -n "$(find "$FTVM_ROOT/pom.xml" "$FTVM_ROOT"/*/pom.xml "$FTVM_ROOT"/*/src/main \
+                    "$FTVM_ROOT/guests/images" -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
+        stale=1
+    fi
+    if [[ $stale == 1 ]]; then
+        command -v mvn >/dev/null || { echo "ftvm: Maven (mvn) is required to build ftvm" >&2; return 1; }
+        command -v java >/dev/null || { echo "ftvm: a JDK 17 is required" >&2; return 1; }
+        echo "ftvm: building $module (first use or sources changed) ..." >&2
+        mkdir -p "$FTVM_ROOT/$module/target"
+        (
+            cd "$FTVM_ROOT"
+            # One build at a time: concurrent launchers wait for each other.
+            exec 9>"$FTVM_ROOT/$module/target/.ftvm-build.lock"
+            flock 9
+            mvn -q -B -Dmaven.test.skip=true -pl "$module" -am package 1>&2
+        ) || { echo "ftvm: build of $module failed" >&2; return 1; }
+        touch "$stamp"
+    fi
+}
+
+ftvm_classpath() {
+    local module="$1"
+    echo "$FTVM_ROOT/$module/target/classes:$FTVM_ROOT/$module/target/lib/*"
+}

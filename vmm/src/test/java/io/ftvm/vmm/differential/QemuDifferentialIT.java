@@ -1,0 +1,84 @@
+package io.ftvm.vmm.differential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftvm.vmm.board.RunResult;
+import io.ftvm.vmm.cpu.CpuObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every guest image runs on QEMU's virt machine ({@code qemu-system-riscv64 -machine virt -bios none -nographic
+ * -kernel IMAGE}) and on ours; console output and exit status must match byte for byte.
+ */
+class QemuDifferentialIT {
+    private static final String QEMU = "qemu-system-riscv64";
+    private static final long QEMU_TIMEOUT_SECONDS = 120;
+
+    @BeforeAll
+    static void qemuInstalled() throws Exception {
+        try {
+            Process p = new ProcessBuilder(QEMU, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            Assertions.assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0);
+        } catch (IOException e) {
+            Assertions.fail(QEMU + " is not installed (Debian: apt-get install qemu-system-misc); "
+                    + "the differential test needs it as the reference");
+        }
+    }
+
+    static Stream<Path> images() throws IOException {
+        return GuestImages.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("images")
+    void sameConsoleAndExitStatusAsQemu(Path image) throws Exception {
+        QemuResult q = runQemu(image);
+        GuestRun ours = GuestRun.of(image, CpuObserver.NONE);
+        assertThat(ours.reason()).as("our run of %s", image).isEqualTo(RunResult.Reason.POWER_OFF);
+        assertThat(new String(ours.console(), StandardCharsets.ISO_8859_1))
+                .as("console of %s", GuestImages.name(image))
+                .isEqualTo(new String(q.console(), StandardCharsets.ISO_8859_1));
+        assertThat(ours.exitCode()).as("exit status of %s", image).isEqualTo(q.exitCode());
+    }
+
+    private record QemuResult(byte[] console, int exitCode) {
+    }
+
+    private static QemuResult runQemu(Path image) throws Exception {
+        Process p = new ProcessBuilder(List.of(QEMU, "-machine", "virt", "-bios", "none", "-nographic",
+                "-kernel", image.toString()))
+                .redirectErrorStream(false)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        p.getOutputStream().close();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(p.getInputStream(), out));
+        reader.start();
+        if (!p.waitFor(QEMU_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            Assertions.fail("QEMU did not finish " + image + " within " + QEMU_TIMEOUT_SECONDS + " s");
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        return new QemuResult(out.toByteArray(), p.exitValue());
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // the process ended; whatever was read is compared
+        }
+    }
+}
