@@ -79,6 +79,8 @@ public final class Machine {
                 return new RunResult(stopReason, cpu.icount(), exitCode, -1);
             case IDLE:
                 return new RunResult(RunResult.Reason.IDLE, cpu.icount(), 0, wakeTime());
+            case TRAP_LOOP:
+                return new RunResult(RunResult.Reason.TRAP_LOOP, cpu.icount(), 0, -1);
             default:
                 return new RunResult(RunResult.Reason.LIMIT, cpu.icount(), 0, -1);
         }

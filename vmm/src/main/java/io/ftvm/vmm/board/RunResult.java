@@ -20,7 +20,9 @@ public record RunResult(Reason reason, long icount, int exitCode, long wakeTime)
         /** The guest powered the machine off (test finisher). */
         POWER_OFF,
         /** The guest requested a reset (test finisher). */
-        RESET
+        RESET,
+        /** The hart takes trap after trap without executing an instruction (e.g. its trap vector is unmapped). */
+        TRAP_LOOP
     }
 
     public boolean idleWithoutWakeup() {

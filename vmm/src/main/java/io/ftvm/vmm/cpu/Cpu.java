@@ -25,7 +25,12 @@ public final class Cpu {
         /** The hart waits in WFI with no interrupt pending; time must advance (or an input arrive) to continue. */
         IDLE,
         /** A device asked the machine to stop (for example the test finisher). */
-        STOPPED
+        STOPPED,
+        /**
+         * The hart can make no progress: traps keep being taken without any instruction retiring (for example the
+         * trap vector itself is not executable). The state is a fixed point, so running on would never return.
+         */
+        TRAP_LOOP
     }
 
     private static final VarHandle SHORT =
@@ -34,6 +39,9 @@ public final class Cpu {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Consecutive traps with no instruction retired in between after which the hart is declared stuck. */
+    static final int MAX_TRAPS_WITHOUT_PROGRESS = 64;
 
     private final long[] x = new long[33];
     private final Ram ram;
@@ -169,6 +177,8 @@ public final class Cpu {
      * are pending and enabled are taken between instructions.
      */
     public Exit run(long limit) {
+        long trapIcount = -1;
+        int trapsWithoutProgress = 0;
         while (true) {
             if (stopRequested) {
                 stopRequested = false;
@@ -191,6 +201,15 @@ public final class Cpu {
             try {
                 execute();
             } catch (Trap t) {
+                if (icount == trapIcount) {
+                    if (++trapsWithoutProgress >= MAX_TRAPS_WITHOUT_PROGRESS) {
+                        system.enterTrap(t.cause(), t.tval(), false);
+                        return Exit.TRAP_LOOP;
+                    }
+                } else {
+                    trapIcount = icount;
+                    trapsWithoutProgress = 0;
+                }
                 system.enterTrap(t.cause(), t.tval(), false);
             }
         }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "2:invalid command line",
             "3:the image could not be loaded (the message names the problem)",
             "124:the instruction limit was reached",
-            "125:the guest idles in WFI with no way to wake up, or requested a reset"})
+            "125:the guest is stuck (WFI with no way to wake up, endless traps) or requested a reset"})
 public final class Ftvm {
     private Ftvm() {
     }

@@ -5,6 +5,7 @@ import io.ftvm.vmm.board.InvalidImageException;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.RunResult;
+import io.ftvm.vmm.cpu.Csr;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -112,6 +113,12 @@ public final class RunCommand implements Callable<Integer> {
                 case POWER_OFF:
                     writeSignature(machine, elf);
                     return r.exitCode();
+                case TRAP_LOOP:
+                    err.printf("ftvm: the guest is stuck at icount %d: traps repeat without any instruction "
+                            + "executing (mcause 0x%x, mepc 0x%x, mtval 0x%x, mtvec 0x%x)%n", r.icount(),
+                            machine.cpu().csrs().peek(Csr.MCAUSE), machine.cpu().csrs().peek(Csr.MEPC),
+                            machine.cpu().csrs().peek(Csr.MTVAL), machine.cpu().csrs().peek(Csr.MTVEC));
+                    return EXIT_STUCK;
                 case RESET:
                     err.println("ftvm: the guest requested a reset at icount " + r.icount()
                             + "; reset is not supported");

@@ -7,7 +7,7 @@ import io.ftvm.vmm.memory.Ram;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Test fixture: a {@link Machine} built from {@link MachineConfig#defaults()} with a console sink that collects
+ * Test fixture: a {@link Machine} built from {@link #CONFIG} (the defaults, smaller RAM) with a console sink that collects
  * bytes, helpers to place code and data in RAM, set and inspect registers/CSRs and run.
  *
  * <p>Layout used by the tests: code at {@link #RAM}, the M-mode trap handler at {@link #HANDLER} (records
@@ -22,8 +22,14 @@ public final class TestMachine {
     private final Machine machine;
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
+    /**
+     * {@link MachineConfig#defaults()} with 4 MiB of RAM instead of 128 MiB: allocating and zeroing 128 MiB per
+     * test dominated the run time; nothing in the unit tests depends on the RAM size beyond 4 MiB.
+     */
+    public static final MachineConfig CONFIG = MachineConfig.defaults().withRam(4L << 20);
+
     public TestMachine() {
-        this(MachineConfig.defaults());
+        this(CONFIG);
     }
 
     public TestMachine(MachineConfig config) {
@@ -94,6 +100,14 @@ public final class TestMachine {
         setCsr(Csr.STVEC, S_HANDLER);
         set(31, 0xdead);
         return this;
+    }
+
+    /** Writes {@code words} at the start of RAM of any machine and points its pc there. */
+    public static void load(Machine machine, int... words) {
+        byte[] b = new Asm.Program().add(words).bytes();
+        machine.ram().load(0, b, 0, b.length);
+        machine.cpu().invalidateDecodedInstructions();
+        machine.cpu().setPc(machine.ram().base());
     }
 
     // ------------------------------------------------------------------ registers and CSRs
