@@ -7,9 +7,9 @@ import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.RunResult;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,14 +40,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (runs < 1 || warmup < 0) {
-            System.err.println("ftvm bench: --runs must be at least 1 and --warmup not negative");
+        if (runs < 1) {
+            System.err.println("ftvm bench: --runs must be at least 1: " + runs);
+            return 2;
+        }
+        if (warmup < 0) {
+            System.err.println("ftvm bench: --warmup must not be negative: " + warmup);
+            return 2;
+        }
+        if (maxInstructions < 1) {
+            System.err.println("ftvm bench: --max-instructions must be positive: " + maxInstructions);
             return 2;
         }
         ElfImage elf;
         try {
-            elf = ElfImage.parse(image.toString(), Files.readAllBytes(image));
-        } catch (InvalidImageException e) {
+            elf = ImageFiles.read(image);
+        } catch (ImageFiles.ImageReadException e) {
             System.err.println("ftvm bench: " + e.getMessage());
             return RunCommand.EXIT_BAD_IMAGE;
         }
@@ -74,10 +82,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Arrays.sort(mips);
-        out.printf("instructions: %d%n", instructions);
-        out.printf("mips: %.1f%n", mips[runs / 2]);
-        out.printf("mips_min: %.1f%n", mips[0]);
-        out.printf("mips_max: %.1f%n", mips[runs - 1]);
+        out.printf(Locale.ROOT, "instructions: %d%n", instructions);
+        out.printf(Locale.ROOT, "mips: %.1f%n", mips[runs / 2]);
+        out.printf(Locale.ROOT, "mips_min: %.1f%n", mips[0]);
+        out.printf(Locale.ROOT, "mips_max: %.1f%n", mips[runs - 1]);
         return 0;
     }
 

@@ -10,9 +10,10 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the guest powered off with status pass",
-            "1-255:the guest's failure code (finisher), modulo 256",
+            "1-255:the guest's failure code (finisher) modulo 256, 1 if that is 0; the full code is on stderr",
             "2:invalid command line",
             "3:the image could not be loaded (the message names the problem)",
+            "4:the guest ran but --signature could not be written",
             "124:the instruction limit was reached",
             "125:the guest is stuck (WFI with no way to wake up, endless traps) or requested a reset"})
 public final class Ftvm {

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,6 +24,7 @@ import picocli.CommandLine.Parameters;
         description = "Run a RISC-V ELF image; the guest console goes to stdout, the exit code is the guest's.")
 public final class RunCommand implements Callable<Integer> {
     static final int EXIT_BAD_IMAGE = 3;
+    static final int EXIT_SIGNATURE = 4;
     static final int EXIT_LIMIT = 124;
     static final int EXIT_STUCK = 125;
     /** Console output is flushed at least this often (in instructions); slicing does not change execution. */
@@ -72,11 +72,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         ElfImage elf;
         try {
-            elf = ElfImage.parse(image.toString(), Files.readAllBytes(image));
-        } catch (NoSuchFileException e) {
-            err.println("ftvm: " + image + ": no such file");
-            return EXIT_BAD_IMAGE;
-        } catch (InvalidImageException e) {
+            elf = ImageFiles.read(image);
+        } catch (ImageFiles.ImageReadException e) {
             err.println("ftvm: " + e.getMessage());
             return EXIT_BAD_IMAGE;
         }
@@ -104,15 +101,17 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runToEnd(Machine machine, ElfImage elf, long limit) throws IOException {
+    private int runToEnd(Machine machine, ElfImage elf, long limit) {
         while (true) {
             long sliceEnd = Math.min(limit, machine.icount() + SLICE);
             RunResult r = machine.runUntil(sliceEnd);
             out.flush();
             switch (r.reason()) {
                 case POWER_OFF:
-                    writeSignature(machine, elf);
-                    return r.exitCode();
+                    if (!writeSignature(machine, elf)) {
+                        return EXIT_SIGNATURE;
+                    }
+                    return guestStatus(r.exitCode());
                 case TRAP_LOOP:
                     err.printf("ftvm: the guest is stuck at icount %d: traps repeat without any instruction "
                             + "executing (mcause 0x%x, mepc 0x%x, mtval 0x%x, mtvec 0x%x)%n", r.icount(),
@@ -136,29 +135,49 @@ public final class RunCommand implements Callable<Integer> {
                     if (r.icount() >= limit) {
                         err.println("ftvm: instruction limit reached: " + limit + " instructions executed"
                                 + " without the guest powering off");
-                        writeSignature(machine, elf);
-                        return EXIT_LIMIT;
+                        return writeSignature(machine, elf) ? EXIT_LIMIT : EXIT_SIGNATURE;
                     }
                     break;
             }
         }
     }
 
-    private void writeSignature(Machine machine, ElfImage elf) throws IOException {
+    /**
+     * A guest's failure code as a process status: the finisher carries 16 bits, a process status 8, so a code
+     * whose low byte is zero would read as a pass; it becomes 1. The full code is printed on stderr.
+     */
+    private int guestStatus(int code) {
+        if (code == 0) {
+            return 0;
+        }
+        err.println("ftvm: the guest reported failure with code " + code);
+        int status = code & 0xff;
+        return status == 0 ? 1 : status;
+    }
+
+    /** Writes the signature file if asked; false (with a message) if it could not be written. */
+    private boolean writeSignature(Machine machine, ElfImage elf) {
         if (signature == null) {
-            return;
+            return true;
         }
         long begin = elf.symbol("begin_signature").orElse(-1L);
         long end = elf.symbol("end_signature").orElse(-1L);
         if (begin < 0 || end < begin) {
             err.println("ftvm: --signature: the image has no begin_signature/end_signature symbols");
-            return;
+            return true;
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(signature, StandardCharsets.US_ASCII))) {
             for (long a = begin; a + 4 <= end; a += 4) {
                 int off = (int) (a - machine.ram().base());
                 w.printf("%08x%n", machine.ram().read(off, 4));
             }
+            if (w.checkError()) {
+                throw new IOException("write error");
+            }
+        } catch (IOException e) {
+            err.println("ftvm: --signature: cannot write " + signature + ": " + e.getMessage());
+            return false;
         }
+        return true;
     }
 }

@@ -27,11 +27,17 @@ final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         }
         try {
             long n = Long.parseLong(v);
-            if (n <= 0 || n > Long.MAX_VALUE / unit) {
+            if (n <= 0) {
                 throw new CommandLine.TypeConversionException("size must be positive: '" + value + "'");
+            }
+            if (n > Long.MAX_VALUE / unit) {
+                throw new CommandLine.TypeConversionException("size is too large: '" + value + "'");
             }
             return n * unit;
         } catch (NumberFormatException e) {
+            if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
+                throw new CommandLine.TypeConversionException("size is too large: '" + value + "'");
+            }
             throw new CommandLine.TypeConversionException(
                     "'" + value + "' is not a size (examples: 134217728, 128M, 1G)");
         }
