@@ -94,6 +94,14 @@ public final class Machine {
         return clint.mtimecmp();
     }
 
+    /**
+     * Turns block translation on (the default) or off. Execution is identical either way; the interpreter alone is
+     * slower. Useful for comparison and debugging.
+     */
+    public void setTranslation(boolean on) {
+        cpu.setTranslation(on);
+    }
+
     /** Advances virtual time across an idle period. */
     public void advanceTime(long ticks) {
         time.advance(ticks);

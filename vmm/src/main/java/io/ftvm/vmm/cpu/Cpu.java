@@ -1,9 +1,6 @@
 package io.ftvm.vmm.cpu;
 
 import io.ftvm.vmm.memory.Bus;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import io.ftvm.vmm.memory.Ram;
 
 /**
@@ -33,45 +30,35 @@ public final class Cpu {
         TRAP_LOOP
     }
 
-    private static final VarHandle SHORT =
-            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT =
-            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     /** Consecutive traps with no instruction retired in between after which the hart is declared stuck. */
     static final int MAX_TRAPS_WITHOUT_PROGRESS = 64;
 
     private final long[] x = new long[33];
     private final Ram ram;
-    /** The fast path's views of RAM, the dirty bitmap, the decode cache and the data TLBs. */
-    private final byte[] mem;
-    private final long ramBase;
-    private final long ramSize;
-    private final long[] dirty;
-    private final long[][] codePages;
-    private final long[] tlbTag;
-    private final long[] tlbPage;
     private final HartPlatform platform;
     private final CsrFile csrs;
     private final DecodeCache code;
     private final Mmu mmu;
     private final SystemUnit system;
+    private final DataPath data;
+    private final BlockTranslator translator = new BlockTranslator();
+    private boolean translate = true;
+    private int blocksTranslated;
 
     private long pc;
     private int privilege = Privilege.MACHINE;
-    private long icount;
-    private long blockEnd;
+    /** Package-private: translated blocks read and write these two directly. */
+    long icount;
+    long blockEnd;
     private boolean waiting;
     private boolean stopRequested;
-    /** Data accesses are untranslated (M-mode without MPRV, or satp bare). */
-    private boolean dataBare = true;
 
     private CpuObserver observer = CpuObserver.NONE;
 
     private long fetchVpn = -1;
     private long[] fetchSlots;
+    private Block[] fetchBlocks;
+    private int[] fetchHeat;
     private int fetchPageOffset;
 
     public Cpu(Ram ram, Bus bus, HartPlatform platform) {
@@ -81,13 +68,7 @@ public final class Cpu {
         this.code = new DecodeCache(ram.size());
         this.mmu = new Mmu(this, ram, bus, code);
         this.system = new SystemUnit(this, csrs, mmu);
-        this.mem = ram.array();
-        this.ramBase = ram.base();
-        this.ramSize = ram.size();
-        this.dirty = ram.dirtyWords();
-        this.codePages = code.pages();
-        this.tlbTag = mmu.tlbTags();
-        this.tlbPage = mmu.tlbPages();
+        this.data = new DataPath(this, ram, mmu, code);
     }
 
     // ---------------------------------------------------------------- state access
@@ -159,7 +140,7 @@ public final class Cpu {
     /** Privilege, satp or an mstatus translation field changed: flush the TLBs and the fetch page. */
     void translationChanged() {
         mmu.update(privilege, csrs.mstatus, csrs.satp);
-        dataBare = !mmu.dataTranslated();
+        data.bare = !mmu.dataTranslated();
         fetchVpn = -1;
         blockEnd = icount + 1;
     }
@@ -219,6 +200,8 @@ public final class Cpu {
         long pa = mmu.translateFetch(pc);
         int off = mmu.fetchOffset(pa, pc, 2);
         fetchSlots = code.page(off >>> Ram.PAGE_SHIFT);
+        fetchBlocks = code.blocks(off >>> Ram.PAGE_SHIFT);
+        fetchHeat = code.heat(off >>> Ram.PAGE_SHIFT);
         fetchPageOffset = off & ~(Ram.PAGE_SIZE - 1);
         fetchVpn = pc >>> 12;
     }
@@ -249,57 +232,108 @@ public final class Cpu {
     }
 
     /**
-     * The RAM offset of a data access that the fast path can do directly: in RAM, not crossing a page, and either
-     * untranslated or hitting the TLB for {@code tlb} (load or store). Returns -1 otherwise; the slow path in
-     * {@link Mmu} then handles translation, faults, MMIO and page-crossing accesses.
+     * Turns block translation on or off (on by default). Both modes execute exactly the same instructions with the
+     * same results; translation is only faster.
      */
-    private long ramOffset(long va, int size, int tlb) {
-        long pa;
-        if (dataBare) {
-            pa = va;
-        } else {
-            long vpn = va >>> 12;
-            int i = tlb + ((int) vpn & Mmu.TLB_MASK);
-            if (tlbTag[i] != vpn) {
-                return -1;
-            }
-            pa = tlbPage[i] | (va & 0xfff);
-        }
-        long off = pa - ramBase;
-        if ((va & 0xfff) > 0x1000 - size || off < 0 || off >= ramSize) {
-            return -1;
-        }
-        return off;
+    public void setTranslation(boolean on) {
+        translate = on;
+        invalidateDecodedInstructions();
     }
 
-    /** Marks a fast-path store: dirty page, and forget decoded instructions it overwrote. */
-    private void stored(int off, int size) {
-        int page = off >>> Ram.PAGE_SHIFT;
-        dirty[page >>> 6] |= 1L << page;
-        if (codePages[page] != null) {
-            code.invalidate(off, size);
+    /** Blocks translated so far (a statistic, and for tests). */
+    public int blocksTranslated() {
+        return blocksTranslated;
+    }
+
+    /** Executions of a block head before it is translated. */
+    private static final int TRANSLATE_THRESHOLD = 50;
+
+    /**
+     * Tries to translate the block starting at {@code pc} (slot {@code slot} of the current fetch page). Returns
+     * null when the block would be too short to pay off or cannot be formed.
+     */
+    private Block translateAt(long pc, int slot) {
+        int start = (int) (pc & 0xfff);
+        long[] ops = new long[BlockTranslator.MAX_INSTRUCTIONS];
+        short[] offs = new short[BlockTranslator.MAX_INSTRUCTIONS + 1];
+        int n = 0;
+        int o = start;
+        while (n < BlockTranslator.MAX_INSTRUCTIONS && o - start < DecodeCache.MAX_BLOCK_SPAN - 4) {
+            if (o > Ram.PAGE_SIZE - 2) {
+                break;
+            }
+            long d = fetchSlots[o >>> 1];
+            if (d == 0) {
+                int lo = (int) ram.read(fetchPageOffset + o, 2);
+                if ((lo & 3) == 3 && o == Ram.PAGE_SIZE - 2) {
+                    break; // straddles the page: left to the interpreter
+                }
+                d = Decoder.decode((lo & 3) != 3 ? lo : (int) ram.read(fetchPageOffset + o, 4));
+                fetchSlots[o >>> 1] = d;
+            }
+            int op = Op.op(d);
+            if (!BlockTranslator.straightLine(op) && !BlockTranslator.endsBlock(op)) {
+                break;
+            }
+            ops[n] = d;
+            offs[n] = (short) (o - start);
+            n++;
+            o += Op.length(d);
+            if (BlockTranslator.endsBlock(op)) {
+                break;
+            }
         }
+        if (n < 2) {
+            return null;
+        }
+        offs[n] = (short) (o - start);
+        blocksTranslated++;
+        return translator.translate(java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(offs, n + 1));
     }
 
     /**
      * Runs the current block. {@code pc} and {@code icount} live in locals here (the JIT keeps them in registers);
      * the fields are written back before anything that can observe them: memory accesses (MMIO devices read the
-     * instruction count), the system unit, a trap, and the end of the block.
+     * instruction count), the system unit, a trap, and the end of the block. At block heads (after a jump or taken
+     * branch) a translated block runs instead when one exists and fits before {@code blockEnd}.
      */
     private void execute() {
         final long[] x = this.x;
+        final DataPath m = this.data;
         long pc = this.pc;
         long icount = this.icount;
         long vpn = fetchVpn;
         long[] slots = fetchSlots;
+        Block[] blocks = fetchBlocks;
+        Block running = null;
+        long runningPc = 0;
+        long runningIcount = 0;
+        boolean head = translate;
         try {
             while (icount < blockEnd) {
                 if ((pc >>> 12) != vpn) {
                     refillFetch(pc);
                     vpn = fetchVpn;
                     slots = fetchSlots;
+                    blocks = fetchBlocks;
                 }
                 int slot = (int) (pc & 0xfff) >>> 1;
+                if (head) {
+                    Block b = blocks[slot];
+                    if (b == null && ++fetchHeat[slot] == TRANSLATE_THRESHOLD) {
+                        b = translateAt(pc, slot);
+                        blocks[slot] = b;
+                    }
+                    if (b != null && icount + b.length <= blockEnd) {
+                        running = b;
+                        runningPc = pc;
+                        runningIcount = icount;
+                        pc = b.run(this, m, x, pc, icount);
+                        running = null;
+                        icount = this.icount;
+                        continue;
+                    }
+                }
                 long d = slots[slot];
                 if (d == 0) {
                     d = decodeAt(pc, slot);
@@ -308,208 +342,98 @@ public final class Cpu {
                 final int rs1 = (int) (d >>> 14) & 0x1f;
                 final int rs2 = (int) (d >>> 19) & 0x1f;
                 final int imm = (int) (d >> 32);
-                long next = pc + ((d & (1L << 24)) != 0 ? 2 : 4);
-            switch ((int) d & 0xff) {
-                case Op.LUI: x[rd] = imm; break;
-                case Op.AUIPC: x[rd] = pc + imm; break;
-                case Op.JAL: x[rd] = next; next = pc + imm; break;
-                case Op.JALR: {
-                    long target = (x[rs1] + imm) & ~1L;
-                    x[rd] = next;
-                    next = target;
-                    break;
-                }
-                case Op.BEQ: if (x[rs1] == x[rs2]) { next = pc + imm; } break;
-                case Op.BNE: if (x[rs1] != x[rs2]) { next = pc + imm; } break;
-                case Op.BLT: if (x[rs1] < x[rs2]) { next = pc + imm; } break;
-                case Op.BGE: if (x[rs1] >= x[rs2]) { next = pc + imm; } break;
-                case Op.BLTU: if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) { next = pc + imm; } break;
-                case Op.BGEU: if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) { next = pc + imm; } break;
-                case Op.LB: {
-                    long va = x[rs1] + imm;
-                    long off = ramOffset(va, 1, Mmu.LOAD_TLB);
-                    if (off >= 0) {
-                        x[rd] = (byte) mem[(int) off];
-                    } else {
-                        this.icount = icount;
-                        x[rd] = (byte) mmu.load(va, 1);
+                final long seq = pc + ((d & (1L << 24)) != 0 ? 2 : 4);
+                long next = seq;
+                switch ((int) d & 0xff) {
+                    case Op.LUI: x[rd] = imm; break;
+                    case Op.AUIPC: x[rd] = pc + imm; break;
+                    case Op.JAL: x[rd] = next; next = pc + imm; break;
+                    case Op.JALR: {
+                        long target = (x[rs1] + imm) & ~1L;
+                        x[rd] = next;
+                        next = target;
+                        break;
                     }
-                    break;
-                }
-                case Op.LH: {
-                    long va = x[rs1] + imm;
-                    long off = ramOffset(va, 2, Mmu.LOAD_TLB);
-                    if (off >= 0) {
-                        x[rd] = (short) SHORT.get(mem, (int) off);
-                    } else {
+                    case Op.BEQ: if (x[rs1] == x[rs2]) { next = pc + imm; } break;
+                    case Op.BNE: if (x[rs1] != x[rs2]) { next = pc + imm; } break;
+                    case Op.BLT: if (x[rs1] < x[rs2]) { next = pc + imm; } break;
+                    case Op.BGE: if (x[rs1] >= x[rs2]) { next = pc + imm; } break;
+                    case Op.BLTU: if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) { next = pc + imm; } break;
+                    case Op.BGEU: if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) { next = pc + imm; } break;
+                    case Op.LB: this.icount = icount; x[rd] = m.lb(x[rs1] + imm); break;
+                    case Op.LH: this.icount = icount; x[rd] = m.lh(x[rs1] + imm); break;
+                    case Op.LW: this.icount = icount; x[rd] = m.lw(x[rs1] + imm); break;
+                    case Op.LD: this.icount = icount; x[rd] = m.ld(x[rs1] + imm); break;
+                    case Op.LBU: this.icount = icount; x[rd] = m.lbu(x[rs1] + imm); break;
+                    case Op.LHU: this.icount = icount; x[rd] = m.lhu(x[rs1] + imm); break;
+                    case Op.LWU: this.icount = icount; x[rd] = m.lwu(x[rs1] + imm); break;
+                    case Op.SB: this.icount = icount; m.sb(x[rs1] + imm, x[rs2]); break;
+                    case Op.SH: this.icount = icount; m.sh(x[rs1] + imm, x[rs2]); break;
+                    case Op.SW: this.icount = icount; m.sw(x[rs1] + imm, x[rs2]); break;
+                    case Op.SD: this.icount = icount; m.sd(x[rs1] + imm, x[rs2]); break;
+                    case Op.ADDI: x[rd] = x[rs1] + imm; break;
+                    case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
+                    case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
+                    case Op.XORI: x[rd] = x[rs1] ^ imm; break;
+                    case Op.ORI: x[rd] = x[rs1] | imm; break;
+                    case Op.ANDI: x[rd] = x[rs1] & imm; break;
+                    case Op.SLLI: x[rd] = x[rs1] << imm; break;
+                    case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
+                    case Op.SRAI: x[rd] = x[rs1] >> imm; break;
+                    case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
+                    case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
+                    case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
+                    case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
+                    case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
+                    case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
+                    case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
+                    case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
+                    case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
+                    case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
+                    case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
+                    case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
+                    case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
+                    case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
+                    case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
+                    case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
+                    case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
+                    case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
+                    case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
+                    case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
+                    case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
+                    case Op.MULHSU: x[rd] = MulDiv.mulhsu(x[rs1], x[rs2]); break;
+                    case Op.MULHU: x[rd] = MulDiv.mulhu(x[rs1], x[rs2]); break;
+                    case Op.DIV: x[rd] = MulDiv.div(x[rs1], x[rs2]); break;
+                    case Op.DIVU: x[rd] = MulDiv.divu(x[rs1], x[rs2]); break;
+                    case Op.REM: x[rd] = MulDiv.rem(x[rs1], x[rs2]); break;
+                    case Op.REMU: x[rd] = MulDiv.remu(x[rs1], x[rs2]); break;
+                    case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
+                    case Op.DIVW: x[rd] = MulDiv.divw((int) x[rs1], (int) x[rs2]); break;
+                    case Op.DIVUW: x[rd] = MulDiv.divuw((int) x[rs1], (int) x[rs2]); break;
+                    case Op.REMW: x[rd] = MulDiv.remw((int) x[rs1], (int) x[rs2]); break;
+                    case Op.REMUW: x[rd] = MulDiv.remuw((int) x[rs1], (int) x[rs2]); break;
+                    case Op.FENCE: case Op.FENCE_I: break;
+                    default:
+                        this.pc = pc;
                         this.icount = icount;
-                        x[rd] = (short) mmu.load(va, 2);
-                    }
-                    break;
+                        next = system.execute(d, pc, next, x);
+                        vpn = fetchVpn;
+                        slots = fetchSlots;
+                        blocks = fetchBlocks;
+                        break;
                 }
-                case Op.LW: {
-                    long va = x[rs1] + imm;
-                    long off = ramOffset(va, 4, Mmu.LOAD_TLB);
-                    if (off >= 0) {
-                        x[rd] = (int) INT.get(mem, (int) off);
-                    } else {
-                        this.icount = icount;
-                        x[rd] = (int) mmu.load(va, 4);
-                    }
-                    break;
-                }
-                case Op.LD: {
-                    long va = x[rs1] + imm;
-                    long off = ramOffset(va, 8, Mmu.LOAD_TLB);
-                    if (off >= 0) {
-                        x[rd] = (long) LONG.get(mem, (int) off);
-                    } else {
-                        this.icount = icount;
-                        x[rd] = mmu.load(va, 8);
-                    }
-                    break;
-                }
-                case Op.LBU: {
-                    long va = x[rs1] + imm;
-                    long off = ramOffset(va, 1, Mmu.LOAD_TLB);
-                    if (off >= 0) {
-                        x[rd] = mem[(int) off] & 0xffL;
-                    } else {
-                        this.icount = icount;
-                        x[rd] = mmu.load(va, 1);
-                    }
-                    break;
-                }
-                case Op.LHU: {
-                    long va = x[rs1] + imm;
-                    long off = ramOffset(va, 2, Mmu.LOAD_TLB);
-                    if (off >= 0) {
-                        x[rd] = (short) SHORT.get(mem, (int) off) & 0xffffL;
-                    } else {
-                        this.icount = icount;
-                        x[rd] = mmu.load(va, 2);
-                    }
-                    break;
-                }
-                case Op.LWU: {
-                    long va = x[rs1] + imm;
-                    long off = ramOffset(va, 4, Mmu.LOAD_TLB);
-                    if (off >= 0) {
-                        x[rd] = (int) INT.get(mem, (int) off) & 0xffffffffL;
-                    } else {
-                        this.icount = icount;
-                        x[rd] = mmu.load(va, 4);
-                    }
-                    break;
-                }
-                case Op.SB: {
-                    long va = x[rs1] + imm;
-                    long v = x[rs2];
-                    long off = ramOffset(va, 1, Mmu.STORE_TLB);
-                    if (off >= 0) {
-                        mem[(int) off] = (byte) v;
-                        stored((int) off, 1);
-                    } else {
-                        this.icount = icount;
-                        mmu.store(va, 1, v);
-                    }
-                    break;
-                }
-                case Op.SH: {
-                    long va = x[rs1] + imm;
-                    long v = x[rs2];
-                    long off = ramOffset(va, 2, Mmu.STORE_TLB);
-                    if (off >= 0) {
-                        SHORT.set(mem, (int) off, (short) v);
-                        stored((int) off, 2);
-                    } else {
-                        this.icount = icount;
-                        mmu.store(va, 2, v);
-                    }
-                    break;
-                }
-                case Op.SW: {
-                    long va = x[rs1] + imm;
-                    long v = x[rs2];
-                    long off = ramOffset(va, 4, Mmu.STORE_TLB);
-                    if (off >= 0) {
-                        INT.set(mem, (int) off, (int) v);
-                        stored((int) off, 4);
-                    } else {
-                        this.icount = icount;
-                        mmu.store(va, 4, v);
-                    }
-                    break;
-                }
-                case Op.SD: {
-                    long va = x[rs1] + imm;
-                    long v = x[rs2];
-                    long off = ramOffset(va, 8, Mmu.STORE_TLB);
-                    if (off >= 0) {
-                        LONG.set(mem, (int) off, v);
-                        stored((int) off, 8);
-                    } else {
-                        this.icount = icount;
-                        mmu.store(va, 8, v);
-                    }
-                    break;
-                }
-                case Op.ADDI: x[rd] = x[rs1] + imm; break;
-                case Op.SLTI: x[rd] = x[rs1] < imm ? 1 : 0; break;
-                case Op.SLTIU: x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0; break;
-                case Op.XORI: x[rd] = x[rs1] ^ imm; break;
-                case Op.ORI: x[rd] = x[rs1] | imm; break;
-                case Op.ANDI: x[rd] = x[rs1] & imm; break;
-                case Op.SLLI: x[rd] = x[rs1] << imm; break;
-                case Op.SRLI: x[rd] = x[rs1] >>> imm; break;
-                case Op.SRAI: x[rd] = x[rs1] >> imm; break;
-                case Op.ADD: x[rd] = x[rs1] + x[rs2]; break;
-                case Op.SUB: x[rd] = x[rs1] - x[rs2]; break;
-                case Op.SLL: x[rd] = x[rs1] << x[rs2]; break;
-                case Op.SLT: x[rd] = x[rs1] < x[rs2] ? 1 : 0; break;
-                case Op.SLTU: x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0; break;
-                case Op.XOR: x[rd] = x[rs1] ^ x[rs2]; break;
-                case Op.SRL: x[rd] = x[rs1] >>> x[rs2]; break;
-                case Op.SRA: x[rd] = x[rs1] >> x[rs2]; break;
-                case Op.OR: x[rd] = x[rs1] | x[rs2]; break;
-                case Op.AND: x[rd] = x[rs1] & x[rs2]; break;
-                case Op.ADDIW: x[rd] = (int) (x[rs1] + imm); break;
-                case Op.SLLIW: x[rd] = (int) x[rs1] << imm; break;
-                case Op.SRLIW: x[rd] = (int) x[rs1] >>> imm; break;
-                case Op.SRAIW: x[rd] = (int) x[rs1] >> imm; break;
-                case Op.ADDW: x[rd] = (int) (x[rs1] + x[rs2]); break;
-                case Op.SUBW: x[rd] = (int) (x[rs1] - x[rs2]); break;
-                case Op.SLLW: x[rd] = (int) x[rs1] << (int) x[rs2]; break;
-                case Op.SRLW: x[rd] = (int) x[rs1] >>> (int) x[rs2]; break;
-                case Op.SRAW: x[rd] = (int) x[rs1] >> (int) x[rs2]; break;
-                case Op.MUL: x[rd] = x[rs1] * x[rs2]; break;
-                case Op.MULH: x[rd] = Math.multiplyHigh(x[rs1], x[rs2]); break;
-                case Op.MULHSU: x[rd] = MulDiv.mulhsu(x[rs1], x[rs2]); break;
-                case Op.MULHU: x[rd] = MulDiv.mulhu(x[rs1], x[rs2]); break;
-                case Op.DIV: x[rd] = MulDiv.div(x[rs1], x[rs2]); break;
-                case Op.DIVU: x[rd] = MulDiv.divu(x[rs1], x[rs2]); break;
-                case Op.REM: x[rd] = MulDiv.rem(x[rs1], x[rs2]); break;
-                case Op.REMU: x[rd] = MulDiv.remu(x[rs1], x[rs2]); break;
-                case Op.MULW: x[rd] = (int) x[rs1] * (int) x[rs2]; break;
-                case Op.DIVW: x[rd] = MulDiv.divw((int) x[rs1], (int) x[rs2]); break;
-                case Op.DIVUW: x[rd] = MulDiv.divuw((int) x[rs1], (int) x[rs2]); break;
-                case Op.REMW: x[rd] = MulDiv.remw((int) x[rs1], (int) x[rs2]); break;
-                case Op.REMUW: x[rd] = MulDiv.remuw((int) x[rs1], (int) x[rs2]); break;
-                case Op.FENCE: case Op.FENCE_I: break;
-                default:
-                    this.pc = pc;
-                    this.icount = icount;
-                    next = system.execute(d, pc, next, x);
-                    vpn = fetchVpn;
-                    slots = fetchSlots;
-                    break;
-                }
+                head = translate && next != seq;
                 pc = next;
                 icount++;
             }
         } catch (Trap t) {
-            this.pc = pc;
-            this.icount = icount;
+            if (running != null) {
+                // A translated block stored the count of the faulting instruction before the access.
+                this.pc = runningPc + running.offset((int) (this.icount - runningIcount));
+            } else {
+                this.pc = pc;
+                this.icount = icount;
+            }
             throw t;
         }
         this.pc = pc;

@@ -132,7 +132,9 @@ public final class Mmu {
         long off = pa - ramBase;
         if (off >= 0 && off <= ramSize - size) {
             ram.write((int) off, size, value);
-            code.invalidate((int) off, size);
+            if (code.invalidate((int) off, size)) {
+                cpu.endBlock();
+            }
             return;
         }
         Bus.Region r = bus.find(pa);
@@ -240,7 +242,9 @@ public final class Mmu {
             long need = PTE_A | (access == STORE ? PTE_D : 0);
             if ((pte & need) != need) {
                 ram.write(pteOff, 8, pte | need);
-                code.invalidate(pteOff, 8);
+                if (code.invalidate(pteOff, 8)) {
+                    cpu.endBlock();
+                }
             }
             long pagePpn = ppn | ((va >>> 12) & levelMask);
             return (pagePpn << 12) | (va & 0xfff);

@@ -1,8 +1,16 @@
 package io.ftvm.vmm.cpu;
 
-/** The M extension's high multiplies and divisions with the specification's results for x/0 and overflow. */
+/** Comparisons and the M extension's high multiplies and divisions with the specification's results for x/0 and overflow. */
 final class MulDiv {
     private MulDiv() {
+    }
+
+    static long slt(long a, long b) {
+        return a < b ? 1 : 0;
+    }
+
+    static long sltu(long a, long b) {
+        return Long.compareUnsigned(a, b) < 0 ? 1 : 0;
     }
 
     static long mulhu(long a, long b) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
  * the measured runs after warm-up runs) as {@code key: value} lines. The console output is discarded.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure guest MIPS on an image (median of several runs after warm-up).")
+        description = "Measure guest MIPS on an image (median of several runs after warm-up), with block "
+                + "translation (mips) and with the interpreter alone (mips_interpreter).")
 public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IMAGE")
@@ -59,22 +60,39 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.println("ftvm bench: " + e.getMessage());
             return RunCommand.EXIT_BAD_IMAGE;
         }
-        long instructions = 0;
+        double[] translated = measure(elf, true);
+        double[] interpreted = measure(elf, false);
+        if (translated == null || interpreted == null) {
+            return 1;
+        }
+        out.printf(Locale.ROOT, "instructions: %d%n", instructions);
+        out.printf(Locale.ROOT, "mips: %.1f%n", translated[runs / 2]);
+        out.printf(Locale.ROOT, "mips_min: %.1f%n", translated[0]);
+        out.printf(Locale.ROOT, "mips_max: %.1f%n", translated[runs - 1]);
+        out.printf(Locale.ROOT, "mips_interpreter: %.1f%n", interpreted[runs / 2]);
+        return 0;
+    }
+
+    private long instructions;
+
+    /** Sorted MIPS of the measured runs, or null (with a message) if the guest does not pass. */
+    private double[] measure(ElfImage elf, boolean translate) {
         double[] mips = new double[runs];
         for (int i = 0; i < warmup + runs; i++) {
             Machine m = new Machine(MachineConfig.defaults(), (ic, off, b) -> { });
+            m.setTranslation(translate);
             try {
                 m.load(elf);
             } catch (InvalidImageException e) {
                 System.err.println("ftvm bench: " + e.getMessage());
-                return RunCommand.EXIT_BAD_IMAGE;
+                return null;
             }
             long t0 = System.nanoTime();
             RunResult r = runToPowerOff(m);
             long t1 = System.nanoTime();
             if (r.reason() != RunResult.Reason.POWER_OFF || r.exitCode() != 0) {
                 System.err.println("ftvm bench: the guest did not pass: " + r);
-                return 1;
+                return null;
             }
             instructions = r.icount();
             if (i >= warmup) {
@@ -82,11 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Arrays.sort(mips);
-        out.printf(Locale.ROOT, "instructions: %d%n", instructions);
-        out.printf(Locale.ROOT, "mips: %.1f%n", mips[runs / 2]);
-        out.printf(Locale.ROOT, "mips_min: %.1f%n", mips[0]);
-        out.printf(Locale.ROOT, "mips_max: %.1f%n", mips[runs - 1]);
-        return 0;
+        return mips;
     }
 
     private RunResult runToPowerOff(Machine m) {

@@ -45,6 +45,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "write memory between begin_signature and end_signature as hex words, one per line")
     Path signature;
 
+    @Option(names = "--interpret",
+            description = "interpret every instruction (no block translation); same results, slower")
+    boolean interpret;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -79,6 +83,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         OutputStream console = new BufferedOutputStream(out, 1 << 16);
         Machine machine = new Machine(config, (icount, offset, b) -> write(console, b));
+        machine.setTranslation(!interpret);
         try {
             machine.load(elf);
         } catch (InvalidImageException e) {

@@ -53,7 +53,7 @@ class GuestCoverageIT {
             }
         };
         for (Path image : GuestImages.all()) {
-            GuestRun r = GuestRun.of(image, observer);
+            GuestRun r = GuestRun.of(image, observer, false); // interpreted: the observer sees each executed instruction decoded
             assertThat(r.reason()).as(image.toString()).isEqualTo(RunResult.Reason.POWER_OFF);
         }
     }

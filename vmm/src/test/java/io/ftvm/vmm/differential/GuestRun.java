@@ -15,11 +15,17 @@ record GuestRun(byte[] console, int exitCode, long icount, RunResult.Reason reas
     static final long MAX_INSTRUCTIONS = 2_000_000_000L;
 
     static GuestRun of(Path image, CpuObserver observer) throws Exception {
+        return of(image, observer, true);
+    }
+
+    /** Runs with block translation on or off (the interpreter alone). */
+    static GuestRun of(Path image, CpuObserver observer, boolean translate) throws Exception {
         ElfImage elf = ElfImage.parse(image.toString(), Files.readAllBytes(image));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Machine m = new Machine(MachineConfig.defaults(), (icount, offset, b) -> out.write(b));
         m.load(elf);
         m.cpu().setObserver(observer);
+        m.setTranslation(translate);
         RunResult r;
         int idleRounds = 0;
         while (true) {
