@@ -1,26 +1,8 @@
 /* RV64A conformance: LR/SC (success, failure without reservation, at a
  * different address, result codes) and every AMO in .W and .D forms with
  * aq/rl variants: returned old value, memory result, sign extension. */
-#include "guest.h"
+#include "check.h"
 
-static int fails;
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
-static void out(const char *what, uint64_t v)
-{
-    printf_("%s -> %016lx\n", what, v);
-    sig_word((uint32_t)v);
-    sig_word((uint32_t)(v >> 32));
-}
-
-#define NORVC(s) ".option push\n.option norvc\n" s "\n.option pop\n"
 
 #define DEF_AMO(fn, insn)                                                   \
     static uint64_t fn(void *p, uint64_t v)                                 \

@@ -2,33 +2,20 @@
  * register-immediate ALU instruction over a table of edge operands,
  * plus LUI/AUIPC and rd=x0 forms.  Output is compared byte for byte
  * between QEMU and ftvm. */
-#include "guest.h"
-
-static int fails;
+#include "check.h"
 
 static void out_rr(const char *op, uint64_t a, uint64_t b, uint64_t r)
 {
     printf_("%s %016lx %016lx -> %016lx\n", op, a, b, r);
-    sig_word((uint32_t)r);
-    sig_word((uint32_t)(r >> 32));
+    sig_dword(r);
 }
 
 static void out_ri(const char *op, uint64_t a, int64_t imm, uint64_t r)
 {
     printf_("%s %016lx %ld -> %016lx\n", op, a, imm, r);
-    sig_word((uint32_t)r);
-    sig_word((uint32_t)(r >> 32));
+    sig_dword(r);
 }
 
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
-#define NORVC(s) ".option push\n.option norvc\n" s "\n.option pop\n"
 
 /* ---- register-register ---- */
 #define DEF_RR(op)                                                         \

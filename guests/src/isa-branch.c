@@ -1,26 +1,8 @@
 /* RV64I control transfer conformance: JAL, JALR (offsets, odd targets,
  * rd == rs1, rd = x0), and all six conditional branches taken / not
  * taken, forward and backward, over signed/unsigned edge pairs. */
-#include "guest.h"
+#include "check.h"
 
-static int fails;
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
-static void out(const char *what, uint64_t v)
-{
-    printf_("%s -> %016lx\n", what, v);
-    sig_word((uint32_t)v);
-    sig_word((uint32_t)(v >> 32));
-}
-
-#define NORVC(s) ".option push\n.option norvc\n" s "\n.option pop\n"
 
 /* forward: result 1 when taken */
 #define DEF_BR(op)                                                          \

@@ -1,8 +1,7 @@
 /* RVC (RV64C) conformance: every compressed instruction valid on RV64,
  * written with explicit c. mnemonics, with edge immediates. */
-#include "guest.h"
+#include "check.h"
 
-static int fails;
 volatile uint64_t c_trap_info[4];   /* mcause, mepc, mtval, count */
 void c_trap_vec(void);
 
@@ -33,26 +32,16 @@ __asm__(
     "  mret\n"
     ".text\n");
 
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
 static void out1(const char *what, uint64_t a, uint64_t r)
 {
     printf_("%s %016lx -> %016lx\n", what, a, r);
-    sig_word((uint32_t)r);
-    sig_word((uint32_t)(r >> 32));
+    sig_dword(r);
 }
 
 static void out0(const char *what, uint64_t r)
 {
     printf_("%s -> %016lx\n", what, r);
-    sig_word((uint32_t)r);
-    sig_word((uint32_t)(r >> 32));
+    sig_dword(r);
 }
 
 /* one-operand: a0 = insn(a0) */

@@ -1,9 +1,7 @@
 /* Zicsr conformance: CSRRW/CSRRS/CSRRC/CSRRWI/CSRRSI/CSRRCI semantics on
  * read-write CSRs, x0 forms, read-only and unimplemented CSRs, privilege
  * checks from S and U mode, and a few observable WARL fields. */
-#include "guest.h"
-
-static int fails;
+#include "check.h"
 
 /* trap log: [0] = count, entry k at [1+4k]: mcause, mepc, mtval, mstatus */
 volatile uint64_t trap_info[1 + 16 * 4];
@@ -55,23 +53,7 @@ __asm__(
     "  mret\n"
     ".text\n");
 
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
-static void out(const char *what, uint64_t v)
-{
-    printf_("%s -> %016lx\n", what, v);
-    sig_word((uint32_t)v);
-    sig_word((uint32_t)(v >> 32));
-}
-
 #define SENT 0x5e5e5e5e5e5e5e5eUL
-#define NORVC(s) ".option push\n.option norvc\n" s "\n.option pop\n"
 
 /* Prints the traps taken since count n0 (epc relative to base). */
 static uint64_t show_traps(const char *what, uint64_t n0, uint64_t base)

@@ -2,9 +2,7 @@
  * load/store/AMO access faults, misaligned AMO/LR/SC, instruction access
  * fault, and that a trapping instruction has no architectural side
  * effects.  mepc is printed relative to the trapping instruction. */
-#include "guest.h"
-
-static int fails;
+#include "check.h"
 
 /* trap log: [0] = count, entry k at [1+4k]: mcause, mepc, mtval, mstatus */
 volatile uint64_t trap_info[1 + 16 * 4];
@@ -49,16 +47,7 @@ __asm__(
     "  mret\n"
     ".text\n");
 
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
 #define SENT 0x5e5e5e5e5e5e5e5eUL
-#define NORVC(s) ".option push\n.option norvc\n" s "\n.option pop\n"
 #define BAD 0x90000000UL
 
 static uint64_t n_traps;

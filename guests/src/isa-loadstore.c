@@ -2,26 +2,14 @@
  * maximum offsets, misaligned accesses of every width (performed, not
  * trapped) including ones crossing an 8-byte and a 4 KiB boundary, and
  * FENCE / FENCE.I including self-modifying code. */
-#include "guest.h"
+#include "check.h"
 
-static int fails;
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
-static void out(const char *what, uint64_t a, uint64_t v)
+static void out_at(const char *what, uint64_t a, uint64_t v)
 {
     printf_("%s %lx -> %016lx\n", what, a, v);
-    sig_word((uint32_t)v);
-    sig_word((uint32_t)(v >> 32));
+    sig_dword(v);
 }
 
-#define NORVC(s) ".option push\n.option norvc\n" s "\n.option pop\n"
 
 #define DEF_LD(op)                                                          \
     static uint64_t f_##op(const void *p)                                   \
@@ -81,7 +69,7 @@ int main(void)
     fill(buf, sizeof(buf));
     for (unsigned o = 0; o < 7; o++) {
         for (unsigned off = 0; off <= 8; off++) {
-            out(lds[o].name, off, lds[o].f(buf + off));
+            out_at(lds[o].name, off, lds[o].f(buf + off));
         }
     }
     /* sign/zero extension spot checks */
@@ -124,13 +112,13 @@ int main(void)
                                "lwu %6, -13(%7)")
                          : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(d), "=&r"(e), "=&r"(f), "=&r"(g)
                          : "r"(p16) : "memory");
-        out("lb -1", 0, a); out("lh -2", 0, b); out("lw -4", 0, c); out("ld -8", 0, d);
-        out("lbu -16", 0, e); out("lhu -15", 0, f); out("lwu -13", 0, g);
+        out_at("lb -1", 0, a); out_at("lh -2", 0, b); out_at("lw -4", 0, c); out_at("ld -8", 0, d);
+        out_at("lbu -16", 0, e); out_at("lhu -15", 0, f); out_at("lwu -13", 0, g);
         uintptr_t pm = (uintptr_t)buf + 2048;   /* -2048(pm) == buf */
         uintptr_t pp = (uintptr_t)buf - 2047;   /* 2047(pp) == buf */
         __asm__ volatile(NORVC("ld %0, -2048(%2)\n ld %1, 2047(%3)")
                          : "=&r"(a), "=&r"(b) : "r"(pm), "r"(pp) : "memory");
-        out("ld -2048", 0, a); out("ld 2047", 0, b);
+        out_at("ld -2048", 0, a); out_at("ld 2047", 0, b);
         check("ld -2048", a, f_ld(buf));
         check("ld 2047", b, f_ld(buf));
         for (unsigned i = 0; i < sizeof(buf); i++) buf[i] = 0;
@@ -147,7 +135,7 @@ int main(void)
     fill(pages, sizeof(pages));
     for (unsigned o = 0; o < 7; o++) {
         for (unsigned k = 1; k < 8; k++) {
-            out(lds[o].name, 4096 - k, lds[o].f(pages + 4096 - k));
+            out_at(lds[o].name, 4096 - k, lds[o].f(pages + 4096 - k));
         }
     }
     for (unsigned s = 1; s < 4; s++) {
@@ -165,7 +153,7 @@ int main(void)
     f_sb(buf + 3, 0xaa);
     f_sh(buf + 5, 0xbbcc);
     f_sw(buf + 1, 0xffffffffddeeff00UL);
-    out("merged ld", 0, f_ld(buf));
+    out_at("merged ld", 0, f_ld(buf));
     check("merged ld", f_ld(buf), 0x11bbccddeeff0088UL);
 
     /* x0 destination of loads: the load happens, x0 stays 0 */
@@ -173,11 +161,11 @@ int main(void)
         uint64_t r;
         __asm__ volatile(NORVC("ld x0, 0(%1)\n lw x0, 1(%1)\n lbu x0, 0(%1)\n addi %0, x0, 0")
                          : "=r"(r) : "r"(buf) : "memory");
-        out("load to x0", 0, r);
+        out_at("load to x0", 0, r);
         check("load to x0", r, 0);
         f_sd(buf, 0x5a5a5a5a5a5a5a5aUL);
         __asm__ volatile(NORVC("sd x0, 0(%0)\n sb x0, 8(%0)") :: "r"(buf) : "memory");
-        out("store x0", 0, f_ld(buf));
+        out_at("store x0", 0, f_ld(buf));
         check("store x0", f_ld(buf), 0);
     }
 
@@ -207,19 +195,19 @@ int main(void)
             codebuf[1] = 0x00008067;
             __asm__ volatile("fence.i" ::: "memory");
             r = fn();
-            out("smc addi a0", (uint64_t)(int64_t)imm, r);
+            out_at("smc addi a0", (uint64_t)(int64_t)imm, r);
             check("smc", r, (uint64_t)(int64_t)imm);
         }
         /* patch a single 16-bit instruction in place: c.li a0, imm */
         codebuf[0] = 0x4501 | (0x8082u << 16);     /* c.li a0,0 ; c.jr ra */
         __asm__ volatile("fence.i" ::: "memory");
         r = fn();
-        out("smc c.li a0", 0, r);
+        out_at("smc c.li a0", 0, r);
         check("smc c.li 0", r, 0);
         codebuf[0] = (codebuf[0] & 0xffff0000u) | 0x557d;  /* c.li a0,-1 */
         __asm__ volatile("fence.i" ::: "memory");
         r = fn();
-        out("smc c.li a0", 0xffffffffffffffffUL, r);
+        out_at("smc c.li a0", 0xffffffffffffffffUL, r);
         check("smc c.li -1", r, 0xffffffffffffffffUL);
         /* a store immediately followed by fence.i inside the same block */
         __asm__ volatile(NORVC("sw %2, 0(%1)\n"
@@ -229,7 +217,7 @@ int main(void)
                          : "=r"(r) : "r"(codebuf), "r"(0x07b00513u) /* addi a0,x0,123 */
                          : "ra", "a0", "memory");
         codebuf[1] = 0x00008067;
-        out("smc inline", 123, r);
+        out_at("smc inline", 123, r);
     }
 
     printf_("isa-loadstore done, %d failures\n", fails);

@@ -1,18 +1,7 @@
 /* RV64M conformance: every multiply/divide instruction over a table of
  * edge operands, including division by zero and signed overflow. */
-#include "guest.h"
+#include "check.h"
 
-static int fails;
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-    if (got != want) {
-        printf_("FAIL %s: got %016lx want %016lx\n", what, got, want);
-        fails++;
-    }
-}
-
-#define NORVC(s) ".option push\n.option norvc\n" s "\n.option pop\n"
 
 #define DEF_RR(op)                                                         \
     static uint64_t f_##op(uint64_t a, uint64_t b)                         \

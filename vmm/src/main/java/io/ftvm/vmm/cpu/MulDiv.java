@@ -1,6 +1,9 @@
 package io.ftvm.vmm.cpu;
 
-/** Comparisons and the M extension's high multiplies and divisions with the specification's results for x/0 and overflow. */
+/**
+ * Comparisons and the M extension's high multiplies and divisions, with the specification's results for x/0 and
+ * overflow (shared by the interpreter and translated blocks).
+ */
 final class MulDiv {
     private MulDiv() {
     }

@@ -163,7 +163,8 @@ final class SystemUnit {
             csrs.mstatus = ms;
             cpu.setPc(vector(csrs.stvec, cause, interrupt));
             cpu.setPrivilege(Privilege.SUPERVISOR);
-            cpu.observer().trap(causeValue, tval, priv, Privilege.SUPERVISOR, interrupt && (csrs.stvec & 3) == 1);
+            cpu.observer().trap(causeValue, tval, priv, Privilege.SUPERVISOR,
+                    interrupt && (csrs.stvec & 3) == 1);
         } else {
             csrs.mcause = causeValue;
             csrs.mepc = pc;
@@ -174,7 +175,8 @@ final class SystemUnit {
             csrs.mstatus = ms;
             cpu.setPc(vector(csrs.mtvec, cause, interrupt));
             cpu.setPrivilege(Privilege.MACHINE);
-            cpu.observer().trap(causeValue, tval, priv, Privilege.MACHINE, interrupt && (csrs.mtvec & 3) == 1);
+            cpu.observer().trap(causeValue, tval, priv, Privilege.MACHINE,
+                    interrupt && (csrs.mtvec & 3) == 1);
         }
         cpu.setWaiting(false);
     }

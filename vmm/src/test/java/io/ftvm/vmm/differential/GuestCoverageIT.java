@@ -53,7 +53,8 @@ class GuestCoverageIT {
             }
         };
         for (Path image : GuestImages.all()) {
-            GuestRun r = GuestRun.of(image, observer, false); // interpreted: the observer sees each executed instruction decoded
+            // Interpreted, so the observer sees every executed instruction being decoded.
+            GuestRun r = GuestRun.of(image, observer, false);
             assertThat(r.reason()).as(image.toString()).isEqualTo(RunResult.Reason.POWER_OFF);
         }
     }

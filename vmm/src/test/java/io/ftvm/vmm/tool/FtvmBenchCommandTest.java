@@ -20,36 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ftvm bench}: key/value output, option validation, images that do not pass. */
-class FtvmBenchCommandTest {
+class FtvmBenchCommandTest extends CapturedStdStreams {
     @TempDir
     Path tmp;
 
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
 
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void benchOnHelloPrintsInstructionsAndMips() throws IOException {

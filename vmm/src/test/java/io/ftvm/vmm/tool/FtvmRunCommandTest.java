@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ftvm run}: console, exit codes, --signature, --max-instructions, stuck guests and bad command lines. */
-class FtvmRunCommandTest {
+class FtvmRunCommandTest extends CapturedStdStreams {
     static final long RAM = 0x8000_0000L;
     static final long SIG = RAM + 0x1000;
     static final int MTVEC = 0x305, MIE = 0x304;
@@ -31,36 +31,12 @@ class FtvmRunCommandTest {
     @TempDir
     Path tmp;
 
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
 
     private int ftvm(String... args) {
         return Ftvm.execute(args);
     }
 
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     // ------------------------------------------------------------------ guests
 
@@ -318,7 +294,7 @@ class FtvmRunCommandTest {
         assertThat(ftvm("run", "--ram", "1M", image.toString())).isZero();
         byte[] bytes = elf(new Asm.Program().add(finish(0x5555)), Map.of());
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(104, 2L << 20); // memsz 2 MiB
-        err.reset();
+        resetCaptured();
         assertThat(ftvm("run", "--ram", "1M", write("big2.elf", bytes).toString())).isEqualTo(3);
         assertThat(stderr()).contains("outside RAM");
     }
