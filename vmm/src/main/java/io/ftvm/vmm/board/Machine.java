@@ -8,6 +8,8 @@ import io.ftvm.vmm.devices.clint.Clint;
 import io.ftvm.vmm.devices.finisher.TestFinisher;
 import io.ftvm.vmm.devices.uart.Ns16550a;
 import io.ftvm.vmm.memory.Bus;
+import io.ftvm.vmm.memory.Hasher;
+import io.ftvm.vmm.memory.PageHashes;
 import io.ftvm.vmm.memory.Ram;
 
 /**
@@ -26,6 +28,7 @@ public final class Machine {
     private final Ns16550a uart;
     private final Cpu cpu;
 
+    private final PageHashes pageHashes;
     private long consoleOffset;
     private RunResult.Reason stopReason;
     private int exitCode;
@@ -54,6 +57,7 @@ public final class Machine {
                 .map("uart0", MemoryMap.UART0, Ns16550a.SIZE, uart)
                 .build();
         this.cpu = new Cpu(ram, bus, new Platform());
+        this.pageHashes = new PageHashes(ram);
     }
 
     /** Loads an image (all or nothing) and points the hart at its entry: a0 = hart id 0, M-mode. */
@@ -100,6 +104,40 @@ public final class Machine {
      */
     public void setTranslation(boolean on) {
         cpu.setTranslation(on);
+    }
+
+    /**
+     * A hash of the machine's complete state: hart, CSRs, devices, virtual time, console offset and all of RAM
+     * (incrementally: only pages written since the previous digest are rehashed). Two machines that executed the
+     * same instructions with the same inputs have the same digest.
+     */
+    public long digest() {
+        Hasher h = new Hasher();
+        cpu.hashState(h);
+        uart.hashState(h);
+        clint.hashState(h);
+        h.put(time.offset()).put(consoleOffset).put(pageHashes.value());
+        return h.value();
+    }
+
+    /** Free space in the console UART's receive FIFO: how many input bytes can be delivered now. */
+    public int consoleInputSpace() {
+        return uart.receiveSpace();
+    }
+
+    /**
+     * Delivers console input bytes to the UART's receive FIFO at the current instruction count.
+     *
+     * @throws IllegalStateException if they do not fit ({@link #consoleInputSpace()})
+     */
+    public void receiveConsole(byte[] bytes) {
+        if (bytes.length > uart.receiveSpace()) {
+            throw new IllegalStateException(bytes.length + " input bytes at icount " + cpu.icount()
+                    + " do not fit the UART's free receive space " + uart.receiveSpace());
+        }
+        for (byte b : bytes) {
+            uart.receive(b & 0xff);
+        }
     }
 
     /** Advances virtual time across an idle period. */

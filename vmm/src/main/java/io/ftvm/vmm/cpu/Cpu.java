@@ -1,6 +1,7 @@
 package io.ftvm.vmm.cpu;
 
 import io.ftvm.vmm.memory.Bus;
+import io.ftvm.vmm.memory.Hasher;
 import io.ftvm.vmm.memory.Ram;
 
 /**
@@ -105,6 +106,16 @@ public final class Cpu {
 
     public CsrFile csrs() {
         return csrs;
+    }
+
+    /** Adds the hart's complete architectural state (registers, pc, mode, count, CSRs, reservation) to a digest. */
+    public void hashState(Hasher h) {
+        for (int i = 1; i < 32; i++) {
+            h.put(x[i]);
+        }
+        h.put(pc).put(privilege).put(icount).put(waiting);
+        csrs.hashState(h);
+        system.hashState(h);
     }
 
     /** Installs slow-path hooks (decode, trap); {@link CpuObserver#NONE} removes them. */

@@ -2,6 +2,8 @@ package io.ftvm.vmm.cpu;
 
 import static io.ftvm.vmm.cpu.Csr.*;
 
+import io.ftvm.vmm.memory.Hasher;
+
 /**
  * The control and status registers of the hart, with the access rules of the privileged specification:
  * privilege level encoded in the CSR number, read-only ranges, counter enables (mcounteren/scounteren),
@@ -48,6 +50,17 @@ public final class CsrFile {
     CsrFile(Cpu cpu, HartPlatform platform) {
         this.cpu = cpu;
         this.platform = platform;
+    }
+
+    /** Adds every CSR's state to a state digest. */
+    void hashState(Hasher h) {
+        h.put(mstatus).put(medeleg).put(mideleg).put(mie).put(mipSoft).put(mtvec).put(stvec).put(mcounteren)
+                .put(scounteren).put(mscratch).put(sscratch).put(mepc).put(sepc).put(mcause).put(scause)
+                .put(mtval).put(stval).put(satp).put(menvcfg).put(senvcfg).put(mcountinhibit).put(cycleOffset)
+                .put(instretOffset).put(pmpcfg[0]).put(pmpcfg[1]);
+        for (long a : pmpaddr) {
+            h.put(a);
+        }
     }
 
     /** Exception codes that may be delegated to S-mode (ecall from M cannot be). */

@@ -2,6 +2,8 @@ package io.ftvm.vmm.cpu;
 
 import static io.ftvm.vmm.cpu.Csr.*;
 
+import io.ftvm.vmm.memory.Hasher;
+
 /**
  * The privileged side of the hart: CSR instructions, ECALL/EBREAK, xRET, WFI, SFENCE.VMA, the A extension
  * (LR/SC and AMOs), trap entry with delegation and vectored/direct tvec, and interrupt selection by the
@@ -25,6 +27,11 @@ final class SystemUnit {
         this.cpu = cpu;
         this.csrs = csrs;
         this.mmu = mmu;
+    }
+
+    /** Adds the LR/SC reservation to a state digest. */
+    void hashState(Hasher h) {
+        h.put(reservationAddress).put(reservationValue);
     }
 
     /** Executes a non-common instruction and returns the next pc. */

@@ -23,6 +23,8 @@ public final class Ram {
     private final long base;
     private final byte[] data;
     private final long[] dirty;
+    /** Pages drained from {@link #dirty} by a digest since the last {@link #clearDirty()}: still dirty for snapshots. */
+    private final long[] drained;
 
     public Ram(long base, int size) {
         if (size <= 0 || (size & (PAGE_SIZE - 1)) != 0) {
@@ -31,6 +33,7 @@ public final class Ram {
         this.base = base;
         this.data = new byte[size];
         this.dirty = new long[(size >>> PAGE_SHIFT + 6) + 1];
+        this.drained = new long[dirty.length];
     }
 
     public long base() {
@@ -112,19 +115,45 @@ public final class Ram {
         return dirty;
     }
 
+    /** Whether a page was written since the last {@link #clearDirty()} (the mark for incremental snapshots). */
     public boolean isDirty(int page) {
-        return (dirty[page >>> 6] & (1L << page)) != 0;
+        return ((dirty[page >>> 6] | drained[page >>> 6]) & (1L << page)) != 0;
     }
 
     public int dirtyPageCount() {
         int n = 0;
-        for (long w : dirty) {
-            n += Long.bitCount(w);
+        for (int i = 0; i < dirty.length; i++) {
+            n += Long.bitCount(dirty[i] | drained[i]);
         }
         return n;
     }
 
+    /** Sets the mark: from now on only pages written after this call are dirty. */
     public void clearDirty() {
         Arrays.fill(dirty, 0L);
+        Arrays.fill(drained, 0L);
+    }
+
+    /**
+     * Hands every page written since the previous drain to {@code page} (for incremental digests). Drained pages
+     * stay dirty for {@link #isDirty} until {@link #clearDirty()}.
+     */
+    public void drainDirty(java.util.function.IntConsumer page) {
+        for (int i = 0; i < dirty.length; i++) {
+            long w = dirty[i];
+            if (w == 0) {
+                continue;
+            }
+            dirty[i] = 0;
+            drained[i] |= w;
+            while (w != 0) {
+                int bit = Long.numberOfTrailingZeros(w);
+                w &= w - 1;
+                int p = i * 64 + bit;
+                if (p < size() >>> PAGE_SHIFT) {
+                    page.accept(p);
+                }
+            }
+        }
     }
 }

@@ -23,6 +23,18 @@ final class ImageFiles {
     }
 
     static ElfImage read(Path image) throws ImageReadException {
+        return parse(image, readBytes(image));
+    }
+
+    static ElfImage parse(Path image, byte[] bytes) throws ImageReadException {
+        try {
+            return ElfImage.parse(image.toString(), bytes);
+        } catch (InvalidImageException e) {
+            throw new ImageReadException(e.getMessage());
+        }
+    }
+
+    static byte[] readBytes(Path image) throws ImageReadException {
         if (Files.isDirectory(image)) {
             throw new ImageReadException(image + ": is a directory, not an image file");
         }
@@ -36,10 +48,6 @@ final class ImageFiles {
         } catch (IOException e) {
             throw new ImageReadException(image + ": cannot be read: " + e.getMessage());
         }
-        try {
-            return ElfImage.parse(image.toString(), bytes);
-        } catch (InvalidImageException e) {
-            throw new ImageReadException(e.getMessage());
-        }
+        return bytes;
     }
 }

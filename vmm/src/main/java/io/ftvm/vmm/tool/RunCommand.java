@@ -6,6 +6,14 @@ import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.RunResult;
 import io.ftvm.vmm.cpu.Csr;
+import io.ftvm.vmm.replay.DiscardingEventLog;
+import io.ftvm.vmm.replay.EventLog;
+import io.ftvm.vmm.replay.QueueInputSource;
+import io.ftvm.vmm.replay.RecordConfig;
+import io.ftvm.vmm.replay.RecordDriver;
+import io.ftvm.vmm.replay.RecordingException;
+import io.ftvm.vmm.replay.RecordingFile;
+import io.ftvm.vmm.replay.RecordingHeader;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,14 +29,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ftvm run IMAGE}: runs a guest with its console on stdout and exits with the guest's status. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a RISC-V ELF image; the guest console goes to stdout, the exit code is the guest's.")
+        description = "Run a RISC-V ELF image in record mode: the console is on stdin/stdout, idle periods pass in "
+                + "real time, the exit code is the guest's; --record saves a recording for ftvm replay.")
 public final class RunCommand implements Callable<Integer> {
     static final int EXIT_BAD_IMAGE = 3;
     static final int EXIT_SIGNATURE = 4;
+    static final int EXIT_RECORDING = 6;
     static final int EXIT_LIMIT = 124;
     static final int EXIT_STUCK = 125;
-    /** Console output is flushed at least this often (in instructions); slicing does not change execution. */
-    private static final long SLICE = 20_000_000L;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "RISC-V ELF64 executable")
     Path image;
@@ -44,6 +52,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--signature", paramLabel = "FILE",
             description = "write memory between begin_signature and end_signature as hex words, one per line")
     Path signature;
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "record the run (image, inputs with their instruction counts, digests) for ftvm replay")
+    Path record;
+
+    @Option(names = "--input", paramLabel = "FILE",
+            description = "feed the bytes of FILE to the guest console as if typed (instead of stdin)")
+    Path inputFile;
 
     @Option(names = "--interpret",
             description = "interpret every instruction (no block translation); same results, slower")
@@ -74,12 +90,23 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: --ram: " + e.getMessage());
             return 2;
         }
+        byte[] imageBytes;
         ElfImage elf;
         try {
-            elf = ImageFiles.read(image);
+            imageBytes = ImageFiles.readBytes(image);
+            elf = ImageFiles.parse(image, imageBytes);
         } catch (ImageFiles.ImageReadException e) {
             err.println("ftvm: " + e.getMessage());
             return EXIT_BAD_IMAGE;
+        }
+        byte[] scripted = null;
+        if (inputFile != null) {
+            try {
+                scripted = ImageFiles.readBytes(inputFile);
+            } catch (ImageFiles.ImageReadException e) {
+                err.println("ftvm: --input: " + e.getMessage());
+                return 2;
+            }
         }
         OutputStream console = new BufferedOutputStream(out, 1 << 16);
         Machine machine = new Machine(config, (icount, offset, b) -> write(console, b));
@@ -90,60 +117,88 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: " + e.getMessage());
             return EXIT_BAD_IMAGE;
         }
-        long limit = maxInstructions == null ? Long.MAX_VALUE : maxInstructions;
+        QueueInputSource input = new QueueInputSource();
+        if (scripted != null) {
+            input.feed(scripted);
+            input.end();
+        } else {
+            input.pumpFrom(System.in, "ftvm-stdin");
+        }
+        EventLog log;
         try {
-            return runToEnd(machine, elf, limit);
+            log = record == null ? new DiscardingEventLog() : RecordingFile.create(record,
+                    new RecordingHeader(config.ramBytes(), config.instructionsPerTick(), image.toString(), imageBytes));
+        } catch (RecordingException e) {
+            err.println("ftvm: --record: " + e.getMessage());
+            return 2;
+        }
+        long limit = maxInstructions == null ? Long.MAX_VALUE : maxInstructions;
+        RecordDriver driver = new RecordDriver(machine, log, input, RecordConfig.defaults(), System::nanoTime,
+                icount -> flush(console));
+        try {
+            RunResult r = driver.run(limit);
+            console.flush();
+            return report(machine, elf, r, limit);
+        } catch (RecordingException e) {
+            console.flush();
+            err.println("ftvm: recording failed: " + e.getMessage());
+            return EXIT_RECORDING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_STUCK;
         } finally {
             console.flush();
+            try {
+                log.close();
+            } catch (RecordingException e) {
+                err.println("ftvm: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void flush(OutputStream console) {
+        try {
+            console.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
     private static void write(OutputStream console, int b) {
         try {
             console.write(b);
+            if (b == '\n') {
+                console.flush();
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private int runToEnd(Machine machine, ElfImage elf, long limit) {
-        while (true) {
-            long sliceEnd = Math.min(limit, machine.icount() + SLICE);
-            RunResult r = machine.runUntil(sliceEnd);
-            out.flush();
-            switch (r.reason()) {
-                case POWER_OFF:
-                    if (!writeSignature(machine, elf)) {
-                        return EXIT_SIGNATURE;
-                    }
-                    return guestStatus(r.exitCode());
-                case TRAP_LOOP:
-                    err.printf("ftvm: the guest is stuck at icount %d: traps repeat without any instruction "
-                            + "executing (mcause 0x%x, mepc 0x%x, mtval 0x%x, mtvec 0x%x)%n", r.icount(),
-                            machine.cpu().csrs().peek(Csr.MCAUSE), machine.cpu().csrs().peek(Csr.MEPC),
-                            machine.cpu().csrs().peek(Csr.MTVAL), machine.cpu().csrs().peek(Csr.MTVEC));
-                    return EXIT_STUCK;
-                case RESET:
-                    err.println("ftvm: the guest requested a reset at icount " + r.icount()
-                            + "; reset is not supported");
-                    return EXIT_STUCK;
-                case IDLE:
-                    if (r.idleWithoutWakeup()) {
-                        err.println("ftvm: the guest waits in WFI at icount " + r.icount()
-                                + " with no interrupt that could wake it");
-                        return EXIT_STUCK;
-                    }
-                    // Without an input source, an idle guest's time jumps straight to its timer deadline.
-                    machine.advanceTime(Math.max(0, r.wakeTime() - machine.time().now()));
-                    break;
-                default:
-                    if (r.icount() >= limit) {
-                        err.println("ftvm: instruction limit reached: " + limit + " instructions executed"
-                                + " without the guest powering off");
-                        return writeSignature(machine, elf) ? EXIT_LIMIT : EXIT_SIGNATURE;
-                    }
-                    break;
-            }
+    private int report(Machine machine, ElfImage elf, RunResult r, long limit) {
+        switch (r.reason()) {
+            case POWER_OFF:
+                if (!writeSignature(machine, elf)) {
+                    return EXIT_SIGNATURE;
+                }
+                return guestStatus(r.exitCode());
+            case TRAP_LOOP:
+                err.printf("ftvm: the guest is stuck at icount %d: traps repeat without any instruction "
+                        + "executing (mcause 0x%x, mepc 0x%x, mtval 0x%x, mtvec 0x%x)%n", r.icount(),
+                        machine.cpu().csrs().peek(Csr.MCAUSE), machine.cpu().csrs().peek(Csr.MEPC),
+                        machine.cpu().csrs().peek(Csr.MTVAL), machine.cpu().csrs().peek(Csr.MTVEC));
+                return EXIT_STUCK;
+            case RESET:
+                err.println("ftvm: the guest requested a reset at icount " + r.icount() + "; reset is not supported");
+                return EXIT_STUCK;
+            case IDLE:
+                err.println("ftvm: the guest waits in WFI at icount " + r.icount()
+                        + " with no interrupt that could wake it");
+                return EXIT_STUCK;
+            default:
+                err.println("ftvm: instruction limit reached: " + limit + " instructions executed"
+                        + " without the guest powering off");
+                return writeSignature(machine, elf) ? EXIT_LIMIT : EXIT_SIGNATURE;
         }
     }
 

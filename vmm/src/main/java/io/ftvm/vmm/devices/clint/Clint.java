@@ -1,5 +1,6 @@
 package io.ftvm.vmm.devices.clint;
 
+import io.ftvm.vmm.memory.Hasher;
 import io.ftvm.vmm.memory.MmioDevice;
 
 /**
@@ -26,6 +27,11 @@ public final class Clint implements MmioDevice {
 
     public Clint(VirtualClock clock) {
         this.clock = clock;
+    }
+
+    /** Adds msip and mtimecmp to a state digest (mtime belongs to the virtual clock). */
+    public void hashState(Hasher h) {
+        h.put(msip).put(mtimecmp);
     }
 
     public boolean softwareInterruptPending() {

@@ -1,6 +1,7 @@
 package io.ftvm.vmm.devices.uart;
 
 import io.ftvm.vmm.devices.InterruptLine;
+import io.ftvm.vmm.memory.Hasher;
 import io.ftvm.vmm.memory.MmioDevice;
 
 /**
@@ -57,6 +58,15 @@ public final class Ns16550a implements MmioDevice {
         rxCount++;
         updateIrq();
         return true;
+    }
+
+    /** Adds the UART's registers and receive FIFO to a state digest. */
+    public void hashState(Hasher h) {
+        h.put(rxCount).put(overrun).put(ier).put(lcr).put(mcr).put(scr).put(fcr).put(dll).put(dlm)
+                .put(thrInterruptPending);
+        for (int i = 0; i < rxCount; i++) {
+            h.put(rx[(rxHead + i) % FIFO_SIZE]);
+        }
     }
 
     /** Free space in the receive FIFO. */

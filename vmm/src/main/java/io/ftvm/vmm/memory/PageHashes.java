@@ -1,0 +1,49 @@
+package io.ftvm.vmm.memory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * An incrementally maintained hash of all of RAM: one hash per page, recomputed only for pages written since the
+ * last call (drained from the RAM's dirty bitmap), combined into one value. The first call hashes everything.
+ */
+public final class PageHashes {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final Ram ram;
+    private final long[] pageHash;
+    private long combined;
+    private boolean initialized;
+
+    public PageHashes(Ram ram) {
+        this.ram = ram;
+        this.pageHash = new long[ram.size() >>> Ram.PAGE_SHIFT];
+    }
+
+    /** The hash of RAM as it is now. */
+    public long value() {
+        if (!initialized) {
+            for (int p = 0; p < pageHash.length; p++) {
+                rehash(p);
+            }
+            ram.drainDirty(p -> { });
+            initialized = true;
+        } else {
+            ram.drainDirty(this::rehash);
+        }
+        return Hasher.mix(combined);
+    }
+
+    private void rehash(int page) {
+        byte[] mem = ram.array();
+        int base = page << Ram.PAGE_SHIFT;
+        long h = 0x6a09e667f3bcc908L ^ page;
+        for (int i = 0; i < Ram.PAGE_SIZE; i += 8) {
+            h = Long.rotateLeft((h ^ (long) LONG.get(mem, base + i)) * 0x9e3779b97f4a7c15L, 31);
+        }
+        h = Hasher.mix(h);
+        combined += h - pageHash[page];
+        pageHash[page] = h;
+    }
+}

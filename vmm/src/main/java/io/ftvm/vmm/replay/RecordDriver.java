@@ -1,0 +1,164 @@
+package io.ftvm.vmm.replay;
+
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.board.RunResult;
+import java.util.function.LongSupplier;
+
+/**
+ * Record mode: runs a machine in slices, delivers console input between slices and at idle, lets idle periods pass
+ * in real time, and logs every nondeterministic input with its exact instruction count, plus periodic digests.
+ *
+ * <p>Virtual time is anchored to the wall clock at start: an idle guest sleeps until the wall-clock time its timer
+ * deadline corresponds to (or until input arrives), then virtual time advances to where the wall clock is (never
+ * past the deadline). Over mostly idle periods, guest time therefore tracks wall time; the advance is logged.
+ *
+ * <p>The clock and the input source are injected, so tests drive it without real waiting.
+ */
+public final class RecordDriver {
+    /** Longest single wait, so a stop request is noticed promptly. */
+    private static final long MAX_WAIT_NANOS = 100_000_000L;
+
+    /** Lets a caller slow the machine down (backpressure from a slow backup); called before every slice. */
+    @FunctionalInterface
+    public interface Throttle {
+        Throttle NONE = icount -> { };
+
+        void awaitPermit(long icount) throws InterruptedException;
+    }
+
+    private final Machine machine;
+    private final EventLog log;
+    private final InputSource input;
+    private final RecordConfig config;
+    private final LongSupplier nanoClock;
+    private final Throttle throttle;
+    private final byte[] inputBuf = new byte[EventCodec.MAX_INPUT];
+    private volatile boolean stopRequested;
+    private long nextDigest;
+    private long anchorNanos;
+    private long anchorTicks;
+
+    public RecordDriver(Machine machine, EventLog log, InputSource input, RecordConfig config,
+            LongSupplier nanoClock, Throttle throttle) {
+        this.machine = machine;
+        this.log = log;
+        this.input = input;
+        this.config = config;
+        this.nanoClock = nanoClock;
+        this.throttle = throttle;
+    }
+
+    /** Asks {@link #run} to return at the next slice boundary or wake-up. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Runs until the guest powers off, gets stuck, {@code stopAt} instructions have run, or a stop is requested.
+     * Returns the last result of the machine (a {@link RunResult.Reason#LIMIT} for a stop).
+     */
+    public RunResult run(long stopAt) throws RecordingException, InterruptedException {
+        anchorNanos = nanoClock.getAsLong();
+        anchorTicks = machine.time().now();
+        log.append(new Event.Digest(machine.icount(), machine.digest()));
+        nextDigest = config.digestInstructions() == 0 ? Long.MAX_VALUE
+                : machine.icount() + config.digestInstructions();
+        while (true) {
+            throttle.awaitPermit(machine.icount());
+            deliverInput();
+            long limit = Math.min(Math.min(machine.icount() + config.sliceInstructions(), nextDigest), stopAt);
+            RunResult r = machine.runUntil(limit);
+            switch (r.reason()) {
+                case POWER_OFF:
+                    log.append(new Event.Digest(r.icount(), machine.digest()));
+                    log.append(new Event.PowerOff(r.icount(), r.exitCode()));
+                    return r;
+                case RESET:
+                case TRAP_LOOP:
+                    return finish(r);
+                case IDLE:
+                    if (r.idleWithoutWakeup() || !idle(r)) {
+                        return finish(r);
+                    }
+                    break;
+                default:
+                    if (r.icount() >= nextDigest) {
+                        log.append(new Event.Digest(r.icount(), machine.digest()));
+                        nextDigest = r.icount() + config.digestInstructions();
+                    }
+                    if (config.horizonEntries()) {
+                        log.append(new Event.Horizon(r.icount()));
+                    }
+                    if (r.icount() >= stopAt) {
+                        return finish(r);
+                    }
+                    break;
+            }
+            if (stopRequested) {
+                return finish(new RunResult(RunResult.Reason.LIMIT, machine.icount(), 0, -1));
+            }
+        }
+    }
+
+    private RunResult finish(RunResult r) throws RecordingException {
+        log.append(new Event.Digest(machine.icount(), machine.digest()));
+        log.append(new Event.Horizon(machine.icount()));
+        return r;
+    }
+
+    /** Delivers as much pending input as the UART can take, logging it first. */
+    private boolean deliverInput() throws RecordingException {
+        int space = Math.min(machine.consoleInputSpace(), inputBuf.length);
+        if (space == 0) {
+            return false;
+        }
+        int n = input.poll(inputBuf, space);
+        if (n == 0) {
+            return false;
+        }
+        byte[] bytes = java.util.Arrays.copyOf(inputBuf, n);
+        log.append(new Event.ConsoleInput(machine.icount(), bytes));
+        machine.receiveConsole(bytes);
+        return true;
+    }
+
+    /** Wall-clock nanoseconds at which virtual time reaches {@code ticks}. */
+    private long wallNanosFor(long ticks) {
+        return anchorNanos + (long) ((ticks - anchorTicks) * (1e9 / MachineConfig.TIMEBASE_HZ));
+    }
+
+    private long ticksAtWall(long nanos) {
+        return anchorTicks + (long) ((nanos - anchorNanos) * (MachineConfig.TIMEBASE_HZ / 1e9));
+    }
+
+    /**
+     * The guest waits for its timer at {@code r.wakeTime()}: sleep until then in wall-clock terms or until input
+     * arrives, then advance virtual time and deliver the input. Returns false when stopped.
+     */
+    private boolean idle(RunResult r) throws RecordingException, InterruptedException {
+        long wake = r.wakeTime();
+        while (!stopRequested) {
+            long now = machine.time().now();
+            long deadline = wallNanosFor(wake);
+            long left = deadline - nanoClock.getAsLong();
+            boolean inputPending = false;
+            if (left > 0 && machine.consoleInputSpace() > 0) {
+                inputPending = input.await(Math.min(left, MAX_WAIT_NANOS));
+            } else if (left > 0) {
+                InputSource.NONE.await(Math.min(left, MAX_WAIT_NANOS));
+            }
+            long wallTicks = ticksAtWall(nanoClock.getAsLong());
+            long target = Math.min(wake, Math.max(now, wallTicks));
+            if (target > now) {
+                log.append(new Event.IdleAdvance(machine.icount(), target - now));
+                machine.advanceTime(target - now);
+            }
+            boolean delivered = inputPending && deliverInput();
+            if (target >= wake || delivered) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
