@@ -31,6 +31,15 @@ final class GuestImages {
         }
     }
 
+    /**
+     * The scripted console input of an interactive image ({@code guests/sessions/NAME.txt}), if it has one; its
+     * expected output is beside it as {@code NAME.expected}.
+     */
+    static java.util.Optional<Path> session(Path image) {
+        Path p = directory().resolveSibling("sessions").resolve(name(image) + ".txt");
+        return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+    }
+
     static String name(Path image) {
         String n = image.getFileName().toString();
         return n.substring(0, n.length() - 4);

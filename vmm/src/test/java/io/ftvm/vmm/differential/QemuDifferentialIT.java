@@ -51,18 +51,35 @@ class QemuDifferentialIT {
                 .as("console of %s", GuestImages.name(image))
                 .isEqualTo(new String(q.console(), StandardCharsets.ISO_8859_1));
         assertThat(ours.exitCode()).as("exit status of %s", image).isEqualTo(q.exitCode());
+        java.util.Optional<Path> session = GuestImages.session(image);
+        if (session.isPresent()) {
+            Path expected = session.get().resolveSibling(GuestImages.name(image) + ".expected");
+            assertThat(new String(ours.console(), StandardCharsets.ISO_8859_1))
+                    .as("console of %s against %s", image, expected)
+                    .isEqualTo(java.nio.file.Files.readString(expected, StandardCharsets.ISO_8859_1));
+        }
     }
 
     private record QemuResult(byte[] console, int exitCode) {
     }
 
     private static QemuResult runQemu(Path image) throws Exception {
-        Process p = new ProcessBuilder(List.of(QEMU, "-machine", "virt", "-bios", "none", "-nographic",
-                "-kernel", image.toString()))
+        java.util.Optional<Path> session = GuestImages.session(image);
+        // Interactive guests get their session script on the serial port; -nographic would interpret Ctrl-A.
+        List<String> console = session.isPresent()
+                ? List.of("-serial", "stdio", "-display", "none", "-monitor", "none")
+                : List.of("-nographic");
+        List<String> cmd = new java.util.ArrayList<>(List.of(QEMU, "-machine", "virt", "-bios", "none"));
+        cmd.addAll(console);
+        cmd.addAll(List.of("-kernel", image.toString()));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(false)
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectInput(session.isPresent() ? ProcessBuilder.Redirect.from(session.get().toFile())
+                        : ProcessBuilder.Redirect.PIPE)
                 .start();
-        p.getOutputStream().close();
+        if (session.isEmpty()) {
+            p.getOutputStream().close();
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> copy(p.getInputStream(), out));
         reader.start();
