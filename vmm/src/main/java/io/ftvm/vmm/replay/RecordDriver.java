@@ -3,7 +3,6 @@ package io.ftvm.vmm.replay;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.RunResult;
-import java.util.function.LongSupplier;
 
 /**
  * Record mode: runs a machine in slices, delivers console input between slices and at idle, lets idle periods pass
@@ -31,7 +30,7 @@ public final class RecordDriver {
     private final EventLog log;
     private final InputSource input;
     private final RecordConfig config;
-    private final LongSupplier nanoClock;
+    private final WallClock clock;
     private final Throttle throttle;
     private final byte[] inputBuf = new byte[EventCodec.MAX_INPUT];
     private volatile boolean stopRequested;
@@ -40,12 +39,12 @@ public final class RecordDriver {
     private long anchorTicks;
 
     public RecordDriver(Machine machine, EventLog log, InputSource input, RecordConfig config,
-            LongSupplier nanoClock, Throttle throttle) {
+            WallClock clock, Throttle throttle) {
         this.machine = machine;
         this.log = log;
         this.input = input;
         this.config = config;
-        this.nanoClock = nanoClock;
+        this.clock = clock;
         this.throttle = throttle;
     }
 
@@ -59,7 +58,7 @@ public final class RecordDriver {
      * Returns the last result of the machine (a {@link RunResult.Reason#LIMIT} for a stop).
      */
     public RunResult run(long stopAt) throws RecordingException, InterruptedException {
-        anchorNanos = nanoClock.getAsLong();
+        anchorNanos = clock.nanoTime();
         anchorTicks = machine.time().now();
         log.append(new Event.Digest(machine.icount(), machine.digest()));
         nextDigest = config.digestInstructions() == 0 ? Long.MAX_VALUE
@@ -141,14 +140,14 @@ public final class RecordDriver {
         while (!stopRequested) {
             long now = machine.time().now();
             long deadline = wallNanosFor(wake);
-            long left = deadline - nanoClock.getAsLong();
+            long left = deadline - clock.nanoTime();
             boolean inputPending = false;
             if (left > 0 && machine.consoleInputSpace() > 0) {
                 inputPending = input.await(Math.min(left, MAX_WAIT_NANOS));
             } else if (left > 0) {
-                InputSource.NONE.await(Math.min(left, MAX_WAIT_NANOS));
+                clock.sleep(Math.min(left, MAX_WAIT_NANOS));
             }
-            long wallTicks = ticksAtWall(nanoClock.getAsLong());
+            long wallTicks = ticksAtWall(clock.nanoTime());
             long target = Math.min(wake, Math.max(now, wallTicks));
             if (target > now) {
                 log.append(new Event.IdleAdvance(machine.icount(), target - now));

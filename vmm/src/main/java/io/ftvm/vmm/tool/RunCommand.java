@@ -14,6 +14,7 @@ import io.ftvm.vmm.replay.RecordDriver;
 import io.ftvm.vmm.replay.RecordingException;
 import io.ftvm.vmm.replay.RecordingFile;
 import io.ftvm.vmm.replay.RecordingHeader;
+import io.ftvm.vmm.replay.WallClock;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -133,7 +134,7 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         long limit = maxInstructions == null ? Long.MAX_VALUE : maxInstructions;
-        RecordDriver driver = new RecordDriver(machine, log, input, RecordConfig.defaults(), System::nanoTime,
+        RecordDriver driver = new RecordDriver(machine, log, input, RecordConfig.defaults(), WallClock.SYSTEM,
                 icount -> flush(console));
         try {
             RunResult r = driver.run(limit);

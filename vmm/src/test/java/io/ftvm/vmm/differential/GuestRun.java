@@ -11,6 +11,7 @@ import io.ftvm.vmm.replay.QueueInputSource;
 import io.ftvm.vmm.replay.RecordConfig;
 import io.ftvm.vmm.replay.RecordDriver;
 import io.ftvm.vmm.replay.ReplayDriver;
+import io.ftvm.vmm.replay.WallClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ record GuestRun(byte[] console, int exitCode, long icount, RunResult.Reason reas
             input.feed(Files.readAllBytes(session.get()));
             input.end();
             MemoryEventLog log = new MemoryEventLog();
-            RunResult r = new RecordDriver(m, log, input, RecordConfig.defaults(), System::nanoTime,
+            RunResult r = new RecordDriver(m, log, input, RecordConfig.defaults(), WallClock.SYSTEM,
                     RecordDriver.Throttle.NONE).run(MAX_INSTRUCTIONS);
             log.close();
             return new GuestRun(out.toByteArray(), r.exitCode(), r.icount(), r.reason(), m.digest(),

@@ -1,0 +1,23 @@
+package io.ftvm.vmm.replay;
+
+/** Real time as record mode sees it: injected so tests can simulate it instead of waiting. */
+public interface WallClock {
+    /** The host's clock. */
+    WallClock SYSTEM = new WallClock() {
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void sleep(long nanos) throws InterruptedException {
+            if (nanos > 0) {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            }
+        }
+    };
+
+    long nanoTime();
+
+    void sleep(long nanos) throws InterruptedException;
+}
