@@ -120,6 +120,30 @@ public final class Machine {
         return h.value();
     }
 
+    /** The machine's state except RAM (see {@link #ram()}), for snapshots. */
+    public MachineState state() {
+        return new MachineState(config, cpu.state(), uart.state(), clint.state(), time.offset(), consoleOffset,
+                stopReason, exitCode);
+    }
+
+    /**
+     * Restores a snapshot: the state, and RAM as the caller has already written it into {@link #ram()}. The
+     * configuration must match this machine's.
+     */
+    public void restore(MachineState s) {
+        if (!s.config().equals(config)) {
+            throw new IllegalArgumentException("snapshot of a " + s.config() + " cannot be restored into a " + config);
+        }
+        cpu.restore(s.hart());
+        uart.restore(s.uart());
+        clint.restore(s.clint());
+        time.restoreOffset(s.timeOffset());
+        consoleOffset = s.consoleOffset();
+        stopReason = s.stopReason();
+        exitCode = s.exitCode();
+        pageHashes.reset();
+    }
+
     /** Free space in the console UART's receive FIFO: how many input bytes can be delivered now. */
     public int consoleInputSpace() {
         return uart.receiveSpace();

@@ -55,6 +55,11 @@ public final class VirtualTime implements Clint.VirtualClock {
         return Math.max(icount + 1, ticksFromOffset * instructionsPerTick);
     }
 
+    /** Restores the offset from a snapshot. */
+    public void restoreOffset(long offset) {
+        this.offset = offset;
+    }
+
     public long offset() {
         return offset;
     }

@@ -108,6 +108,34 @@ public final class Cpu {
         return csrs;
     }
 
+    /** The hart's complete state, for snapshots. */
+    public HartState state() {
+        return new HartState(java.util.Arrays.copyOfRange(x, 1, 32), pc, privilege, icount, waiting, csrs.save(),
+                system.reservationAddress(), system.reservationValue());
+    }
+
+    /** Restores a snapshot's state (caches and TLBs are rebuilt). */
+    public void restore(HartState s) {
+        long[] regs = s.x();
+        if (regs.length != 31) {
+            throw new IllegalArgumentException("hart state has " + regs.length + " registers, expected 31");
+        }
+        if (s.privilege() != Privilege.USER && s.privilege() != Privilege.SUPERVISOR
+                && s.privilege() != Privilege.MACHINE) {
+            throw new IllegalArgumentException("invalid privilege level " + s.privilege());
+        }
+        csrs.restore(s.csrs());
+        System.arraycopy(regs, 0, x, 1, 31);
+        x[0] = 0;
+        pc = s.pc();
+        privilege = s.privilege();
+        icount = s.icount();
+        waiting = s.waiting();
+        system.restoreReservation(s.reservationAddress(), s.reservationValue());
+        translationChanged();
+        invalidateDecodedInstructions();
+    }
+
     /** Adds the hart's complete architectural state (registers, pc, mode, count, CSRs, reservation) to a digest. */
     public void hashState(Hasher h) {
         for (int i = 1; i < 32; i++) {

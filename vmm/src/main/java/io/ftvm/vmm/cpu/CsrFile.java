@@ -52,6 +52,32 @@ public final class CsrFile {
         this.platform = platform;
     }
 
+    /** Number of values {@link #save()} produces. */
+    static final int SAVED_FIELDS = 25 + PMP_ENTRIES;
+
+    /** Every CSR's state as a flat array, in a fixed order (the snapshot format depends on it). */
+    long[] save() {
+        long[] f = {mstatus, medeleg, mideleg, mie, mipSoft, mtvec, stvec, mcounteren, scounteren, mscratch,
+            sscratch, mepc, sepc, mcause, scause, mtval, stval, satp, menvcfg, senvcfg, mcountinhibit, cycleOffset,
+            instretOffset, pmpcfg[0], pmpcfg[1]};
+        long[] all = java.util.Arrays.copyOf(f, SAVED_FIELDS);
+        System.arraycopy(pmpaddr, 0, all, f.length, PMP_ENTRIES);
+        return all;
+    }
+
+    void restore(long[] f) {
+        if (f.length != SAVED_FIELDS) {
+            throw new IllegalArgumentException("CSR state has " + f.length + " fields, expected " + SAVED_FIELDS);
+        }
+        int i = 0;
+        mstatus = f[i++]; medeleg = f[i++]; mideleg = f[i++]; mie = f[i++]; mipSoft = f[i++]; mtvec = f[i++];
+        stvec = f[i++]; mcounteren = f[i++]; scounteren = f[i++]; mscratch = f[i++]; sscratch = f[i++];
+        mepc = f[i++]; sepc = f[i++]; mcause = f[i++]; scause = f[i++]; mtval = f[i++]; stval = f[i++];
+        satp = f[i++]; menvcfg = f[i++]; senvcfg = f[i++]; mcountinhibit = f[i++]; cycleOffset = f[i++];
+        instretOffset = f[i++]; pmpcfg[0] = f[i++]; pmpcfg[1] = f[i++];
+        System.arraycopy(f, i, pmpaddr, 0, PMP_ENTRIES);
+    }
+
     /** Adds every CSR's state to a state digest. */
     void hashState(Hasher h) {
         h.put(mstatus).put(medeleg).put(mideleg).put(mie).put(mipSoft).put(mtvec).put(stvec).put(mcounteren)

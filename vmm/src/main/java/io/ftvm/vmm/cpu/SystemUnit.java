@@ -29,6 +29,19 @@ final class SystemUnit {
         this.mmu = mmu;
     }
 
+    long reservationAddress() {
+        return reservationAddress;
+    }
+
+    long reservationValue() {
+        return reservationValue;
+    }
+
+    void restoreReservation(long address, long value) {
+        reservationAddress = address;
+        reservationValue = value;
+    }
+
     /** Adds the LR/SC reservation to a state digest. */
     void hashState(Hasher h) {
         h.put(reservationAddress).put(reservationValue);

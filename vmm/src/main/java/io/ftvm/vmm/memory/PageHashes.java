@@ -21,6 +21,13 @@ public final class PageHashes {
         this.pageHash = new long[ram.size() >>> Ram.PAGE_SHIFT];
     }
 
+    /** Forgets all page hashes (RAM was replaced wholesale); the next {@link #value()} rehashes everything. */
+    public void reset() {
+        java.util.Arrays.fill(pageHash, 0L);
+        combined = 0;
+        initialized = false;
+    }
+
     /** The hash of RAM as it is now. */
     public long value() {
         if (!initialized) {

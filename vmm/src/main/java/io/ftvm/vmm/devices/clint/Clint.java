@@ -34,6 +34,15 @@ public final class Clint implements MmioDevice {
         h.put(msip).put(mtimecmp);
     }
 
+    public ClintState state() {
+        return new ClintState(msip, mtimecmp);
+    }
+
+    public void restore(ClintState s) {
+        msip = s.msip() & 1;
+        mtimecmp = s.mtimecmp();
+    }
+
     public boolean softwareInterruptPending() {
         return (msip & 1) != 0;
     }

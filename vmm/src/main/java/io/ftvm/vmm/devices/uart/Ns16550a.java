@@ -69,6 +69,36 @@ public final class Ns16550a implements MmioDevice {
         }
     }
 
+    /** The device's state, for snapshots. */
+    public UartState state() {
+        byte[] fifo = new byte[rxCount];
+        for (int i = 0; i < rxCount; i++) {
+            fifo[i] = rx[(rxHead + i) % FIFO_SIZE];
+        }
+        return new UartState(fifo, overrun, ier, lcr, mcr, scr, fcr, dll, dlm, thrInterruptPending);
+    }
+
+    /** Restores a snapshot's state. */
+    public void restore(UartState s) {
+        byte[] fifo = s.rx();
+        if (fifo.length > FIFO_SIZE) {
+            throw new IllegalArgumentException("UART FIFO of " + fifo.length + " bytes exceeds " + FIFO_SIZE);
+        }
+        System.arraycopy(fifo, 0, rx, 0, fifo.length);
+        rxHead = 0;
+        rxCount = fifo.length;
+        overrun = s.overrun();
+        ier = s.ier();
+        lcr = s.lcr();
+        mcr = s.mcr();
+        scr = s.scr();
+        fcr = s.fcr();
+        dll = s.dll();
+        dlm = s.dlm();
+        thrInterruptPending = s.thrInterruptPending();
+        updateIrq();
+    }
+
     /** Free space in the receive FIFO. */
     public int receiveSpace() {
         return FIFO_SIZE - rxCount;

@@ -1,0 +1,28 @@
+package io.ftvm.vmm.cpu;
+
+/**
+ * The complete architectural state of a hart, for snapshots: registers x1..x31 ({@code x[0]} is x1), pc,
+ * privilege, instruction count, WFI state, the CSRs (in {@link CsrFile}'s fixed order) and the LR/SC reservation.
+ */
+public record HartState(long[] x, long pc, int privilege, long icount, boolean waiting, long[] csrs,
+        long reservationAddress, long reservationValue) {
+    public HartState {
+        x = x.clone();
+        csrs = csrs.clone();
+    }
+
+    @Override
+    public long[] x() {
+        return x.clone();
+    }
+
+    @Override
+    public long[] csrs() {
+        return csrs.clone();
+    }
+
+    /** Number of CSR values a state carries. */
+    public static int csrCount() {
+        return CsrFile.SAVED_FIELDS;
+    }
+}

@@ -1,0 +1,212 @@
+package io.ftvm.vmm.snapshot;
+
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.board.MachineState;
+import io.ftvm.vmm.board.OutputSink;
+import io.ftvm.vmm.board.RunResult;
+import io.ftvm.vmm.cpu.HartState;
+import io.ftvm.vmm.devices.clint.ClintState;
+import io.ftvm.vmm.devices.uart.UartState;
+import io.ftvm.vmm.memory.Ram;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The snapshot format: a whole machine (hart, CSRs, devices, virtual time, RAM) in one versioned, checksummed
+ * stream.
+ *
+ * <pre>
+ * snapshot = magic "FTVMSNAP" | major u16 = 1 | minor u16 | body | crc32c(magic..body) u32
+ * body     = ramBytes, instructionsPerTick | hart | uart | clint | timeOffset, consoleOffset | stop | pages
+ * pages    = count u32, then per non-zero page: index u32 | 4096 bytes   (pages not listed are zero)
+ * </pre>
+ *
+ * Integers are big-endian (Java data streams). An unknown major version, a bad checksum or a truncated stream is
+ * refused with a {@link SnapshotException}; nothing is restored from such a stream.
+ */
+public final class SnapshotFile {
+    private static final byte[] MAGIC = "FTVMSNAP".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAJOR = 1;
+    private static final int MINOR = 0;
+
+    private SnapshotFile() {
+    }
+
+    /** Writes the machine's complete state. */
+    public static void write(Machine m, OutputStream target) throws IOException {
+        CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(target, 1 << 16), new CRC32C());
+        DataOutputStream out = new DataOutputStream(checked);
+        out.write(MAGIC);
+        out.writeShort(MAJOR);
+        out.writeShort(MINOR);
+        MachineState s = m.state();
+        out.writeLong(s.config().ramBytes());
+        out.writeLong(s.config().instructionsPerTick());
+        HartState h = s.hart();
+        for (long r : h.x()) {
+            out.writeLong(r);
+        }
+        out.writeLong(h.pc());
+        out.writeInt(h.privilege());
+        out.writeLong(h.icount());
+        out.writeBoolean(h.waiting());
+        long[] csrs = h.csrs();
+        out.writeInt(csrs.length);
+        for (long c : csrs) {
+            out.writeLong(c);
+        }
+        out.writeLong(h.reservationAddress());
+        out.writeLong(h.reservationValue());
+        UartState u = s.uart();
+        byte[] rx = u.rx();
+        out.writeInt(rx.length);
+        out.write(rx);
+        out.writeBoolean(u.overrun());
+        for (int v : new int[] {u.ier(), u.lcr(), u.mcr(), u.scr(), u.fcr(), u.dll(), u.dlm()}) {
+            out.writeInt(v);
+        }
+        out.writeBoolean(u.thrInterruptPending());
+        out.writeLong(s.clint().msip());
+        out.writeLong(s.clint().mtimecmp());
+        out.writeLong(s.timeOffset());
+        out.writeLong(s.consoleOffset());
+        out.writeInt(s.stopReason() == null ? -1 : s.stopReason().ordinal());
+        out.writeInt(s.exitCode());
+        writePages(m.ram(), out);
+        out.flush();
+        int crc = (int) checked.getChecksum().getValue();
+        DataOutputStream tail = new DataOutputStream(target);
+        tail.writeInt(crc);
+        tail.flush();
+    }
+
+    private static void writePages(Ram ram, DataOutputStream out) throws IOException {
+        byte[] mem = ram.array();
+        int pages = ram.size() / Ram.PAGE_SIZE;
+        boolean[] nonZero = new boolean[pages];
+        int count = 0;
+        for (int p = 0; p < pages; p++) {
+            nonZero[p] = !isZero(mem, p * Ram.PAGE_SIZE);
+            count += nonZero[p] ? 1 : 0;
+        }
+        out.writeInt(count);
+        for (int p = 0; p < pages; p++) {
+            if (nonZero[p]) {
+                out.writeInt(p);
+                out.write(mem, p * Ram.PAGE_SIZE, Ram.PAGE_SIZE);
+            }
+        }
+    }
+
+    private static boolean isZero(byte[] mem, int off) {
+        return Arrays.mismatch(mem, off, off + Ram.PAGE_SIZE, ZERO_PAGE, 0, Ram.PAGE_SIZE) < 0;
+    }
+
+    private static final byte[] ZERO_PAGE = new byte[Ram.PAGE_SIZE];
+
+    /** Reads a snapshot into a new machine whose console goes to {@code sink}. */
+    public static Machine read(InputStream source, OutputSink sink) throws SnapshotException, IOException {
+        BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
+        CheckedInputStream checked = new CheckedInputStream(buffered, new CRC32C());
+        DataInputStream in = new DataInputStream(checked);
+        try {
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new SnapshotException("not an ftvm snapshot (bad magic)");
+            }
+            int major = in.readUnsignedShort();
+            int minor = in.readUnsignedShort();
+            if (major != MAJOR) {
+                throw new SnapshotException("snapshot format version " + major + "." + minor
+                        + " is not supported (this ftvm reads version " + MAJOR + ".x)");
+            }
+            MachineConfig config;
+            try {
+                config = new MachineConfig(in.readLong(), in.readLong());
+            } catch (IllegalArgumentException e) {
+                throw new SnapshotException("invalid machine configuration: " + e.getMessage());
+            }
+            long[] x = new long[31];
+            for (int i = 0; i < 31; i++) {
+                x[i] = in.readLong();
+            }
+            long pc = in.readLong();
+            int priv = in.readInt();
+            long icount = in.readLong();
+            boolean waiting = in.readBoolean();
+            int ncsr = in.readInt();
+            if (ncsr != HartState.csrCount()) {
+                throw new SnapshotException("CSR block has " + ncsr + " values, expected " + HartState.csrCount());
+            }
+            long[] csrs = new long[ncsr];
+            for (int i = 0; i < ncsr; i++) {
+                csrs[i] = in.readLong();
+            }
+            HartState hart = new HartState(x, pc, priv, icount, waiting, csrs, in.readLong(), in.readLong());
+            int rxLen = in.readInt();
+            if (rxLen < 0 || rxLen > 16) {
+                throw new SnapshotException("UART FIFO length " + rxLen + " out of range");
+            }
+            byte[] rx = new byte[rxLen];
+            in.readFully(rx);
+            UartState uart = new UartState(rx, in.readBoolean(), in.readInt(), in.readInt(), in.readInt(),
+                    in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readBoolean());
+            ClintState clint = new ClintState(in.readLong(), in.readLong());
+            long timeOffset = in.readLong();
+            long consoleOffset = in.readLong();
+            int stop = in.readInt();
+            int exitCode = in.readInt();
+            RunResult.Reason[] reasons = RunResult.Reason.values();
+            if (stop < -1 || stop >= reasons.length) {
+                throw new SnapshotException("invalid stop reason " + stop);
+            }
+            Machine m = new Machine(config, sink);
+            readPages(m.ram(), in);
+            int expected = (int) checked.getChecksum().getValue();
+            int stored = new DataInputStream(buffered).readInt();
+            if (stored != expected) {
+                throw new SnapshotException("checksum mismatch: the snapshot is damaged");
+            }
+            try {
+                m.restore(new MachineState(config, hart, uart, clint, timeOffset, consoleOffset,
+                        stop < 0 ? null : reasons[stop], exitCode));
+            } catch (IllegalArgumentException e) {
+                throw new SnapshotException("invalid state: " + e.getMessage());
+            }
+            return m;
+        } catch (EOFException e) {
+            throw new SnapshotException("truncated snapshot");
+        }
+    }
+
+    private static void readPages(Ram ram, DataInputStream in) throws IOException, SnapshotException {
+        int pages = ram.size() / Ram.PAGE_SIZE;
+        int count = in.readInt();
+        if (count < 0 || count > pages) {
+            throw new SnapshotException("page count " + count + " out of range (RAM has " + pages + " pages)");
+        }
+        byte[] mem = ram.array();
+        int last = -1;
+        for (int i = 0; i < count; i++) {
+            int p = in.readInt();
+            if (p <= last || p >= pages) {
+                throw new SnapshotException("page index " + p + " out of order or range");
+            }
+            in.readFully(mem, p * Ram.PAGE_SIZE, Ram.PAGE_SIZE);
+            last = p;
+        }
+    }
+}

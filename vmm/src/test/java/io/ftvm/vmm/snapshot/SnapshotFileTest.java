@@ -1,0 +1,95 @@
+package io.ftvm.vmm.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ftvm.guests.GuestImages;
+import io.ftvm.vmm.board.ElfImage;
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.board.OutputSink;
+import io.ftvm.vmm.board.RunResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshots: a machine saved at a random point and restored continues exactly like the original (same console
+ * output, count and final digest); damaged, truncated and foreign snapshots are refused.
+ */
+class SnapshotFileTest {
+    private static final MachineConfig CONFIG = MachineConfig.defaults().withRam(16L << 20);
+
+    private static Machine cpubench(StringBuilder out) throws Exception {
+        Machine m = new Machine(CONFIG, (icount, offset, b) -> out.append((char) b));
+        m.load(ElfImage.parse("cpubench", GuestImages.bytes("cpubench")));
+        return m;
+    }
+
+    private static byte[] save(Machine m) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SnapshotFile.write(m, bytes);
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void restoredMachineContinuesExactlyLikeTheOriginal() throws Exception {
+        Random r = new Random(42);
+        for (int trial = 0; trial < 3; trial++) {
+            long at = 1_000_000 + r.nextInt(30_000_000);
+            StringBuilder outA = new StringBuilder();
+            Machine a = cpubench(outA);
+            a.runUntil(at);
+            byte[] snap = save(a);
+            long digestAtSnapshot = a.digest();
+
+            StringBuilder outB = new StringBuilder(outA);
+            Machine b = SnapshotFile.read(new ByteArrayInputStream(snap), (ic, off, v) -> outB.append((char) v));
+            assertThat(b.icount()).isEqualTo(at);
+            assertThat(b.digest()).isEqualTo(digestAtSnapshot);
+            assertThat(b.consoleOffset()).isEqualTo(a.consoleOffset());
+
+            RunResult ra = a.runUntil(Long.MAX_VALUE);
+            RunResult rb = b.runUntil(Long.MAX_VALUE);
+            assertThat(rb).isEqualTo(ra);
+            assertThat(outB.toString()).isEqualTo(outA.toString());
+            assertThat(b.digest()).isEqualTo(a.digest());
+        }
+    }
+
+    @Test
+    void damagedSnapshotsAreRefused() throws Exception {
+        Machine m = cpubench(new StringBuilder());
+        m.runUntil(100_000);
+        byte[] snap = save(m);
+        for (int pos : new int[] {20, 300, snap.length / 2, snap.length - 5}) {
+            byte[] bad = snap.clone();
+            bad[pos] ^= 0x40;
+            assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(bad), OutputSink.DISCARD))
+                    .as("flip at %d", pos).isInstanceOf(SnapshotException.class);
+        }
+        byte[] truncated = java.util.Arrays.copyOf(snap, snap.length - 100);
+        assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(truncated), OutputSink.DISCARD))
+                .hasMessageContaining("truncated");
+        byte[] v2 = snap.clone();
+        v2[9] = 2;
+        assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(v2), OutputSink.DISCARD))
+                .hasMessageContaining("version 2.0 is not supported");
+        assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream("FTVMREC1 not a snapshot".getBytes()),
+                OutputSink.DISCARD)).hasMessageContaining("bad magic");
+    }
+
+    @Test
+    void dirtyPagesAreTrackedSinceTheMark() throws Exception {
+        Machine m = cpubench(new StringBuilder());
+        m.runUntil(2_000_000);
+        m.ram().clearDirty();
+        assertThat(m.ram().dirtyPageCount()).isZero();
+        m.digest(); // draining for the digest must not lose the snapshot mark
+        m.runUntil(4_000_000);
+        m.digest();
+        int dirty = m.ram().dirtyPageCount();
+        assertThat(dirty).isPositive().isLessThan(m.ram().size() / 4096);
+    }
+}
