@@ -42,15 +42,25 @@ public final class PageHashes {
         return Hasher.mix(combined);
     }
 
+    private static final byte[] ZERO_PAGE = new byte[Ram.PAGE_SIZE];
+    private static final long ZERO_PAGE_HASH = contentHash(ZERO_PAGE, 0);
+
     private void rehash(int page) {
         byte[] mem = ram.array();
         int base = page << Ram.PAGE_SHIFT;
-        long h = 0x6a09e667f3bcc908L ^ page;
+        boolean zero = java.util.Arrays.mismatch(mem, base, base + Ram.PAGE_SIZE, ZERO_PAGE, 0, Ram.PAGE_SIZE) < 0;
+        long content = zero ? ZERO_PAGE_HASH : contentHash(mem, base);
+        long h = Hasher.mix(content ^ (page * 0x9e3779b97f4a7c15L));
+        combined += h - pageHash[page];
+        pageHash[page] = h;
+    }
+
+    /** Hash of one page's bytes (independent of where the page is; the index is mixed in by the caller). */
+    private static long contentHash(byte[] mem, int base) {
+        long h = 0x6a09e667f3bcc908L;
         for (int i = 0; i < Ram.PAGE_SIZE; i += 8) {
             h = Long.rotateLeft((h ^ (long) LONG.get(mem, base + i)) * 0x9e3779b97f4a7c15L, 31);
         }
-        h = Hasher.mix(h);
-        combined += h - pageHash[page];
-        pageHash[page] = h;
+        return h;
     }
 }

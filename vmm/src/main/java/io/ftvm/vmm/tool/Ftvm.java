@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/ftvm}. */
 @Command(name = "ftvm", mixinStandardHelpOptions = true, version = "ftvm 0.1.0",
         description = "The ftvm single-host VMM: run guest images on the deterministic RV64 machine.",
-        subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ReplayBenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the guest powered off with status pass",
