@@ -6,6 +6,7 @@ import io.ftvm.vmm.cpu.HartPlatform;
 import io.ftvm.vmm.devices.InterruptLine;
 import io.ftvm.vmm.devices.clint.Clint;
 import io.ftvm.vmm.devices.finisher.TestFinisher;
+import io.ftvm.vmm.devices.rtc.GoldfishRtc;
 import io.ftvm.vmm.devices.uart.Ns16550a;
 import io.ftvm.vmm.memory.Bus;
 import io.ftvm.vmm.memory.Hasher;
@@ -26,6 +27,7 @@ public final class Machine {
     private final VirtualTime time;
     private final Clint clint;
     private final Ns16550a uart;
+    private final GoldfishRtc rtc;
     private final Cpu cpu;
 
     private final PageHashes pageHashes;
@@ -51,8 +53,11 @@ public final class Machine {
                 stop(RunResult.Reason.RESET, 0);
             }
         });
+        this.rtc = new GoldfishRtc(() -> time.now() * (1_000_000_000L / MachineConfig.TIMEBASE_HZ),
+                InterruptLine.NONE);
         Bus bus = Bus.builder()
                 .map("test-finisher", MemoryMap.TEST_FINISHER, TestFinisher.SIZE, finisher)
+                .map("rtc", MemoryMap.RTC, GoldfishRtc.SIZE, rtc)
                 .map("clint", MemoryMap.CLINT, Clint.SIZE, clint)
                 .map("uart0", MemoryMap.UART0, Ns16550a.SIZE, uart)
                 .build();
@@ -116,14 +121,15 @@ public final class Machine {
         cpu.hashState(h);
         uart.hashState(h);
         clint.hashState(h);
+        rtc.hashState(h);
         h.put(time.offset()).put(consoleOffset).put(pageHashes.value());
         return h.value();
     }
 
     /** The machine's state except RAM (see {@link #ram()}), for snapshots. */
     public MachineState state() {
-        return new MachineState(config, cpu.state(), uart.state(), clint.state(), time.offset(), consoleOffset,
-                stopReason, exitCode);
+        return new MachineState(config, cpu.state(), uart.state(), clint.state(), rtc.state(), time.offset(),
+                consoleOffset, stopReason, exitCode);
     }
 
     /**
@@ -137,11 +143,25 @@ public final class Machine {
         cpu.restore(s.hart());
         uart.restore(s.uart());
         clint.restore(s.clint());
+        rtc.restore(s.rtc());
         time.restoreOffset(s.timeOffset());
         consoleOffset = s.consoleOffset();
         stopReason = s.stopReason();
         exitCode = s.exitCode();
         pageHashes.reset();
+    }
+
+    /**
+     * Sets the wall-clock time at boot (virtual time 0) that the RTC counts from, in nanoseconds since the Unix
+     * epoch: a nondeterministic input, logged by record mode. Defaults to 0 (1970) when never set.
+     */
+    public void setBootWallClock(long unixNanos) {
+        rtc.setBootTime(unixNanos);
+    }
+
+    /** The RTC's boot wall-clock time. */
+    public long bootWallClock() {
+        return rtc.bootTime();
     }
 
     /** Free space in the console UART's receive FIFO: how many input bytes can be delivered now. */

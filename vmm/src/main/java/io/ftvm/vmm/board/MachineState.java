@@ -2,12 +2,13 @@ package io.ftvm.vmm.board;
 
 import io.ftvm.vmm.cpu.HartState;
 import io.ftvm.vmm.devices.clint.ClintState;
+import io.ftvm.vmm.devices.rtc.RtcState;
 import io.ftvm.vmm.devices.uart.UartState;
 
 /**
  * Everything about a {@link Machine} except RAM contents, for snapshots: the hart, the devices, virtual time, the
  * console offset and whether (and how) the guest stopped ({@code stopReason} null while running).
  */
-public record MachineState(MachineConfig config, HartState hart, UartState uart, ClintState clint, long timeOffset,
-        long consoleOffset, RunResult.Reason stopReason, int exitCode) {
+public record MachineState(MachineConfig config, HartState hart, UartState uart, ClintState clint, RtcState rtc,
+        long timeOffset, long consoleOffset, RunResult.Reason stopReason, int exitCode) {
 }

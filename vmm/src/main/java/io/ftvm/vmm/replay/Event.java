@@ -50,6 +50,10 @@ public sealed interface Event {
     record Horizon(long icount) implements Event {
     }
 
+    /** The wall-clock time at boot that the RTC counts from (nanoseconds since the Unix epoch). */
+    record BootWallClock(long icount, long unixNanos) implements Event {
+    }
+
     /** The guest powered the machine off at {@code icount} with {@code exitCode}: the recording is complete. */
     record PowerOff(long icount, int exitCode) implements Event {
     }

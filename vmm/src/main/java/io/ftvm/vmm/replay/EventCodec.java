@@ -14,6 +14,7 @@ public final class EventCodec {
     static final byte DIGEST = 3;
     static final byte HORIZON = 4;
     static final byte POWER_OFF = 5;
+    static final byte BOOT_WALL_CLOCK = 6;
     /** Largest console input in one entry. */
     public static final int MAX_INPUT = 4096;
 
@@ -35,6 +36,9 @@ public final class EventCodec {
         } else if (e instanceof Event.Horizon h) {
             b = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
             b.put(HORIZON).putLong(h.icount());
+        } else if (e instanceof Event.BootWallClock w) {
+            b = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(BOOT_WALL_CLOCK).putLong(w.icount()).putLong(w.unixNanos());
         } else {
             Event.PowerOff p = (Event.PowerOff) e;
             b = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN);
@@ -75,6 +79,7 @@ public final class EventCodec {
                 case DIGEST: e = new Event.Digest(icount, b.getLong()); break;
                 case HORIZON: e = new Event.Horizon(icount); break;
                 case POWER_OFF: e = new Event.PowerOff(icount, b.getInt()); break;
+                case BOOT_WALL_CLOCK: e = new Event.BootWallClock(icount, b.getLong()); break;
                 default: throw new RecordingException("unknown entry type " + type);
             }
             if (b.hasRemaining()) {

@@ -60,6 +60,11 @@ public final class RecordDriver {
     public RunResult run(long stopAt) throws RecordingException, InterruptedException {
         anchorNanos = clock.nanoTime();
         anchorTicks = machine.time().now();
+        if (machine.icount() == 0) {
+            long boot = clock.unixNanos();
+            log.append(new Event.BootWallClock(0, boot));
+            machine.setBootWallClock(boot);
+        }
         log.append(new Event.Digest(machine.icount(), machine.digest()));
         nextDigest = config.digestInstructions() == 0 ? Long.MAX_VALUE
                 : machine.icount() + config.digestInstructions();

@@ -98,6 +98,8 @@ public final class ReplayDriver {
                         "waiting in WFI", "running");
             }
             machine.advanceTime(a.ticks());
+        } else if (e instanceof Event.BootWallClock w) {
+            machine.setBootWallClock(w.unixNanos());
         } else if (e instanceof Event.PowerOff p) {
             if (r.reason() != RunResult.Reason.POWER_OFF || r.exitCode() != p.exitCode()) {
                 throw new DivergenceException(e.icount(), "power-off",

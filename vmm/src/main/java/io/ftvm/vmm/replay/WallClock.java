@@ -10,6 +10,12 @@ public interface WallClock {
         }
 
         @Override
+        public long unixNanos() {
+            java.time.Instant now = java.time.Instant.now();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
+
+        @Override
         public void sleep(long nanos) throws InterruptedException {
             if (nanos > 0) {
                 Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
@@ -20,4 +26,7 @@ public interface WallClock {
     long nanoTime();
 
     void sleep(long nanos) throws InterruptedException;
+
+    /** The current calendar time in nanoseconds since the Unix epoch (read once, at boot, for the RTC). */
+    long unixNanos();
 }

@@ -7,6 +7,7 @@ import io.ftvm.vmm.board.OutputSink;
 import io.ftvm.vmm.board.RunResult;
 import io.ftvm.vmm.cpu.HartState;
 import io.ftvm.vmm.devices.clint.ClintState;
+import io.ftvm.vmm.devices.rtc.RtcState;
 import io.ftvm.vmm.devices.uart.UartState;
 import io.ftvm.vmm.memory.Ram;
 import java.io.BufferedInputStream;
@@ -29,7 +30,7 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  * snapshot = magic "FTVMSNAP" | major u16 = 1 | minor u16 | body | crc32c(magic..body) u32
- * body     = ramBytes, instructionsPerTick | hart | uart | clint | timeOffset, consoleOffset | stop | pages
+ * body     = ramBytes, instructionsPerTick | hart | uart | clint | rtc | timeOffset, consoleOffset | stop | pages
  * pages    = count u32, then per non-zero page: index u32 | 4096 bytes   (pages not listed are zero)
  * </pre>
  *
@@ -80,6 +81,13 @@ public final class SnapshotFile {
         out.writeBoolean(u.thrInterruptPending());
         out.writeLong(s.clint().msip());
         out.writeLong(s.clint().mtimecmp());
+        RtcState rtc = s.rtc();
+        out.writeLong(rtc.bootUnixNanos());
+        out.writeLong(rtc.latchedHigh());
+        out.writeLong(rtc.alarm());
+        out.writeBoolean(rtc.alarmArmed());
+        out.writeBoolean(rtc.irqEnabled());
+        out.writeBoolean(rtc.irqPending());
         out.writeLong(s.timeOffset());
         out.writeLong(s.consoleOffset());
         out.writeInt(s.stopReason() == null ? -1 : s.stopReason().ordinal());
@@ -165,6 +173,8 @@ public final class SnapshotFile {
             UartState uart = new UartState(rx, in.readBoolean(), in.readInt(), in.readInt(), in.readInt(),
                     in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readBoolean());
             ClintState clint = new ClintState(in.readLong(), in.readLong());
+            RtcState rtc = new RtcState(in.readLong(), in.readLong(), in.readLong(), in.readBoolean(),
+                    in.readBoolean(), in.readBoolean());
             long timeOffset = in.readLong();
             long consoleOffset = in.readLong();
             int stop = in.readInt();
@@ -181,7 +191,7 @@ public final class SnapshotFile {
                 throw new SnapshotException("checksum mismatch: the snapshot is damaged");
             }
             try {
-                m.restore(new MachineState(config, hart, uart, clint, timeOffset, consoleOffset,
+                m.restore(new MachineState(config, hart, uart, clint, rtc, timeOffset, consoleOffset,
                         stop < 0 ? null : reasons[stop], exitCode));
             } catch (IllegalArgumentException e) {
                 throw new SnapshotException("invalid state: " + e.getMessage());

@@ -107,6 +107,11 @@ class RecordReplayIT {
         public void sleep(long nanos) {
             now[0] += nanos;
         }
+
+        @Override
+        public long unixNanos() {
+            return 1_700_000_000_000_000_000L + now[0];
+        }
     }
 
     private static Machine machine(List<Output> out, boolean translate) throws Exception {
