@@ -33,8 +33,17 @@ public final class ReplayDriver {
     private long digestsChecked;
 
     public ReplayDriver(Machine machine, EventLog log) {
+        this(machine, log, 0);
+    }
+
+    /**
+     * Continues a replay from entry {@code position} (e.g. on a machine restored from a snapshot taken when another
+     * driver's {@link #position()} was that value).
+     */
+    public ReplayDriver(Machine machine, EventLog log, long position) {
         this.machine = machine;
         this.log = log;
+        this.next = position;
     }
 
     /** Index of the next entry to apply. */

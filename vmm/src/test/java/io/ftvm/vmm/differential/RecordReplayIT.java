@@ -177,6 +177,19 @@ class RecordReplayIT {
             assertThat(replayer.icount()).isEqualTo(recorder.icount());
         }
 
+        // Snapshot in the middle of a replay, restore, and replay the rest from there: same final state.
+        long at = 1 + (long) (r.nextDouble() * (recorder.icount() - 1));
+        Machine first = machine(new ArrayList<>(), true);
+        ReplayDriver prefix = new ReplayDriver(first, log);
+        assertThat(prefix.run(at, 0).outcome()).isEqualTo(ReplayDriver.Outcome.REACHED_TARGET);
+        java.io.ByteArrayOutputStream snap = new java.io.ByteArrayOutputStream();
+        io.ftvm.vmm.snapshot.SnapshotFile.write(first, snap);
+        Machine restored = io.ftvm.vmm.snapshot.SnapshotFile.read(new java.io.ByteArrayInputStream(snap.toByteArray()),
+                io.ftvm.vmm.board.OutputSink.DISCARD);
+        ReplayDriver.Result suffix = new ReplayDriver(restored, log, prefix.position()).run(Long.MAX_VALUE, 0);
+        assertThat(suffix.outcome()).isEqualTo(ReplayDriver.Outcome.POWERED_OFF);
+        assertThat(restored.digest()).isEqualTo(recorder.digest());
+
         // A recording with one console byte changed must be caught as a divergence, not replayed silently.
         MemoryEventLog tampered = new MemoryEventLog();
         boolean changed = false;
