@@ -17,8 +17,8 @@ public record RecordConfig(long sliceInstructions, long digestInstructions, bool
         }
     }
 
-    /** One million instructions per slice (a few ms), a digest every 50 million, no horizon entries. */
+    /** Four million instructions per slice (about 10 ms), a digest every 50 million, no horizon entries. */
     public static RecordConfig defaults() {
-        return new RecordConfig(1_000_000, 50_000_000, false);
+        return new RecordConfig(4_000_000, 50_000_000, false);
     }
 }
