@@ -6,8 +6,8 @@ package io.ftvm.vmm.board;
  * @param reason    what stopped execution
  * @param icount    the instruction count at the stop
  * @param exitCode  the guest's finisher status for {@link Reason#POWER_OFF} (0 = pass), else 0
- * @param wakeTime  for {@link Reason#IDLE}: the {@code mtime} at which a timer interrupt wakes the hart, or -1 if
- *                  no armed timer can wake it (only an input can)
+ * @param wakeTime  for {@link Reason#IDLE}: the {@code mtime} (unsigned) at which a timer interrupt wakes the hart,
+ *                  or -1 (all ones, the value that never comes) if no armed timer can wake it
  */
 public record RunResult(Reason reason, long icount, int exitCode, long wakeTime) {
 
@@ -26,6 +26,6 @@ public record RunResult(Reason reason, long icount, int exitCode, long wakeTime)
     }
 
     public boolean idleWithoutWakeup() {
-        return reason == Reason.IDLE && wakeTime < 0;
+        return reason == Reason.IDLE && wakeTime == -1;
     }
 }

@@ -111,7 +111,7 @@ public final class Cpu {
     /** The hart's complete state, for snapshots. */
     public HartState state() {
         return new HartState(java.util.Arrays.copyOfRange(x, 1, 32), pc, privilege, icount, waiting, csrs.save(),
-                system.reservationAddress(), system.reservationValue());
+                system.reservationAddress(), system.reservationValue(), mmu.tlbTags(), mmu.tlbPages());
     }
 
     /** Restores a snapshot's state (caches and TLBs are rebuilt). */
@@ -124,6 +124,9 @@ public final class Cpu {
                 && s.privilege() != Privilege.MACHINE) {
             throw new IllegalArgumentException("invalid privilege level " + s.privilege());
         }
+        if ((s.pc() & 1) != 0) {
+            throw new IllegalArgumentException("odd pc 0x" + Long.toHexString(s.pc()));
+        }
         csrs.restore(s.csrs());
         System.arraycopy(regs, 0, x, 1, 31);
         x[0] = 0;
@@ -133,6 +136,7 @@ public final class Cpu {
         waiting = s.waiting();
         system.restoreReservation(s.reservationAddress(), s.reservationValue());
         translationChanged();
+        mmu.restoreTlb(s.tlbTags(), s.tlbPages());
         invalidateDecodedInstructions();
     }
 
@@ -307,7 +311,9 @@ public final class Cpu {
                 if ((lo & 3) == 3 && o == Ram.PAGE_SIZE - 2) {
                     break; // straddles the page: left to the interpreter
                 }
-                d = Decoder.decode((lo & 3) != 3 ? lo : (int) ram.read(fetchPageOffset + o, 4));
+                int raw = (lo & 3) != 3 ? lo : (int) ram.read(fetchPageOffset + o, 4);
+                d = Decoder.decode(raw);
+                observer.decoded(pc + (o - start), raw, d);
                 fetchSlots[o >>> 1] = d;
             }
             int op = Op.op(d);

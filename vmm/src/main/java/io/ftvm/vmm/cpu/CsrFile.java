@@ -76,6 +76,19 @@ public final class CsrFile {
         satp = f[i++]; menvcfg = f[i++]; senvcfg = f[i++]; mcountinhibit = f[i++]; cycleOffset = f[i++];
         instretOffset = f[i++]; pmpcfg[0] = f[i++]; pmpcfg[1] = f[i++];
         System.arraycopy(f, i, pmpaddr, 0, PMP_ENTRIES);
+        String bad = ((mstatus & MPP) >>> MPP_SHIFT) == 2 ? "mstatus.MPP = 2"
+                : (mtvec & 3) > 1 ? "mtvec mode " + (mtvec & 3)
+                : (stvec & 3) > 1 ? "stvec mode " + (stvec & 3)
+                : ((mepc | sepc) & 1) != 0 ? "odd mepc/sepc"
+                : (satp >>> 60) != 0 && (satp >>> 60) != 8 ? "satp mode " + (satp >>> 60)
+                : null;
+        if (bad != null) {
+            throw new IllegalArgumentException("invalid CSR state: " + bad);
+        }
+        mideleg &= S_INTERRUPTS;
+        medeleg &= DELEGABLE_EXCEPTIONS;
+        mie &= ALL_INTERRUPTS;
+        mipSoft &= S_INTERRUPTS;
     }
 
     /** Adds every CSR's state to a state digest. */

@@ -5,10 +5,31 @@ package io.ftvm.vmm.cpu;
  * privilege, instruction count, WFI state, the CSRs (in {@link CsrFile}'s fixed order) and the LR/SC reservation.
  */
 public record HartState(long[] x, long pc, int privilege, long icount, boolean waiting, long[] csrs,
-        long reservationAddress, long reservationValue) {
+        long reservationAddress, long reservationValue, long[] tlbTags, long[] tlbPages) {
     public HartState {
         x = x.clone();
         csrs = csrs.clone();
+        tlbTags = tlbTags.clone();
+        tlbPages = tlbPages.clone();
+    }
+
+    /**
+     * TLB contents are part of the state: a guest may rely on a stale translation until its next
+     * {@code sfence.vma}, so a restored hart must see exactly the entries the original had.
+     */
+    @Override
+    public long[] tlbTags() {
+        return tlbTags.clone();
+    }
+
+    @Override
+    public long[] tlbPages() {
+        return tlbPages.clone();
+    }
+
+    /** Number of TLB entries a state carries (tags and pages each). */
+    public static int tlbEntries() {
+        return Mmu.TLB_ENTRIES;
     }
 
     @Override

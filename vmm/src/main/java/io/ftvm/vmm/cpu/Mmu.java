@@ -20,6 +20,8 @@ public final class Mmu {
     private static final int TLB_BITS = 8;
     private static final int TLB_SIZE = 1 << TLB_BITS;
     static final int TLB_MASK = TLB_SIZE - 1;
+    /** All entries of the three TLBs. */
+    static final int TLB_ENTRIES = 3 * TLB_SIZE;
     /** Index bases of the load and store TLBs inside {@link #tlbTags()}. */
     static final int LOAD_TLB = LOAD * TLB_SIZE;
     static final int STORE_TLB = STORE * TLB_SIZE;
@@ -80,6 +82,15 @@ public final class Mmu {
     /** Physical page base addresses matching {@link #tlbTags()}. */
     long[] tlbPages() {
         return tlbPage;
+    }
+
+    /** Replaces the TLB contents (snapshot restore), after {@link #update} set the translation mode. */
+    void restoreTlb(long[] tags, long[] pages) {
+        if (tags.length != tlbTag.length || pages.length != tlbPage.length) {
+            throw new IllegalArgumentException("TLB state has " + tags.length + " entries, expected " + tlbTag.length);
+        }
+        System.arraycopy(tags, 0, tlbTag, 0, tags.length);
+        System.arraycopy(pages, 0, tlbPage, 0, pages.length);
     }
 
     void flush() {

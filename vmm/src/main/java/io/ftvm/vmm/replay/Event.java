@@ -54,6 +54,13 @@ public sealed interface Event {
     record BootWallClock(long icount, long unixNanos) implements Event {
     }
 
+    /**
+     * At {@code icount} the hart fell into an endless trap loop (no instruction can retire): replay reproduces the
+     * traps and must find the same fixed point.
+     */
+    record TrapLoop(long icount) implements Event {
+    }
+
     /** The guest powered the machine off at {@code icount} with {@code exitCode}: the recording is complete. */
     record PowerOff(long icount, int exitCode) implements Event {
     }

@@ -15,6 +15,7 @@ public final class EventCodec {
     static final byte HORIZON = 4;
     static final byte POWER_OFF = 5;
     static final byte BOOT_WALL_CLOCK = 6;
+    static final byte TRAP_LOOP = 7;
     /** Largest console input in one entry. */
     public static final int MAX_INPUT = 4096;
 
@@ -36,6 +37,9 @@ public final class EventCodec {
         } else if (e instanceof Event.Horizon h) {
             b = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
             b.put(HORIZON).putLong(h.icount());
+        } else if (e instanceof Event.TrapLoop t) {
+            b = ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(TRAP_LOOP).putLong(t.icount());
         } else if (e instanceof Event.BootWallClock w) {
             b = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
             b.put(BOOT_WALL_CLOCK).putLong(w.icount()).putLong(w.unixNanos());
@@ -79,6 +83,7 @@ public final class EventCodec {
                 case DIGEST: e = new Event.Digest(icount, b.getLong()); break;
                 case HORIZON: e = new Event.Horizon(icount); break;
                 case POWER_OFF: e = new Event.PowerOff(icount, b.getInt()); break;
+                case TRAP_LOOP: e = new Event.TrapLoop(icount); break;
                 case BOOT_WALL_CLOCK: e = new Event.BootWallClock(icount, b.getLong()); break;
                 default: throw new RecordingException("unknown entry type " + type);
             }

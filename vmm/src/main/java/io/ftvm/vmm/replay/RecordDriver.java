@@ -17,6 +17,8 @@ import io.ftvm.vmm.board.RunResult;
 public final class RecordDriver {
     /** Longest single wait, so a stop request is noticed promptly. */
     private static final long MAX_WAIT_NANOS = 100_000_000L;
+    /** Longest idle period handled in one go (10 s of guest time); longer deadlines are approached in steps. */
+    private static final long MAX_IDLE_TICKS = 10 * MachineConfig.TIMEBASE_HZ;
 
     /** Lets a caller slow the machine down (backpressure from a slow backup); called before every slice. */
     @FunctionalInterface
@@ -78,12 +80,17 @@ public final class RecordDriver {
                     log.append(new Event.Digest(r.icount(), machine.digest()));
                     log.append(new Event.PowerOff(r.icount(), r.exitCode()));
                     return r;
-                case RESET:
                 case TRAP_LOOP:
+                    log.append(new Event.TrapLoop(r.icount()));
+                    return finish(r);
+                case RESET:
                     return finish(r);
                 case IDLE:
-                    if (r.idleWithoutWakeup() || !idle(r)) {
+                    if (r.idleWithoutWakeup()) {
                         return finish(r);
+                    }
+                    if (!idle(r)) {
+                        return finish(new RunResult(RunResult.Reason.LIMIT, machine.icount(), 0, -1));
                     }
                     break;
                 default:
@@ -141,16 +148,29 @@ public final class RecordDriver {
      * arrives, then advance virtual time and deliver the input. Returns false when stopped.
      */
     private boolean idle(RunResult r) throws RecordingException, InterruptedException {
+        long start = machine.time().now();
         long wake = r.wakeTime();
+        long distance = wake - start; // mtimecmp is unsigned: a deadline at 2^63 or beyond reads as negative here
+        if (distance < 0 || distance > MAX_IDLE_TICKS) {
+            wake = start + MAX_IDLE_TICKS; // a far-off deadline: come back to the run loop every MAX_IDLE_TICKS
+        }
         while (!stopRequested) {
             long now = machine.time().now();
             long deadline = wallNanosFor(wake);
             long left = deadline - clock.nanoTime();
             boolean inputPending = false;
-            if (left > 0 && machine.consoleInputSpace() > 0) {
-                inputPending = input.await(Math.min(left, MAX_WAIT_NANOS));
-            } else if (left > 0) {
-                clock.sleep(Math.min(left, MAX_WAIT_NANOS));
+            if (left > 0) {
+                long chunk = Math.min(left, MAX_WAIT_NANOS);
+                if (machine.consoleInputSpace() > 0 && !input.exhausted()) {
+                    long t0 = clock.nanoTime();
+                    inputPending = input.await(chunk);
+                    long rest = chunk - (clock.nanoTime() - t0);
+                    if (!inputPending && rest > 0) {
+                        clock.sleep(rest); // the source returned early without input: never spin
+                    }
+                } else {
+                    clock.sleep(chunk);
+                }
             }
             long wallTicks = ticksAtWall(clock.nanoTime());
             long target = Math.min(wake, Math.max(now, wallTicks));

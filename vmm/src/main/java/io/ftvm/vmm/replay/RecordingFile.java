@@ -43,6 +43,10 @@ public final class RecordingFile {
 
     /** Creates (or replaces) a recording file and returns a log appending to it. */
     public static Writer create(Path path, RecordingHeader header) throws RecordingException {
+        if (header.image().length > MAX_IMAGE) {
+            throw new RecordingException(path + ": the image (" + header.image().length
+                    + " bytes) is larger than a recording can hold (" + MAX_IMAGE + " bytes)");
+        }
         try {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
@@ -55,8 +59,8 @@ public final class RecordingFile {
 
     static byte[] encodeHeader(RecordingHeader h) {
         byte[] name = h.imageName().getBytes(StandardCharsets.UTF_8);
-        if (name.length > 0xffff) {
-            name = java.util.Arrays.copyOf(name, 0xffff);
+        if (name.length > 1000) {
+            name = java.util.Arrays.copyOf(name, 1000);
         }
         byte[] image = h.image();
         ByteBuffer body = ByteBuffer.allocate(8 + 8 + 2 + name.length + 4 + image.length)
@@ -96,8 +100,8 @@ public final class RecordingFile {
             }
             int len = b.getInt();
             if (len <= 0 || len > MAX_RECORD) {
-                if (b.remaining() <= MAX_RECORD + 4) {
-                    return new Contents(header, events, bytes.length - start);
+                if (allZero(bytes, start)) {
+                    return new Contents(header, events, bytes.length - start); // zero-filled tail after a crash
                 }
                 throw corrupt(path, start, "record length " + len + " out of range");
             }
@@ -127,6 +131,15 @@ public final class RecordingFile {
             events.add(e);
         }
         return new Contents(header, events, 0);
+    }
+
+    private static boolean allZero(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static RecordingException corrupt(Path path, int offset, String problem) {
@@ -188,7 +201,6 @@ public final class RecordingFile {
 
         @Override
         public void append(Event e) throws RecordingException {
-            mirror.append(e);
             byte[] payload = EventCodec.encode(e);
             ByteBuffer rec = ByteBuffer.allocate(4 + payload.length + 4).order(ByteOrder.LITTLE_ENDIAN);
             rec.putInt(payload.length).put(payload).putInt(crc(payload, 0, payload.length)).flip();
@@ -199,6 +211,7 @@ public final class RecordingFile {
             } catch (IOException ex) {
                 throw new RecordingException(path + ": cannot append to recording: " + ex.getMessage(), ex);
             }
+            mirror.append(e); // only what is in the file is visible to readers
         }
 
         @Override

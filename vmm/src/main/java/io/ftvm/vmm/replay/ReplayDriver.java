@@ -107,6 +107,12 @@ public final class ReplayDriver {
                         "waiting in WFI", "running");
             }
             machine.advanceTime(a.ticks());
+        } else if (e instanceof Event.TrapLoop t) {
+            RunResult loop = machine.runUntil(t.icount() + 1);
+            if (loop.reason() != RunResult.Reason.TRAP_LOOP || loop.icount() != t.icount()) {
+                throw new DivergenceException(e.icount(), "an endless trap loop", "TRAP_LOOP at " + t.icount(),
+                        loop.reason() + " at " + loop.icount());
+            }
         } else if (e instanceof Event.BootWallClock w) {
             machine.setBootWallClock(w.unixNanos());
         } else if (e instanceof Event.PowerOff p) {

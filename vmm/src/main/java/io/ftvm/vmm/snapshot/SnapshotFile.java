@@ -30,7 +30,7 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  * snapshot = magic "FTVMSNAP" | major u16 = 1 | minor u16 | body | crc32c(magic..body) u32
- * body     = ramBytes, instructionsPerTick | hart | uart | clint | rtc | timeOffset, consoleOffset | stop | pages
+ * body     = ramBytes, instructionsPerTick | hart (incl. TLBs) | uart | clint | rtc | timeOffset, consoleOffset | stop | pages
  * pages    = count u32, then per non-zero page: index u32 | 4096 bytes   (pages not listed are zero)
  * </pre>
  *
@@ -70,6 +70,13 @@ public final class SnapshotFile {
         }
         out.writeLong(h.reservationAddress());
         out.writeLong(h.reservationValue());
+        long[] tags = h.tlbTags();
+        long[] tlbPages = h.tlbPages();
+        out.writeInt(tags.length);
+        for (int i = 0; i < tags.length; i++) {
+            out.writeLong(tags[i]);
+            out.writeLong(tlbPages[i]);
+        }
         UartState u = s.uart();
         byte[] rx = u.rx();
         out.writeInt(rx.length);
@@ -163,7 +170,19 @@ public final class SnapshotFile {
             for (int i = 0; i < ncsr; i++) {
                 csrs[i] = in.readLong();
             }
-            HartState hart = new HartState(x, pc, priv, icount, waiting, csrs, in.readLong(), in.readLong());
+            long resAddress = in.readLong();
+            long resValue = in.readLong();
+            int ntlb = in.readInt();
+            if (ntlb != HartState.tlbEntries()) {
+                throw new SnapshotException("TLB block has " + ntlb + " entries, expected " + HartState.tlbEntries());
+            }
+            long[] tags = new long[ntlb];
+            long[] tlbPages = new long[ntlb];
+            for (int i = 0; i < ntlb; i++) {
+                tags[i] = in.readLong();
+                tlbPages[i] = in.readLong();
+            }
+            HartState hart = new HartState(x, pc, priv, icount, waiting, csrs, resAddress, resValue, tags, tlbPages);
             int rxLen = in.readInt();
             if (rxLen < 0 || rxLen > 16) {
                 throw new SnapshotException("UART FIFO length " + rxLen + " out of range");

@@ -58,6 +58,32 @@ class SnapshotFileTest {
         }
     }
 
+    /**
+     * The privileged guest pages, faults and changes PTEs: restoring at any point must keep even stale TLB
+     * entries, so the rest of the run (output and final state) is exactly the original's.
+     */
+    @Test
+    void restoringAPagingGuestAnywhereKeepsItsTranslations() throws Exception {
+        StringBuilder reference = new StringBuilder();
+        Machine whole = new Machine(CONFIG, (icount, offset, b) -> reference.append((char) b));
+        whole.load(ElfImage.parse("priv", GuestImages.bytes("priv")));
+        RunResult end = whole.runUntil(Long.MAX_VALUE);
+        assertThat(end.reason()).isEqualTo(RunResult.Reason.POWER_OFF);
+        Random r = new Random(7);
+        for (int trial = 0; trial < 12; trial++) {
+            long at = 1 + r.nextInt((int) end.icount() - 1);
+            StringBuilder out = new StringBuilder();
+            Machine a = new Machine(CONFIG, (icount, offset, b) -> out.append((char) b));
+            a.load(ElfImage.parse("priv", GuestImages.bytes("priv")));
+            a.runUntil(at);
+            Machine b = SnapshotFile.read(new ByteArrayInputStream(save(a)), (ic, off, v) -> out.append((char) v));
+            RunResult rb = b.runUntil(Long.MAX_VALUE);
+            assertThat(rb).as("restored at %d", at).isEqualTo(end);
+            assertThat(out.toString()).isEqualTo(reference.toString());
+            assertThat(b.digest()).isEqualTo(whole.digest());
+        }
+    }
+
     @Test
     void damagedSnapshotsAreRefused() throws Exception {
         Machine m = cpubench(new StringBuilder());
