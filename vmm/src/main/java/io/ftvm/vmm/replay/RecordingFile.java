@@ -33,6 +33,8 @@ public final class RecordingFile {
     static final int MINOR = 0;
     static final int MAX_RECORD = 1 + 8 + 4 + EventCodec.MAX_INPUT;
     static final int MAX_IMAGE = 64 << 20;
+    /** Largest recording {@link #read} accepts (it reads the file into memory). */
+    static final long MAX_FILE = 1L << 30;
 
     private RecordingFile() {
     }
@@ -83,6 +85,11 @@ public final class RecordingFile {
     public static Contents read(Path path) throws RecordingException {
         byte[] bytes;
         try {
+            long size = Files.size(path);
+            if (size > MAX_FILE) {
+                throw new RecordingException(path + ": recording of " + size + " bytes is larger than this ftvm "
+                        + "reads (" + MAX_FILE + " bytes)");
+            }
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new RecordingException(path + ": no such file");

@@ -202,7 +202,13 @@ public final class SnapshotFile {
             if (stop < -1 || stop >= reasons.length) {
                 throw new SnapshotException("invalid stop reason " + stop);
             }
-            Machine m = new Machine(config, sink);
+            Machine m;
+            try {
+                m = new Machine(config, sink);
+            } catch (OutOfMemoryError e) {
+                throw new SnapshotException("not enough memory for the snapshot's " + (config.ramBytes() >> 20)
+                        + " MiB of RAM (raise -Xmx)");
+            }
             readPages(m.ram(), in);
             int expected = (int) checked.getChecksum().getValue();
             int stored = new DataInputStream(buffered).readInt();

@@ -69,13 +69,14 @@ public final class ReplayCommand implements Callable<Integer> {
             return RunCommand.EXIT_BAD_IMAGE;
         }
         OutputStream console = new BufferedOutputStream(out, 1 << 16);
-        Machine machine = new Machine(config, (icount, offset, b) -> {
-            try {
-                console.write(b);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        Machine machine;
+        try {
+            machine = newMachine(config, console);
+        } catch (OutOfMemoryError e) {
+            err.println("ftvm replay: not enough memory for the recorded machine's " + (config.ramBytes() >> 20)
+                    + " MiB of RAM (set FTVM_JAVA_OPTS=-Xmx...)");
+            return RunCommand.EXIT_BAD_IMAGE;
+        }
         machine.setTranslation(!interpret);
         try {
             machine.load(elf);
@@ -83,6 +84,21 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("ftvm replay: " + e.getMessage());
             return RunCommand.EXIT_BAD_IMAGE;
         }
+        return replay(rec, machine, console);
+    }
+
+    private static Machine newMachine(MachineConfig config, OutputStream console) {
+        return new Machine(config, (icount, offset, b) -> {
+            try {
+                console.write(b);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private int replay(RecordingFile.Contents rec, Machine machine, OutputStream console)
+            throws IOException, InterruptedException {
         MemoryEventLog log = new MemoryEventLog();
         try {
             for (Event e : rec.events()) {
