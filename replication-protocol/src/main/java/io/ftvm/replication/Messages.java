@@ -1,0 +1,111 @@
+package io.ftvm.replication;
+
+import java.util.List;
+
+/** The messages of the log stream, as immutable values. Protobuf types never leave {@link WireMapper}. */
+public final class Messages {
+    private Messages() {
+    }
+
+    /** What a primary sends. */
+    public sealed interface FromPrimary permits Handshake, LogBatch, Heartbeat, Goodbye, SnapshotOffer,
+            SnapshotChunk, SnapshotComplete {
+    }
+
+    /** What a backup sends. */
+    public sealed interface FromBackup permits Handshake, Ack, Heartbeat, Goodbye, SnapshotResume {
+    }
+
+    /** Which end of the stream a peer is. */
+    public enum Role {
+        PRIMARY, BACKUP
+    }
+
+    /** First message in each direction; {@code resumeFrom} is the next sequence the receiver needs. */
+    public record Handshake(int protocolVersion, String clusterId, String vmId, long epoch, Role role,
+            long resumeFrom) implements FromPrimary, FromBackup {
+    }
+
+    /** One opaque log entry: the VMM's icount, an entry kind and its encoded payload. */
+    public record Entry(long icount, int kind, byte[] payload) {
+        public Entry {
+            payload = payload.clone();
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && e.icount == icount && e.kind == kind
+                    && java.util.Arrays.equals(e.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return (Long.hashCode(icount) * 31 + kind) * 31 + java.util.Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[icount=" + icount + ", kind=" + kind + ", " + payload.length + " bytes]";
+        }
+    }
+
+    /** Consecutive entries starting at sequence {@code firstSequence}. */
+    public record LogBatch(long firstSequence, List<Entry> entries) implements FromPrimary {
+        public LogBatch {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** Highest contiguous sequence received, and its icount. */
+    public record Ack(long sequence, long icount) implements FromBackup {
+    }
+
+    public record Heartbeat(long sendTimeNanos, long echoTimeNanos) implements FromPrimary, FromBackup {
+    }
+
+    public record Goodbye(String reason) implements FromPrimary, FromBackup {
+    }
+
+    public record SnapshotOffer(String snapshotId, long totalBytes, long icount, long nextSequence)
+            implements FromPrimary {
+    }
+
+    /** A piece of a snapshot; {@code crc32c} covers {@code data}. */
+    public record SnapshotChunk(String snapshotId, long offset, byte[] data, int crc32c) implements FromPrimary {
+        public SnapshotChunk {
+            data = data.clone();
+        }
+
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SnapshotChunk c && c.snapshotId.equals(snapshotId) && c.offset == offset
+                    && c.crc32c == crc32c && java.util.Arrays.equals(c.data, data);
+        }
+
+        @Override
+        public int hashCode() {
+            return (snapshotId.hashCode() * 31 + Long.hashCode(offset)) * 31 + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "SnapshotChunk[" + snapshotId + ", offset=" + offset + ", " + data.length + " bytes]";
+        }
+    }
+
+    public record SnapshotComplete(String snapshotId, int crc32c) implements FromPrimary {
+    }
+
+    public record SnapshotResume(String snapshotId, long offset) implements FromBackup {
+    }
+}

@@ -1,0 +1,222 @@
+package io.ftvm.replication;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.ftvm.replication.Messages.Ack;
+import io.ftvm.replication.Messages.Entry;
+import io.ftvm.replication.Messages.FromBackup;
+import io.ftvm.replication.Messages.FromPrimary;
+import io.ftvm.replication.Messages.Goodbye;
+import io.ftvm.replication.Messages.Handshake;
+import io.ftvm.replication.Messages.Heartbeat;
+import io.ftvm.replication.Messages.LogBatch;
+import io.ftvm.replication.Messages.Role;
+import io.ftvm.replication.Messages.SnapshotChunk;
+import io.ftvm.replication.Messages.SnapshotComplete;
+import io.ftvm.replication.Messages.SnapshotOffer;
+import io.ftvm.replication.Messages.SnapshotResume;
+import io.ftvm.replication.proto.AckProto;
+import io.ftvm.replication.proto.BackupMessageProto;
+import io.ftvm.replication.proto.EntryProto;
+import io.ftvm.replication.proto.GoodbyeProto;
+import io.ftvm.replication.proto.HandshakeProto;
+import io.ftvm.replication.proto.HeartbeatProto;
+import io.ftvm.replication.proto.LogBatchProto;
+import io.ftvm.replication.proto.PrimaryMessageProto;
+import io.ftvm.replication.proto.SnapshotChunkProto;
+import io.ftvm.replication.proto.SnapshotCompleteProto;
+import io.ftvm.replication.proto.SnapshotOfferProto;
+import io.ftvm.replication.proto.SnapshotResumeProto;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The one place where messages meet protobuf: encoding to frame bytes and strict decoding from them. Decoding
+ * refuses malformed protobuf, unknown or empty message bodies, unknown fields, and values the protocol does not
+ * allow (missing ids, unspecified roles, empty batches, sequence or icount overflow, chunk checksum mismatches).
+ */
+public final class WireMapper {
+    /** Most entries in one batch. */
+    public static final int MAX_BATCH_ENTRIES = 65_536;
+
+    private WireMapper() {
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    public static byte[] encodePrimary(FromPrimary m) {
+        PrimaryMessageProto.Builder b = PrimaryMessageProto.newBuilder();
+        if (m instanceof Handshake h) {
+            b.setHandshake(handshake(h));
+        } else if (m instanceof LogBatch batch) {
+            LogBatchProto.Builder lb = LogBatchProto.newBuilder().setFirstSequence(batch.firstSequence());
+            for (Entry e : batch.entries()) {
+                lb.addEntries(EntryProto.newBuilder().setIcount(e.icount()).setKind(e.kind())
+                        .setPayload(ByteString.copyFrom(e.payload())));
+            }
+            b.setBatch(lb);
+        } else if (m instanceof Heartbeat h) {
+            b.setHeartbeat(heartbeat(h));
+        } else if (m instanceof Goodbye g) {
+            b.setGoodbye(GoodbyeProto.newBuilder().setReason(g.reason()));
+        } else if (m instanceof SnapshotOffer o) {
+            b.setSnapshotOffer(SnapshotOfferProto.newBuilder().setSnapshotId(o.snapshotId())
+                    .setTotalBytes(o.totalBytes()).setIcount(o.icount()).setNextSequence(o.nextSequence()));
+        } else if (m instanceof SnapshotChunk c) {
+            b.setSnapshotChunk(SnapshotChunkProto.newBuilder().setSnapshotId(c.snapshotId()).setOffset(c.offset())
+                    .setData(ByteString.copyFrom(c.data())).setCrc32C(c.crc32c()));
+        } else {
+            SnapshotComplete c = (SnapshotComplete) m;
+            b.setSnapshotComplete(SnapshotCompleteProto.newBuilder().setSnapshotId(c.snapshotId())
+                    .setCrc32C(c.crc32c()));
+        }
+        return b.build().toByteArray();
+    }
+
+    public static byte[] encodeBackup(FromBackup m) {
+        BackupMessageProto.Builder b = BackupMessageProto.newBuilder();
+        if (m instanceof Handshake h) {
+            b.setHandshake(handshake(h));
+        } else if (m instanceof Ack a) {
+            b.setAck(AckProto.newBuilder().setSequence(a.sequence()).setIcount(a.icount()));
+        } else if (m instanceof Heartbeat h) {
+            b.setHeartbeat(heartbeat(h));
+        } else if (m instanceof Goodbye g) {
+            b.setGoodbye(GoodbyeProto.newBuilder().setReason(g.reason()));
+        } else {
+            SnapshotResume r = (SnapshotResume) m;
+            b.setSnapshotResume(SnapshotResumeProto.newBuilder().setSnapshotId(r.snapshotId()).setOffset(r.offset()));
+        }
+        return b.build().toByteArray();
+    }
+
+    private static HandshakeProto handshake(Handshake h) {
+        return HandshakeProto.newBuilder().setProtocolVersion(h.protocolVersion()).setClusterId(h.clusterId())
+                .setVmId(h.vmId()).setEpoch(h.epoch())
+                .setRole(h.role() == Role.PRIMARY
+                        ? io.ftvm.replication.proto.Role.ROLE_PRIMARY : io.ftvm.replication.proto.Role.ROLE_BACKUP)
+                .setResumeFrom(h.resumeFrom()).build();
+    }
+
+    private static HeartbeatProto heartbeat(Heartbeat h) {
+        return HeartbeatProto.newBuilder().setSendTimeNanos(h.sendTimeNanos()).setEchoTimeNanos(h.echoTimeNanos())
+                .build();
+    }
+
+    // ---------------------------------------------------------------- decoding
+
+    public static FromPrimary decodeFromPrimary(byte[] frame) throws ProtocolException {
+        PrimaryMessageProto p;
+        try {
+            p = PrimaryMessageProto.parseFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolException("malformed message from primary: " + e.getMessage(), e);
+        }
+        if (!p.getUnknownFields().asMap().isEmpty()) {
+            throw new ProtocolException("unknown message type or field from primary");
+        }
+        switch (p.getBodyCase()) {
+            case HANDSHAKE: return handshake(p.getHandshake());
+            case BATCH: return batch(p.getBatch());
+            case HEARTBEAT: return new Heartbeat(p.getHeartbeat().getSendTimeNanos(),
+                    p.getHeartbeat().getEchoTimeNanos());
+            case GOODBYE: return new Goodbye(p.getGoodbye().getReason());
+            case SNAPSHOT_OFFER: {
+                SnapshotOfferProto o = p.getSnapshotOffer();
+                return new SnapshotOffer(id(o.getSnapshotId()), nonNegative(o.getTotalBytes(), "total bytes"),
+                        nonNegative(o.getIcount(), "icount"), nonNegative(o.getNextSequence(), "next sequence"));
+            }
+            case SNAPSHOT_CHUNK: {
+                SnapshotChunkProto c = p.getSnapshotChunk();
+                byte[] data = c.getData().toByteArray();
+                CRC32C crc = new CRC32C();
+                crc.update(data);
+                if ((int) crc.getValue() != c.getCrc32C()) {
+                    throw new ProtocolException("snapshot chunk at offset " + c.getOffset() + ": checksum mismatch");
+                }
+                return new SnapshotChunk(id(c.getSnapshotId()), nonNegative(c.getOffset(), "offset"), data,
+                        c.getCrc32C());
+            }
+            case SNAPSHOT_COMPLETE:
+                return new SnapshotComplete(id(p.getSnapshotComplete().getSnapshotId()),
+                        p.getSnapshotComplete().getCrc32C());
+            default:
+                throw new ProtocolException("empty or unknown message from primary");
+        }
+    }
+
+    public static FromBackup decodeFromBackup(byte[] frame) throws ProtocolException {
+        BackupMessageProto p;
+        try {
+            p = BackupMessageProto.parseFrom(frame);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ProtocolException("malformed message from backup: " + e.getMessage(), e);
+        }
+        if (!p.getUnknownFields().asMap().isEmpty()) {
+            throw new ProtocolException("unknown message type or field from backup");
+        }
+        switch (p.getBodyCase()) {
+            case HANDSHAKE: return handshake(p.getHandshake());
+            case ACK: return new Ack(nonNegative(p.getAck().getSequence(), "sequence"),
+                    nonNegative(p.getAck().getIcount(), "icount"));
+            case HEARTBEAT: return new Heartbeat(p.getHeartbeat().getSendTimeNanos(),
+                    p.getHeartbeat().getEchoTimeNanos());
+            case GOODBYE: return new Goodbye(p.getGoodbye().getReason());
+            case SNAPSHOT_RESUME: return new SnapshotResume(id(p.getSnapshotResume().getSnapshotId()),
+                    nonNegative(p.getSnapshotResume().getOffset(), "offset"));
+            default:
+                throw new ProtocolException("empty or unknown message from backup");
+        }
+    }
+
+    private static Handshake handshake(HandshakeProto h) throws ProtocolException {
+        if (!h.getUnknownFields().asMap().isEmpty()) {
+            throw new ProtocolException("handshake with unknown fields");
+        }
+        Role role;
+        switch (h.getRole()) {
+            case ROLE_PRIMARY: role = Role.PRIMARY; break;
+            case ROLE_BACKUP: role = Role.BACKUP; break;
+            default: throw new ProtocolException("handshake without a valid role");
+        }
+        return new Handshake(h.getProtocolVersion(), id(h.getClusterId()), id(h.getVmId()),
+                nonNegative(h.getEpoch(), "epoch"), role, nonNegative(h.getResumeFrom(), "resume point"));
+    }
+
+    private static LogBatch batch(LogBatchProto b) throws ProtocolException {
+        int n = b.getEntriesCount();
+        if (n == 0 || n > MAX_BATCH_ENTRIES) {
+            throw new ProtocolException("log batch with " + n + " entries (1.." + MAX_BATCH_ENTRIES + " allowed)");
+        }
+        long first = nonNegative(b.getFirstSequence(), "first sequence");
+        if (first > Long.MAX_VALUE - n) {
+            throw new ProtocolException("log batch sequence overflows");
+        }
+        List<Entry> entries = new ArrayList<>(n);
+        long last = 0;
+        for (EntryProto e : b.getEntriesList()) {
+            long icount = nonNegative(e.getIcount(), "entry icount");
+            if (icount < last) {
+                throw new ProtocolException("log batch entries go back in icount: " + icount + " after " + last);
+            }
+            last = icount;
+            entries.add(new Entry(icount, e.getKind(), e.getPayload().toByteArray()));
+        }
+        return new LogBatch(first, entries);
+    }
+
+    private static String id(String s) throws ProtocolException {
+        if (s.isEmpty() || s.length() > 256) {
+            throw new ProtocolException("identifier of length " + s.length() + " (1..256 allowed)");
+        }
+        return s;
+    }
+
+    private static long nonNegative(long v, String what) throws ProtocolException {
+        if (v < 0) {
+            throw new ProtocolException(what + " out of range: " + Long.toUnsignedString(v));
+        }
+        return v;
+    }
+}
