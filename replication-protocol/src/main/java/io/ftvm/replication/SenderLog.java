@@ -1,0 +1,130 @@
+package io.ftvm.replication;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The primary's side of the log stream, free of Netty: numbers appended entries, keeps every entry until the
+ * backup ACKs it (so a reconnecting backup can resume from its last received sequence), and bounds the bytes kept:
+ * when they exceed the limit, {@link #backpressure()} is true and the caller throttles the VM instead of buffering
+ * without limit. The highest ACKed sequence and icount are observable (the Output Rule waits on them).
+ *
+ * <p>Thread-safe: the VM's thread appends, the network thread takes batches and applies ACKs.
+ */
+public final class SenderLog {
+    /** Bytes an entry costs in the budget beyond its payload. */
+    static final int ENTRY_OVERHEAD = 24;
+
+    private final long maxBytesInFlight;
+    /** Retained entries; index {@code head + k} holds sequence {@code firstRetained + k}. */
+    private final ArrayList<Messages.Entry> retained = new ArrayList<>();
+    private int head;
+    private long firstRetained;
+    private long nextSequence;
+    private long nextToSend;
+    private long bytesRetained;
+    private long ackedSequence = -1;
+    private long ackedIcount = -1;
+
+    public SenderLog(long maxBytesInFlight) {
+        if (maxBytesInFlight < 1) {
+            throw new IllegalArgumentException("maxBytesInFlight must be positive: " + maxBytesInFlight);
+        }
+        this.maxBytesInFlight = maxBytesInFlight;
+    }
+
+    /** Appends an entry and returns its sequence number. */
+    public synchronized long append(Messages.Entry e) {
+        retained.add(e);
+        bytesRetained += e.payload().length + ENTRY_OVERHEAD;
+        return nextSequence++;
+    }
+
+    /** True while more than the allowed bytes wait for an ACK: the VM should pause. */
+    public synchronized boolean backpressure() {
+        return bytesRetained > maxBytesInFlight;
+    }
+
+    /** Entries appended but not yet handed out for sending, as one batch of at most {@code max} entries. */
+    public synchronized Optional<Messages.LogBatch> nextBatch(int max) {
+        long available = nextSequence - nextToSend;
+        if (available == 0) {
+            return Optional.empty();
+        }
+        int n = (int) Math.min(available, max);
+        int from = head + (int) (nextToSend - firstRetained);
+        List<Messages.Entry> entries = new ArrayList<>(retained.subList(from, from + n));
+        Messages.LogBatch b = new Messages.LogBatch(nextToSend, entries);
+        nextToSend += n;
+        return Optional.of(b);
+    }
+
+    /**
+     * Applies an ACK: entries up to {@code ack.sequence()} are released.
+     *
+     * @throws ProtocolException if it acknowledges something never sent or goes backwards
+     */
+    public synchronized void onAck(Messages.Ack ack) throws ProtocolException {
+        if (ack.sequence() >= nextToSend) {
+            throw new ProtocolException("ACK of sequence " + ack.sequence() + " which was never sent (next "
+                    + nextToSend + ")");
+        }
+        if (ack.sequence() < ackedSequence) {
+            throw new ProtocolException("ACK goes backwards: " + ack.sequence() + " after " + ackedSequence);
+        }
+        while (firstRetained <= ack.sequence()) {
+            Messages.Entry e = retained.set(head++, null);
+            bytesRetained -= e.payload().length + ENTRY_OVERHEAD;
+            firstRetained++;
+        }
+        if (head > 1024 && head > retained.size() / 2) {
+            retained.subList(0, head).clear(); // compact now and then: amortised O(1) per entry
+            head = 0;
+        }
+        ackedSequence = ack.sequence();
+        ackedIcount = ack.icount();
+        notifyAll();
+    }
+
+    /**
+     * A (re)connected backup asks to resume at {@code sequence}. Returns false when that is no longer retained:
+     * the backup needs a snapshot.
+     */
+    public synchronized boolean resumeFrom(long sequence) {
+        if (sequence < firstRetained || sequence > nextSequence) {
+            return false;
+        }
+        nextToSend = sequence;
+        return true;
+    }
+
+    public synchronized long ackedSequence() {
+        return ackedSequence;
+    }
+
+    public synchronized long ackedIcount() {
+        return ackedIcount;
+    }
+
+    /** Waits until an entry with icount at least {@code icount} is acknowledged, or the timeout passes. */
+    public synchronized boolean awaitAckedIcount(long icount, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (ackedIcount < icount) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    public synchronized long bytesRetained() {
+        return bytesRetained;
+    }
+
+    public synchronized long nextSequence() {
+        return nextSequence;
+    }
+}

@@ -1,0 +1,130 @@
+package io.ftvm.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ftvm.replication.Messages.Ack;
+import io.ftvm.replication.Messages.Entry;
+import io.ftvm.replication.Messages.Handshake;
+import io.ftvm.replication.Messages.LogBatch;
+import io.ftvm.replication.Messages.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The Netty-free halves of the stream: ordering, exactly-once delivery, ACKs, backpressure, resume, strictness. */
+class SenderReceiverLogTest {
+    private static final PeerIdentity ID = new PeerIdentity(1, "cluster", "vm-1", 5);
+
+    private static Handshake primaryHello(long epoch) {
+        return new Handshake(1, "cluster", "vm-1", epoch, Role.PRIMARY, 0);
+    }
+
+    private static Entry entry(long icount, int size) {
+        return new Entry(icount, 1, new byte[size]);
+    }
+
+    @Test
+    void entriesFlowInOrderExactlyOnceAndAcksReleaseThem() throws Exception {
+        SenderLog sender = new SenderLog(1 << 20);
+        List<Entry> delivered = new ArrayList<>();
+        ReceiverLog receiver = new ReceiverLog(ID, 0, delivered::add);
+        receiver.onMessage(primaryHello(5));
+        Random r = new Random(1);
+        List<Entry> sent = new ArrayList<>();
+        long icount = 0;
+        for (int i = 0; i < 1000; i++) {
+            icount += r.nextInt(100);
+            Entry e = new Entry(icount, r.nextInt(5), new byte[r.nextInt(40)]);
+            sent.add(e);
+            sender.append(e);
+            if (r.nextInt(10) == 0) {
+                Optional<LogBatch> b;
+                while ((b = sender.nextBatch(1 + r.nextInt(50))).isPresent()) {
+                    sender.onAck(receiver.onMessage(b.get()));
+                }
+            }
+        }
+        Optional<LogBatch> b;
+        while ((b = sender.nextBatch(64)).isPresent()) {
+            sender.onAck(receiver.onMessage(b.get()));
+        }
+        assertThat(delivered).isEqualTo(sent);
+        assertThat(sender.ackedSequence()).isEqualTo(999);
+        assertThat(sender.ackedIcount()).isEqualTo(icount);
+        assertThat(sender.bytesRetained()).isZero();
+    }
+
+    @Test
+    void unacknowledgedBytesSignalBackpressure() throws Exception {
+        SenderLog sender = new SenderLog(1000);
+        for (int i = 0; i < 10; i++) {
+            sender.append(entry(i, 100));
+        }
+        assertThat(sender.backpressure()).isTrue();
+        LogBatch b = sender.nextBatch(100).orElseThrow();
+        assertThat(sender.backpressure()).as("sent but not acknowledged still counts").isTrue();
+        sender.onAck(new Ack(b.firstSequence() + 9, 9));
+        assertThat(sender.backpressure()).isFalse();
+    }
+
+    @Test
+    void aReconnectingBackupResumesOrNeedsASnapshot() throws Exception {
+        SenderLog sender = new SenderLog(1 << 20);
+        for (int i = 0; i < 10; i++) {
+            sender.append(entry(i, 8));
+        }
+        sender.nextBatch(10);
+        sender.onAck(new Ack(3, 3));
+        assertThat(sender.resumeFrom(4)).isTrue();
+        assertThat(sender.nextBatch(100).orElseThrow().firstSequence()).isEqualTo(4);
+        assertThat(sender.resumeFrom(2)).as("released: needs a snapshot").isFalse();
+        assertThat(sender.resumeFrom(11)).isFalse();
+    }
+
+    @Test
+    void sequenceGapsRegressionsAndBadAcksAreViolations() throws Exception {
+        List<Entry> delivered = new ArrayList<>();
+        ReceiverLog receiver = new ReceiverLog(ID, 0, delivered::add);
+        receiver.onMessage(primaryHello(5));
+        receiver.onMessage(new LogBatch(0, List.of(entry(1, 1), entry(2, 1))));
+        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(5, List.of(entry(3, 1)))))
+                .hasMessageContaining("sequence gap");
+        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(1, List.of(entry(3, 1)))))
+                .hasMessageContaining("sequence regression");
+        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(2, List.of(entry(0, 1)))))
+                .hasMessageContaining("back in icount");
+        assertThat(delivered).hasSize(2);
+
+        SenderLog sender = new SenderLog(1 << 20);
+        sender.append(entry(1, 1));
+        assertThatThrownBy(() -> sender.onAck(new Ack(0, 1))).hasMessageContaining("never sent");
+        sender.nextBatch(1);
+        sender.onAck(new Ack(0, 1));
+        assertThatThrownBy(() -> sender.onAck(new Ack(-1, 0))).hasMessageContaining("backwards");
+    }
+
+    @Test
+    void handshakesAreChecked() throws Exception {
+        String[][] cases = {
+            {"2", "cluster", "vm-1", "5", "PRIMARY", "protocol version 2"},
+            {"1", "other", "vm-1", "5", "PRIMARY", "cluster 'other'"},
+            {"1", "cluster", "vm-2", "5", "PRIMARY", "VM 'vm-2'"},
+            {"1", "cluster", "vm-1", "4", "PRIMARY", "stale"},
+            {"1", "cluster", "vm-1", "5", "BACKUP", "role BACKUP"},
+        };
+        for (String[] c : cases) {
+            ReceiverLog receiver = new ReceiverLog(ID, 0, e -> { });
+            Handshake h = new Handshake(Integer.parseInt(c[0]), c[1], c[2], Long.parseLong(c[3]), Role.valueOf(c[4]), 0);
+            assertThatThrownBy(() -> receiver.onMessage(h)).hasMessageContaining(c[5]);
+        }
+        ReceiverLog receiver = new ReceiverLog(ID, 0, e -> { });
+        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(0, List.of(entry(1, 1)))))
+                .hasMessageContaining("handshake first");
+        receiver.connectionStarted();
+        receiver.onMessage(primaryHello(6)); // a newer epoch is fine
+        assertThatThrownBy(() -> receiver.onMessage(primaryHello(6))).hasMessageContaining("second handshake");
+    }
+}
