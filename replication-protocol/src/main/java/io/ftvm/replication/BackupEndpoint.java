@@ -5,11 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 
 /**
@@ -18,7 +15,7 @@ import java.net.InetSocketAddress;
  * connection (reason and counters in {@link Framing.Stats}); the receiver's log is untouched by the bad message.
  */
 public final class BackupEndpoint implements AutoCloseable {
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group = Transports.group();
     private final ReceiverLog receiver;
     private final Framing.Stats stats = new Framing.Stats();
     private final Channel server;
@@ -27,7 +24,7 @@ public final class BackupEndpoint implements AutoCloseable {
     /** Listens on {@code address} (use port 0 for an ephemeral port). */
     public BackupEndpoint(InetSocketAddress address, ReceiverLog receiver, int maxFrame) throws InterruptedException {
         this.receiver = receiver;
-        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        this.server = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -37,6 +37,15 @@ public final class Messages {
             return payload.clone();
         }
 
+        public int payloadLength() {
+            return payload.length;
+        }
+
+        /** The payload without a copy, for the wire mapper in this package only (never modified). */
+        byte[] rawPayload() {
+            return payload;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Entry e && e.icount == icount && e.kind == kind

@@ -5,11 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
@@ -21,7 +18,7 @@ public final class PrimaryConnection implements AutoCloseable {
     /** Largest batch sent at once. */
     static final int BATCH_ENTRIES = 1024;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group = Transports.group();
     private final SenderLog sender;
     private final PeerIdentity identity;
     private final Framing.Stats stats = new Framing.Stats();
@@ -34,7 +31,7 @@ public final class PrimaryConnection implements AutoCloseable {
             throws InterruptedException {
         this.sender = sender;
         this.identity = identity;
-        this.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this.channel = new Bootstrap().group(group).channel(Transports.socketChannel())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -37,7 +37,7 @@ public final class SenderLog {
     /** Appends an entry and returns its sequence number. */
     public synchronized long append(Messages.Entry e) {
         retained.add(e);
-        bytesRetained += e.payload().length + ENTRY_OVERHEAD;
+        bytesRetained += e.payloadLength() + ENTRY_OVERHEAD;
         return nextSequence++;
     }
 
@@ -75,7 +75,7 @@ public final class SenderLog {
         }
         while (firstRetained <= ack.sequence()) {
             Messages.Entry e = retained.set(head++, null);
-            bytesRetained -= e.payload().length + ENTRY_OVERHEAD;
+            bytesRetained -= e.payloadLength() + ENTRY_OVERHEAD;
             firstRetained++;
         }
         if (head > 1024 && head > retained.size() / 2) {

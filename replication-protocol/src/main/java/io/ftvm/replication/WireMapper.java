@@ -53,7 +53,7 @@ public final class WireMapper {
             LogBatchProto.Builder lb = LogBatchProto.newBuilder().setFirstSequence(batch.firstSequence());
             for (Entry e : batch.entries()) {
                 lb.addEntries(EntryProto.newBuilder().setIcount(e.icount()).setKind(e.kind())
-                        .setPayload(ByteString.copyFrom(e.payload())));
+                        .setPayload(ByteString.copyFrom(e.rawPayload())));
             }
             b.setBatch(lb);
         } else if (m instanceof Heartbeat h) {
