@@ -22,7 +22,8 @@ public final class PrimaryConnection implements AutoCloseable {
     private final SenderLog sender;
     private final PeerIdentity identity;
     private final Framing.Stats stats = new Framing.Stats();
-    private final Channel channel;
+    /** Set as soon as the channel exists (the backup's handshake can arrive before the constructor returns). */
+    private volatile Channel channel;
     private volatile boolean ready;
     private volatile boolean snapshotNeeded;
     private volatile String closeReason;
@@ -31,14 +32,15 @@ public final class PrimaryConnection implements AutoCloseable {
             throws InterruptedException {
         this.sender = sender;
         this.identity = identity;
-        this.channel = new Bootstrap().group(group).channel(Transports.socketChannel())
+        new Bootstrap().group(group).channel(Transports.socketChannel())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        channel = ch;
                         Framing.install(ch.pipeline(), maxFrame, Framing.Reads.FROM_BACKUP, stats);
                         ch.pipeline().addBefore("protocol-guard", "primary-handler", new Handler());
                     }
-                }).connect(backup).sync().channel();
+                }).connect(backup).sync();
     }
 
     /** True once the backup's handshake was accepted and the resume point set. */

@@ -18,7 +18,7 @@ final class Transports {
     }
 
     static boolean epoll() {
-        return Epoll.isAvailable();
+        return !Boolean.getBoolean("ftvm.replication.nio") && Epoll.isAvailable();
     }
 
     static EventLoopGroup group() {

@@ -52,7 +52,9 @@ class LoopbackStreamTest {
                 }
             }
             primary.flush();
-            assertThat(sender.awaitAckedIcount(sent.get(sent.size() - 1).icount(), 10_000)).isTrue();
+            assertThat(sender.awaitAckedIcount(sent.get(sent.size() - 1).icount(), 10_000))
+                    .as("acked %d/%d, delivered %d, primary %s / backup %s", sender.ackedSequence(), sent.size(),
+                            delivered.size(), primary.closeReason(), backup.lastCloseReason()).isTrue();
             assertThat(new ArrayList<>(delivered)).isEqualTo(sent);
             assertThat(sender.bytesRetained()).isZero();
         }
@@ -96,7 +98,9 @@ class LoopbackStreamTest {
                 await(first::ready, "handshake");
                 sender.append(entry(0));
                 first.flush();
-                assertThat(sender.awaitAckedIcount(0, 10_000)).isTrue();
+                assertThat(sender.awaitAckedIcount(0, 10_000)).as("acked %d, next %d, primary %s / backup %s",
+                        sender.ackedSequence(), sender.nextSequence(), first.closeReason(), backup.lastCloseReason())
+                        .isTrue();
             }
         }
         // A fresh backup (needs sequence 0, already released) connects.
@@ -119,6 +123,7 @@ class LoopbackStreamTest {
                      new PeerIdentity(1, "c1", "vm-1", 4), sender, MAX_FRAME)) {
             sender.append(entry(0));
             await(() -> !stale.isOpen(), "refusal");
+            await(() -> backup.lastCloseReason() != null, "the backup's reason");
             assertThat(backup.lastCloseReason()).contains("stale");
             assertThat(backup.stats().malformedMessages()).isEqualTo(1);
             assertThat(delivered).isEmpty();
