@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * The backup's listening end of the log stream: accepts a primary's connection, answers its handshake with the
@@ -21,8 +22,24 @@ public final class BackupEndpoint implements AutoCloseable {
     private final Channel server;
     private volatile String lastCloseReason;
 
-    /** Listens on {@code address} (use port 0 for an ephemeral port). */
+    /** Default heartbeat interval and peer timeout. */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    public static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Duration heartbeatInterval;
+    private final Duration peerTimeout;
+
+    /** Listens on {@code address} (use port 0 for an ephemeral port), with the default heartbeat settings. */
     public BackupEndpoint(InetSocketAddress address, ReceiverLog receiver, int maxFrame) throws InterruptedException {
+        this(address, receiver, maxFrame, HEARTBEAT_INTERVAL, PEER_TIMEOUT);
+    }
+
+    /** Listens on {@code address}; a primary silent for longer than {@code peerTimeout} is disconnected. */
+    public BackupEndpoint(InetSocketAddress address, ReceiverLog receiver, int maxFrame, Duration heartbeatInterval,
+            Duration peerTimeout) throws InterruptedException {
+        new Liveness(heartbeatInterval, peerTimeout, System::nanoTime); // validates the settings
+        this.heartbeatInterval = heartbeatInterval;
+        this.peerTimeout = peerTimeout;
         this.receiver = receiver;
         this.server = new ServerBootstrap().group(group).channel(Transports.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -48,16 +65,23 @@ public final class BackupEndpoint implements AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromPrimary> {
+        private final Liveness liveness = new Liveness(heartbeatInterval, peerTimeout, System::nanoTime);
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             synchronized (receiver) {
                 receiver.connectionStarted();
                 ctx.writeAndFlush(receiver.handshake());
             }
+            Heartbeats.schedule(ctx, liveness, heartbeatInterval, reason -> lastCloseReason = reason);
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Messages.FromPrimary m) throws ProtocolException {
+            liveness.messageReceived();
+            if (m instanceof Messages.Heartbeat h) {
+                liveness.onHeartbeat(h);
+            }
             Messages.Ack ack;
             synchronized (receiver) {
                 ack = receiver.onMessage(m);

@@ -82,16 +82,23 @@ public final class PrimaryConnection implements AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromBackup> {
+        private final Liveness liveness = new Liveness(BackupEndpoint.HEARTBEAT_INTERVAL, BackupEndpoint.PEER_TIMEOUT,
+                System::nanoTime);
         private boolean handshaken;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.writeAndFlush(new Messages.Handshake(identity.protocolVersion(), identity.clusterId(),
                     identity.vmId(), identity.epoch(), Messages.Role.PRIMARY, 0));
+            Heartbeats.schedule(ctx, liveness, BackupEndpoint.HEARTBEAT_INTERVAL, reason -> closeReason = reason);
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Messages.FromBackup m) throws ProtocolException {
+            liveness.messageReceived();
+            if (m instanceof Messages.Heartbeat h) {
+                liveness.onHeartbeat(h);
+            }
             if (!handshaken) {
                 if (!(m instanceof Messages.Handshake h)) {
                     throw new ProtocolException("expected a handshake first");

@@ -129,4 +129,37 @@ class LoopbackStreamTest {
             assertThat(delivered).isEmpty();
         }
     }
+
+    @Test
+    void aSilentPeerIsDisconnectedAfterTheTimeout() throws Exception {
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }), MAX_FRAME,
+                java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(300));
+             java.net.Socket mute = new java.net.Socket(InetAddress.getLoopbackAddress(), backup.address().getPort())) {
+            mute.setSoTimeout(10_000);
+            long t0 = System.nanoTime();
+            java.io.InputStream in = mute.getInputStream();
+            byte[] buf = new byte[4096];
+            while (in.read(buf) >= 0) {
+                // handshake and heartbeats from the backup, until it gives up on us
+            }
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(waited).isBetween(250L, 9_000L);
+            await(() -> backup.lastCloseReason() != null, "the reason");
+            assertThat(backup.lastCloseReason()).contains("silent");
+        }
+    }
+
+    @Test
+    void heartbeatsKeepAnIdleConnectionAlive() throws Exception {
+        SenderLog sender = new SenderLog(1 << 20);
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }), MAX_FRAME);
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+            await(primary::ready, "handshake");
+            Thread.sleep(BackupEndpoint.PEER_TIMEOUT.toMillis() + 500); // longer than the timeout, nothing to send
+            assertThat(primary.isOpen()).isTrue();
+            sender.append(entry(1));
+            primary.flush();
+            assertThat(sender.awaitAckedIcount(10, 10_000)).isTrue();
+        }
+    }
 }

@@ -1,0 +1,72 @@
+package io.ftvm.replication;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Peer liveness for one connection, free of Netty and driven by an injected clock: when to send the next
+ * heartbeat, whether the peer has been silent past the timeout (any message counts as a sign of life), and the
+ * round-trip time measured from heartbeat echoes.
+ */
+public final class Liveness {
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final LongSupplier clock;
+    private long lastReceived;
+    private long lastSent;
+    private long peerSendTime;
+    private long rttNanos = -1;
+
+    public Liveness(Duration interval, Duration timeout, LongSupplier nanoClock) {
+        if (interval.isNegative() || interval.isZero() || timeout.compareTo(interval) <= 0) {
+            throw new IllegalArgumentException("heartbeat interval " + interval + " must be positive and shorter "
+                    + "than the peer timeout " + timeout);
+        }
+        this.intervalNanos = interval.toNanos();
+        this.timeoutNanos = timeout.toNanos();
+        this.clock = nanoClock;
+        long now = nanoClock.getAsLong();
+        this.lastReceived = now;
+        this.lastSent = now - intervalNanos;
+    }
+
+    /** Any message from the peer arrived. */
+    public void messageReceived() {
+        lastReceived = clock.getAsLong();
+    }
+
+    /** A heartbeat arrived: records the peer's send time (to echo) and, if it echoes ours, the round trip. */
+    public void onHeartbeat(Messages.Heartbeat h) {
+        long now = clock.getAsLong();
+        lastReceived = now;
+        peerSendTime = h.sendTimeNanos();
+        if (h.echoTimeNanos() != 0 && h.echoTimeNanos() <= now) {
+            rttNanos = now - h.echoTimeNanos();
+        }
+    }
+
+    public boolean heartbeatDue() {
+        return clock.getAsLong() - lastSent >= intervalNanos;
+    }
+
+    /** The heartbeat to send now (marks it sent). */
+    public Messages.Heartbeat nextHeartbeat() {
+        long now = clock.getAsLong();
+        lastSent = now;
+        return new Messages.Heartbeat(now, peerSendTime);
+    }
+
+    /** True when the peer has sent nothing for longer than the timeout. */
+    public boolean peerSilent() {
+        return silenceNanos() > timeoutNanos;
+    }
+
+    public long silenceNanos() {
+        return clock.getAsLong() - lastReceived;
+    }
+
+    /** The last measured round trip in nanoseconds, or -1 before the first echo. */
+    public long rttNanos() {
+        return rttNanos;
+    }
+}

@@ -1,0 +1,51 @@
+package io.ftvm.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Heartbeat scheduling, silence detection and RTT from echoes, on a test clock (no sleeping). */
+class LivenessTest {
+    private long now = 1_000_000;
+
+    @Test
+    void heartbeatsAreDueEveryIntervalAndSilenceIsDetectedAfterTheTimeout() {
+        Liveness l = new Liveness(Duration.ofMillis(100), Duration.ofMillis(500), () -> now);
+        assertThat(l.heartbeatDue()).isTrue();
+        l.nextHeartbeat();
+        assertThat(l.heartbeatDue()).isFalse();
+        now += 100_000_000;
+        assertThat(l.heartbeatDue()).isTrue();
+        now += 400_000_000;
+        assertThat(l.peerSilent()).isFalse();
+        now += 1;
+        assertThat(l.peerSilent()).isTrue();
+        l.messageReceived();
+        assertThat(l.peerSilent()).isFalse();
+    }
+
+    @Test
+    void roundTripComesFromTheEchoOfOurSendTime() {
+        Liveness a = new Liveness(Duration.ofMillis(100), Duration.ofMillis(500), () -> now);
+        Liveness b = new Liveness(Duration.ofMillis(100), Duration.ofMillis(500), () -> now);
+        Messages.Heartbeat fromA = a.nextHeartbeat();
+        now += 30_000;
+        b.onHeartbeat(fromA);
+        Messages.Heartbeat fromB = b.nextHeartbeat();
+        assertThat(fromB.echoTimeNanos()).isEqualTo(fromA.sendTimeNanos());
+        now += 20_000;
+        a.onHeartbeat(fromB);
+        assertThat(a.rttNanos()).isEqualTo(50_000);
+        assertThat(b.rttNanos()).isEqualTo(-1);
+    }
+
+    @Test
+    void aTimeoutNotLongerThanTheIntervalIsRefused() {
+        assertThatThrownBy(() -> new Liveness(Duration.ofMillis(100), Duration.ofMillis(100), () -> now))
+                .hasMessageContaining("shorter than the peer timeout");
+        assertThatThrownBy(() -> new Liveness(Duration.ZERO, Duration.ofMillis(100), () -> now))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
