@@ -66,6 +66,7 @@ public final class BackupEndpoint implements AutoCloseable {
 
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromPrimary> {
         private final Liveness liveness = new Liveness(heartbeatInterval, peerTimeout, System::nanoTime);
+        private boolean violated;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -78,6 +79,9 @@ public final class BackupEndpoint implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Messages.FromPrimary m) throws ProtocolException {
+            if (violated) {
+                return; // the connection is closing: nothing after a violation is processed
+            }
             liveness.messageReceived();
             if (m instanceof Messages.Heartbeat h) {
                 liveness.onHeartbeat(h);
@@ -97,6 +101,10 @@ public final class BackupEndpoint implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (violated) {
+                return;
+            }
+            violated = true;
             lastCloseReason = String.valueOf(cause.getMessage());
             ctx.fireExceptionCaught(cause);
         }

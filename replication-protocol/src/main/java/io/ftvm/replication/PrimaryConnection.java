@@ -85,6 +85,7 @@ public final class PrimaryConnection implements AutoCloseable {
         private final Liveness liveness = new Liveness(BackupEndpoint.HEARTBEAT_INTERVAL, BackupEndpoint.PEER_TIMEOUT,
                 System::nanoTime);
         private boolean handshaken;
+        private boolean violated;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -95,6 +96,9 @@ public final class PrimaryConnection implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Messages.FromBackup m) throws ProtocolException {
+            if (violated) {
+                return; // the connection is closing: nothing after a violation is processed
+            }
             liveness.messageReceived();
             if (m instanceof Messages.Heartbeat h) {
                 liveness.onHeartbeat(h);
@@ -124,6 +128,10 @@ public final class PrimaryConnection implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (violated) {
+                return;
+            }
+            violated = true;
             closeReason = String.valueOf(cause.getMessage());
             ctx.fireExceptionCaught(cause);
         }
