@@ -104,13 +104,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private RunResult runToPowerOff(Machine m) {
-        while (true) {
-            RunResult r = m.runUntil(maxInstructions);
-            if (r.reason() == RunResult.Reason.IDLE && !r.idleWithoutWakeup()) {
-                m.advanceTime(Math.max(0, r.wakeTime() - m.time().now()));
-                continue;
-            }
-            return r;
-        }
+        return m.runSkippingIdle(maxInstructions);
     }
 }

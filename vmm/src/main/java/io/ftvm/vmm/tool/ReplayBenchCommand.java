@@ -115,13 +115,7 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     private static double plainRun(ElfImage image) throws InvalidImageException {
         Machine m = machine(image, MachineConfig.defaults());
         long t0 = System.nanoTime();
-        RunResult r;
-        do {
-            r = m.runUntil(Long.MAX_VALUE);
-            if (r.reason() == RunResult.Reason.IDLE && !r.idleWithoutWakeup()) {
-                m.advanceTime(r.wakeTime() - m.time().now());
-            }
-        } while (r.reason() == RunResult.Reason.IDLE && !r.idleWithoutWakeup());
+        m.runSkippingIdle(Long.MAX_VALUE);
         return (System.nanoTime() - t0) / 1e9;
     }
 

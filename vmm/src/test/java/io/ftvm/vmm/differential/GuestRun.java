@@ -47,16 +47,7 @@ record GuestRun(byte[] console, int exitCode, long icount, RunResult.Reason reas
             return new GuestRun(out.toByteArray(), r.exitCode(), r.icount(), r.reason(), m.digest(),
                     Optional.of(log));
         }
-        RunResult r;
-        int idleRounds = 0;
-        while (true) {
-            r = m.runUntil(MAX_INSTRUCTIONS);
-            if (r.reason() == RunResult.Reason.IDLE && !r.idleWithoutWakeup() && idleRounds++ < 1_000_000) {
-                m.advanceTime(Math.max(0, r.wakeTime() - m.time().now()));
-                continue;
-            }
-            break;
-        }
+        RunResult r = m.runSkippingIdle(MAX_INSTRUCTIONS);
         return new GuestRun(out.toByteArray(), r.exitCode(), r.icount(), r.reason(), m.digest(), Optional.empty());
     }
 
