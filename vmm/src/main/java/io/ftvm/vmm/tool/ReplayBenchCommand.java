@@ -5,7 +5,6 @@ import io.ftvm.vmm.board.InvalidImageException;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.OutputSink;
-import io.ftvm.vmm.board.RunResult;
 import io.ftvm.vmm.replay.DiscardingEventLog;
 import io.ftvm.vmm.replay.DivergenceException;
 import io.ftvm.vmm.replay.EventLog;
