@@ -1,0 +1,223 @@
+package io.ftvm.coordinator;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster manager: every {@code ftd} runs one, and the one holding the leader latch ({@code manager}) acts. It
+ * reconciles whenever hosts or VM records change, and every {@code managerRetryInterval} for VMs it could not place:
+ * it drops backups whose host left, and places a backup for every VM that wants protection and runs unprotected
+ * ({@link ReconcilePlanner}, {@link PlacementPolicy}); VMs it cannot place are reported with the reason.
+ *
+ * <p>Leadership loss stops it at once: the latch's notLeader callback and a SUSPENDED or LOST link clear the acting
+ * flag, which is checked (with {@code LeaderLatch.hasLeadership()}) before every write. Every write is a CAS on the
+ * version the plan was made from, so a manager that lost leadership between the check and the write can only make a
+ * change the record still allows at that exact version; it can never overwrite a newer one.
+ *
+ * <p>Lifecycle {@code LATENT → STARTED → CLOSED}. Reconciliation runs on one thread of its own.
+ */
+public final class ClusterManager implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterManager.class);
+
+    /** The outcome of one reconciliation. */
+    public record Report(long round, int won, int lost, SortedMap<String, String> unplaced) {
+        public Report {
+            unplaced = new TreeMap<>(unplaced);
+        }
+    }
+
+    private enum Lifecycle {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
+
+    private final CoordinatorClient client;
+    private final String hostId;
+    private final VmRecords records;
+    private final ReconcilePlanner planner = new ReconcilePlanner(new PlacementPolicy());
+    private final HostMembership membership;
+    private final VmCatalog catalog;
+    private final LeaderLatch latch;
+    private final ScheduledExecutorService executor;
+    private final Consumer<Report> reports;
+    private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+    private final ConnectionMonitor.Listener linkListener;
+    private volatile boolean leading;
+    private volatile Report lastReport = new Report(0, 0, 0, new TreeMap<>());
+    private SortedMap<String, String> lastUnplaced = new TreeMap<>();
+    private long round;
+    private Lifecycle lifecycle = Lifecycle.LATENT;
+
+    /**
+     * @param hostId  this host (the latch participant id)
+     * @param reports receives every reconciliation's report, on the manager's thread
+     */
+    public ClusterManager(CoordinatorClient client, String hostId, Consumer<Report> reports) {
+        HostInfo.checkHostId(hostId);
+        this.client = client;
+        this.hostId = hostId;
+        this.reports = Objects.requireNonNull(reports);
+        this.records = new VmRecords(client);
+        this.membership = new HostMembership(client);
+        this.catalog = new VmCatalog(client, this::requestReconcile);
+        this.latch = new LeaderLatch(client.curator(), ClusterPaths.MANAGER, hostId);
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ftvm-cluster-manager-" + hostId);
+            t.setDaemon(true);
+            return t;
+        });
+        ex.setRemoveOnCancelPolicy(true);
+        this.executor = ex;
+        membership.addListener(change -> requestReconcile());
+        latch.addListener(new LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+                leading = true;
+                LOG.info("{} is the cluster manager", hostId);
+                requestReconcile();
+            }
+
+            @Override
+            public void notLeader() {
+                leading = false;
+                LOG.info("{} is no longer the cluster manager", hostId);
+            }
+        });
+        this.linkListener = event -> {
+            if (event.current() != CoordinationState.CONNECTED && leading) {
+                leading = false;
+                LOG.warn("{} stops acting as cluster manager: ZooKeeper link {}", hostId, event.current());
+            }
+        };
+    }
+
+    public synchronized ClusterManager start() {
+        if (lifecycle != Lifecycle.LATENT) {
+            throw new IllegalStateException("cluster manager is " + lifecycle);
+        }
+        lifecycle = Lifecycle.STARTED;
+        client.connection().addListener(linkListener);
+        membership.start();
+        catalog.start();
+        try {
+            latch.start();
+        } catch (Exception e) {
+            throw ZkErrors.translate(client.paths().full(ClusterPaths.MANAGER), e);
+        }
+        long every = client.config().managerRetryInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::requestReconcile, every, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** True while this manager holds the latch and may act. */
+    public boolean acting() {
+        return leading && latch.hasLeadership() && client.connection().state() == CoordinationState.CONNECTED;
+    }
+
+    public Report lastReport() {
+        return lastReport;
+    }
+
+    /** The host registry view the manager plans with. */
+    public HostMembership membership() {
+        return membership;
+    }
+
+    /** Asks for a reconciliation soon; many requests before it runs coalesce into one. */
+    public void requestReconcile() {
+        if (reconcileQueued.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::reconcile);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                reconcileQueued.set(false);
+            }
+        }
+    }
+
+    private void reconcile() {
+        reconcileQueued.set(false);
+        if (!acting()) {
+            return;
+        }
+        ReconcilePlanner.Plan plan = planner.plan(membership.liveHosts(), catalog.views());
+        int won = 0;
+        int lost = 0;
+        for (ReconcilePlanner.Action action : plan.actions()) {
+            if (!acting()) {
+                LOG.warn("{} lost the manager role; {} planned changes not made", hostId,
+                        plan.actions().size() - won - lost);
+                return;
+            }
+            try {
+                TransitionOutcome outcome = records.transition(action.expected(), action.transition());
+                if (outcome.won()) {
+                    won++;
+                    LOG.info("manager: {} {} -> {}", action.expected().vmId(), action.transition(),
+                            outcome.state().state());
+                } else {
+                    lost++; // the record moved on; the change that moved it triggers another round
+                }
+            } catch (IllegalTransitionException | NoSuchVmException e) {
+                lost++;
+                LOG.debug("manager: {} skipped: {}", action.expected().vmId(), e.getMessage());
+            } catch (CoordinatorException e) {
+                LOG.warn("manager: {} {} failed, retrying later: {}", action.expected().vmId(), action.transition(),
+                        e.getMessage());
+                break;
+            }
+        }
+        if (!plan.unplaced().equals(lastUnplaced)) {
+            plan.unplaced().forEach((vm, why) -> {
+                if (!why.equals(lastUnplaced.get(vm))) {
+                    LOG.warn("manager: no backup for {}: {}", vm, why);
+                }
+            });
+            lastUnplaced = plan.unplaced();
+        }
+        Report report = new Report(++round, won, lost, plan.unplaced());
+        lastReport = report;
+        reports.accept(report);
+        if (lost > 0) {
+            requestReconcile();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (lifecycle == Lifecycle.CLOSED) {
+            return;
+        }
+        boolean wasStarted = lifecycle == Lifecycle.STARTED;
+        lifecycle = Lifecycle.CLOSED;
+        leading = false;
+        executor.shutdownNow();
+        client.connection().removeListener(linkListener);
+        if (wasStarted) {
+            try {
+                latch.close();
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("latch close: {}", e.toString());
+            }
+        }
+        catalog.close();
+        membership.close();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

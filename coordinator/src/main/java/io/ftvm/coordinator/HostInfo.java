@@ -1,0 +1,43 @@
+package io.ftvm.coordinator;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A host's registration ({@code .../hosts/<host>}, ephemeral): where its {@code ftd} listens, how much VM memory it
+ * offers, and which ftvm version it runs.
+ *
+ * @param hostId      unique name of the host in the cluster; also the znode name
+ * @param address     {@code host:port} of its replication endpoint
+ * @param capacityMib VM memory the host offers, shared by the primaries and backups placed on it
+ * @param version     the ftvm version the host runs
+ */
+public record HostInfo(String hostId, String address, long capacityMib, String version) {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    public HostInfo {
+        checkHostId(hostId);
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(version, "version");
+        if (address.isBlank()) {
+            throw new IllegalArgumentException("address of host '" + hostId + "' must not be blank");
+        }
+        if (capacityMib < 0) {
+            throw new IllegalArgumentException("capacityMib of host '" + hostId + "' must be >= 0, was " + capacityMib);
+        }
+    }
+
+    /**
+     * Host and VM ids are znode names: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128.
+     */
+    static void checkHostId(String id) {
+        checkId("host id", id);
+    }
+
+    static void checkId(String what, String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException(what + " '" + id
+                    + "' is not valid: use letters, digits, '.', '_', '-' (starting with a letter or digit, at most 128)");
+        }
+    }
+}

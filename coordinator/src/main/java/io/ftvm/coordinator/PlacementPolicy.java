@@ -1,0 +1,61 @@
+package io.ftvm.coordinator;
+
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Chooses the host for a VM's backup (pure): a live host that is not the primary's (anti-affinity) and has the VM's
+ * memory free (capacity minus the memory of the primaries and backups it already holds). Among those it takes the one
+ * with the most free memory, ties broken by the smallest host id, so the same inputs always give the same answer and
+ * backups spread out. When nothing fits it says why.
+ */
+public final class PlacementPolicy {
+
+    /** The outcome for one VM. */
+    public sealed interface Choice {
+        /** Place the backup on {@code host}. */
+        record Placed(String host) implements Choice {
+        }
+
+        /** No host fits; {@code reason} says why, for the operator. */
+        record NoFit(String reason) implements Choice {
+        }
+    }
+
+    /**
+     * @param memoryMib the VM's memory
+     * @param primary   the primary's host, never chosen
+     * @param live      live hosts by id
+     * @param usedMib   memory already used per host id (missing = 0)
+     */
+    public Choice choose(long memoryMib, String primary, SortedMap<String, HostInfo> live, Map<String, Long> usedMib) {
+        String best = null;
+        long bestFree = Long.MIN_VALUE;
+        String roomiest = null;
+        long roomiestFree = Long.MIN_VALUE;
+        int candidates = 0;
+        for (HostInfo h : live.values()) { // sorted by id: the first of equals wins
+            if (h.hostId().equals(primary)) {
+                continue;
+            }
+            candidates++;
+            long free = h.capacityMib() - usedMib.getOrDefault(h.hostId(), 0L);
+            if (free > roomiestFree) {
+                roomiest = h.hostId();
+                roomiestFree = free;
+            }
+            if (free >= memoryMib && free > bestFree) {
+                best = h.hostId();
+                bestFree = free;
+            }
+        }
+        if (best != null) {
+            return new Choice.Placed(best);
+        }
+        if (candidates == 0) {
+            return new Choice.NoFit("no live host other than the primary " + primary);
+        }
+        return new Choice.NoFit("no live host has " + memoryMib + " MiB free (" + candidates
+                + " candidates; most free: " + roomiest + " with " + Math.max(0, roomiestFree) + " MiB)");
+    }
+}

@@ -1,0 +1,89 @@
+package io.ftvm.coordinator;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What the cluster manager should do, given the live hosts and the VM records (pure; the manager applies the actions
+ * by CAS). In one pass, in VM id order:
+ * <ul>
+ *   <li>a VM whose backup's host is not live is made unprotected (the backup is dropped, which fences it if it still
+ *       runs somewhere), on behalf of its primary;</li>
+ *   <li>a VM that wants protection and runs unprotected on a live primary gets a backup from {@link PlacementPolicy},
+ *       counting the memory of every primary and backup on live hosts, including the ones placed in this pass;</li>
+ *   <li>a VM that needs a backup but cannot get one is listed with the reason.</li>
+ * </ul>
+ * A VM whose primary's host is gone is left alone: its in-sync backup takes over by itself (ft-backup), and an
+ * unprotected or syncing one has no copy to move.
+ */
+public final class ReconcilePlanner {
+
+    /** A VM as the manager sees it. */
+    public record VmView(String vmId, VmSpec spec, VersionedState state) {
+    }
+
+    /** One CAS to make: {@code transition} on {@code expected}. */
+    public record Action(VersionedState expected, Transition transition) {
+    }
+
+    /** The actions, and the VMs that need a backup but get none this time, with the reason, by VM id. */
+    public record Plan(List<Action> actions, SortedMap<String, String> unplaced) {
+        public Plan {
+            actions = List.copyOf(actions);
+            unplaced = new TreeMap<>(unplaced);
+        }
+    }
+
+    private final PlacementPolicy policy;
+
+    public ReconcilePlanner(PlacementPolicy policy) {
+        this.policy = policy;
+    }
+
+    public Plan plan(SortedMap<String, HostInfo> live, List<VmView> vms) {
+        List<VmView> ordered = new ArrayList<>(vms);
+        ordered.sort(Comparator.comparing(VmView::vmId));
+        Map<String, Long> used = new HashMap<>();
+        for (VmView vm : ordered) {
+            VmState s = vm.state().state();
+            charge(used, live, s.primary(), vm.spec().memoryMib());
+            charge(used, live, s.backup(), vm.spec().memoryMib());
+        }
+        List<Action> actions = new ArrayList<>();
+        SortedMap<String, String> unplaced = new TreeMap<>();
+        for (VmView vm : ordered) {
+            VmState s = vm.state().state();
+            if (s.status().hasBackup() && !live.containsKey(s.backup())) {
+                actions.add(new Action(vm.state(), new Transition.GoUnprotected(s.primary(),
+                        "backup host " + s.backup() + " left the cluster")));
+                continue;
+            }
+            if (vm.spec().protection() != DesiredProtection.PROTECTED || s.status() != VmStatus.UNPROTECTED) {
+                continue;
+            }
+            if (!live.containsKey(s.primary())) {
+                unplaced.put(vm.vmId(), "primary host " + s.primary() + " is not live");
+                continue;
+            }
+            PlacementPolicy.Choice choice = policy.choose(vm.spec().memoryMib(), s.primary(), live, used);
+            if (choice instanceof PlacementPolicy.Choice.Placed p) {
+                actions.add(new Action(vm.state(), new Transition.AssignBackup(p.host())));
+                used.merge(p.host(), vm.spec().memoryMib(), Long::sum);
+            } else {
+                unplaced.put(vm.vmId(), ((PlacementPolicy.Choice.NoFit) choice).reason());
+            }
+        }
+        return new Plan(actions, unplaced);
+    }
+
+    private static void charge(Map<String, Long> used, Map<String, HostInfo> live, String host, long mib) {
+        if (host != null && live.containsKey(host)) {
+            used.merge(host, mib, Long::sum);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.ftvm.coordinator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place where records become znode data and back: compact UTF-8 JSON objects that start with
+ * {@code "format": 1} and {@code "kind"} ({@code ftvm.vm-spec}, {@code ftvm.vm-state}, {@code ftvm.host}). Decoding is
+ * strict: anything that is not exactly a format-1 record of the expected kind (garbage, another kind, an unknown
+ * format, a missing, extra, duplicated or mistyped field, a value the record rejects) is a
+ * {@link RecordFormatException} naming the znode path and the problem. A future format 2 is refused by this version
+ * with a message saying so, never half-read.
+ */
+public final class RecordCodec {
+    /** The record format this version writes and reads. */
+    public static final int FORMAT = 1;
+    static final String KIND_SPEC = "ftvm.vm-spec";
+    static final String KIND_STATE = "ftvm.vm-state";
+    static final String KIND_HOST = "ftvm.host";
+
+    private static final Set<String> SPEC_FIELDS = Set.of("format", "kind", "image", "memoryMib", "devices", "protection");
+    private static final Set<String> STATE_FIELDS = Set.of("format", "kind", "epoch", "status", "primary",
+            "primarySince", "backup", "backupSince", "reason");
+    private static final Set<String> HOST_FIELDS = Set.of("format", "kind", "hostId", "address", "capacityMib",
+            "version");
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    public byte[] encodeSpec(VmSpec spec) {
+        ObjectNode n = header(KIND_SPEC);
+        n.put("image", spec.image());
+        n.put("memoryMib", spec.memoryMib());
+        ArrayNode devices = n.putArray("devices");
+        spec.devices().forEach(devices::add);
+        n.put("protection", spec.protection().name());
+        return write(n);
+    }
+
+    public byte[] encodeState(VmState state) {
+        ObjectNode n = header(KIND_STATE);
+        n.put("epoch", state.epoch());
+        n.put("status", state.status().name());
+        n.put("primary", state.primary());
+        n.put("primarySince", state.primarySince());
+        n.put("backup", state.backup());
+        n.put("backupSince", state.backupSince());
+        n.put("reason", state.reason());
+        return write(n);
+    }
+
+    public byte[] encodeHost(HostInfo host) {
+        ObjectNode n = header(KIND_HOST);
+        n.put("hostId", host.hostId());
+        n.put("address", host.address());
+        n.put("capacityMib", host.capacityMib());
+        n.put("version", host.version());
+        return write(n);
+    }
+
+    public VmSpec decodeSpec(String path, byte[] data) {
+        Reader r = open(path, data, KIND_SPEC, SPEC_FIELDS);
+        JsonNode devicesNode = r.required("devices");
+        if (!devicesNode.isArray()) {
+            throw r.fail("field 'devices' must be an array of strings");
+        }
+        List<String> devices = new ArrayList<>();
+        for (JsonNode d : devicesNode) {
+            if (!d.isTextual()) {
+                throw r.fail("field 'devices' must be an array of strings");
+            }
+            devices.add(d.textValue());
+        }
+        String image = r.text("image", false);
+        long memory = r.integer("memoryMib");
+        DesiredProtection protection = r.enumValue("protection", DesiredProtection.class);
+        return r.build(() -> new VmSpec(image, memory, devices, protection));
+    }
+
+    public VmState decodeState(String path, byte[] data) {
+        Reader r = open(path, data, KIND_STATE, STATE_FIELDS);
+        long epoch = r.integer("epoch");
+        VmStatus status = r.enumValue("status", VmStatus.class);
+        String primary = r.text("primary", true);
+        long primarySince = r.integer("primarySince");
+        String backup = r.text("backup", true);
+        long backupSince = r.integer("backupSince");
+        String reason = r.text("reason", false);
+        return r.build(() -> new VmState(epoch, status, primary, primarySince, backup, backupSince, reason));
+    }
+
+    public HostInfo decodeHost(String path, byte[] data) {
+        Reader r = open(path, data, KIND_HOST, HOST_FIELDS);
+        String hostId = r.text("hostId", false);
+        String address = r.text("address", false);
+        long capacity = r.integer("capacityMib");
+        String version = r.text("version", false);
+        return r.build(() -> new HostInfo(hostId, address, capacity, version));
+    }
+
+    private ObjectNode header(String kind) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("format", FORMAT);
+        n.put("kind", kind);
+        return n;
+    }
+
+    private byte[] write(ObjectNode n) {
+        try {
+            return mapper.writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + n, e);
+        }
+    }
+
+    private Reader open(String path, byte[] data, String kind, Set<String> fields) {
+        if (data == null || data.length == 0) {
+            throw new RecordFormatException(path, "empty znode (expected a " + kind + " record)");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(data);
+        } catch (JsonProcessingException e) {
+            throw new RecordFormatException(path, "not JSON (" + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            throw new RecordFormatException(path, "not JSON (" + e.getMessage() + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new RecordFormatException(path, "not a JSON object (expected a " + kind + " record)");
+        }
+        Reader r = new Reader(path, root);
+        JsonNode format = root.get("format");
+        if (format == null || !format.isIntegralNumber()) {
+            throw r.fail("no integer 'format' field: not an ftvm record");
+        }
+        if (format.asLong() != FORMAT) {
+            throw r.fail("record format " + format.asText() + " is not supported (this version reads format " + FORMAT
+                    + ")");
+        }
+        String actualKind = r.text("kind", false);
+        if (!kind.equals(actualKind)) {
+            throw r.fail("expected a " + kind + " record, found kind '" + actualKind + "'");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!fields.contains(name)) {
+                throw r.fail("unknown field '" + name + "' in a format-" + FORMAT + " " + kind + " record");
+            }
+        }
+        return r;
+    }
+
+    /** Typed field access that fails with the znode path and the field name. */
+    private static final class Reader {
+        private final String path;
+        private final JsonNode root;
+
+        Reader(String path, JsonNode root) {
+            this.path = path;
+            this.root = root;
+        }
+
+        RecordFormatException fail(String problem) {
+            return new RecordFormatException(path, problem);
+        }
+
+        JsonNode required(String field) {
+            JsonNode n = root.get(field);
+            if (n == null) {
+                throw fail("missing field '" + field + "'");
+            }
+            return n;
+        }
+
+        long integer(String field) {
+            JsonNode n = required(field);
+            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                throw fail("field '" + field + "' must be an integer, was " + n);
+            }
+            return n.longValue();
+        }
+
+        String text(String field, boolean nullable) {
+            JsonNode n = required(field);
+            if (nullable && n.isNull()) {
+                return null;
+            }
+            if (!n.isTextual()) {
+                throw fail("field '" + field + "' must be a string" + (nullable ? " or null" : "") + ", was " + n);
+            }
+            return n.textValue();
+        }
+
+        <E extends Enum<E>> E enumValue(String field, Class<E> type) {
+            String s = text(field, false);
+            try {
+                return Enum.valueOf(type, s);
+            } catch (IllegalArgumentException e) {
+                throw fail("field '" + field + "' has unknown value '" + s + "'");
+            }
+        }
+
+        <T> T build(java.util.function.Supplier<T> constructor) {
+            try {
+                return constructor.get();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new RecordFormatException(path, "invalid record: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.ftvm.coordinator;
+
+/** The role a host plays for one VM. */
+public enum Role {
+    PRIMARY,
+    BACKUP
+}

@@ -1,0 +1,28 @@
+package io.ftvm.coordinator;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The operator-owned half of a VM record ({@code .../vms/<vm>}): what to run and whether to protect it. Written at
+ * creation; the roles and the manager only read it.
+ *
+ * @param image     the guest image (a path or name that every host resolves the same way)
+ * @param memoryMib guest RAM in MiB; also what the VM costs on a host's capacity, for the primary and the backup
+ * @param devices   device names in order (for example {@code "uart"}, {@code "rtc"})
+ * @param protection whether the manager keeps a backup for it
+ */
+public record VmSpec(String image, long memoryMib, List<String> devices, DesiredProtection protection) {
+
+    public VmSpec {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(protection, "protection");
+        if (image.isBlank()) {
+            throw new IllegalArgumentException("image must not be blank");
+        }
+        if (memoryMib <= 0) {
+            throw new IllegalArgumentException("memoryMib must be > 0, was " + memoryMib);
+        }
+        devices = List.copyOf(devices);
+    }
+}

@@ -1,0 +1,55 @@
+package io.ftvm.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class PlacementPolicyTest {
+    private final PlacementPolicy policy = new PlacementPolicy();
+
+    static SortedMap<String, HostInfo> hosts(Object... idAndCapacity) {
+        SortedMap<String, HostInfo> m = new TreeMap<>();
+        for (int i = 0; i < idAndCapacity.length; i += 2) {
+            String id = (String) idAndCapacity[i];
+            m.put(id, new HostInfo(id, id + ":7400", ((Number) idAndCapacity[i + 1]).longValue(), "t"));
+        }
+        return m;
+    }
+
+    @Test
+    void neverThePrimarysHost() {
+        assertThat(policy.choose(100, "a", hosts("a", 10_000, "b", 200), Map.of()))
+                .isEqualTo(new PlacementPolicy.Choice.Placed("b"));
+    }
+
+    @Test
+    void mostFreeMemoryWinsTiesGoToTheSmallestId() {
+        SortedMap<String, HostInfo> h = hosts("a", 1000, "b", 1000, "c", 1000, "d", 1000);
+        assertThat(policy.choose(100, "a", h, Map.of("b", 500L))).isEqualTo(new PlacementPolicy.Choice.Placed("c"));
+        assertThat(policy.choose(100, "a", h, Map.of())).isEqualTo(new PlacementPolicy.Choice.Placed("b"));
+        assertThat(policy.choose(100, "a", h, Map.of("b", 1L, "c", 1L))).isEqualTo(new PlacementPolicy.Choice.Placed("d"));
+    }
+
+    @Test
+    void respectsCapacityExactly() {
+        SortedMap<String, HostInfo> h = hosts("a", 1000, "b", 1000);
+        assertThat(policy.choose(500, "a", h, Map.of("b", 500L))).isEqualTo(new PlacementPolicy.Choice.Placed("b"));
+        assertThat(policy.choose(501, "a", h, Map.of("b", 500L)))
+                .isEqualTo(new PlacementPolicy.Choice.NoFit(
+                        "no live host has 501 MiB free (1 candidates; most free: b with 500 MiB)"));
+    }
+
+    @Test
+    void saysWhyNothingFits() {
+        assertThat(policy.choose(1, "a", hosts("a", 1000), Map.of()))
+                .isEqualTo(new PlacementPolicy.Choice.NoFit("no live host other than the primary a"));
+        assertThat(policy.choose(1, "a", hosts(), Map.of()))
+                .isEqualTo(new PlacementPolicy.Choice.NoFit("no live host other than the primary a"));
+        assertThat(policy.choose(10, "a", hosts("a", 10, "b", 5, "c", 0), Map.of("c", 3L)))
+                .isEqualTo(new PlacementPolicy.Choice.NoFit(
+                        "no live host has 10 MiB free (2 candidates; most free: b with 5 MiB)"));
+    }
+}
