@@ -4,51 +4,73 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The backup's listening end of the log stream: accepts a primary's connection, answers its handshake with the
- * resume point, feeds batches to a {@link ReceiverLog} and ACKs each on receipt. A protocol violation closes the
- * connection (reason and counters in {@link Framing.Stats}); the receiver's log is untouched by the bad message.
+ * The backup's listening end of the log stream: accepts primaries' connections, answers each handshake with the
+ * resume point, feeds batches to a {@link ReceiverLog} and ACKs each on receipt, and stores offered snapshots in a
+ * {@link SnapshotReceiver}. One connection delivers at a time: a primary whose handshake is accepted (its epoch not
+ * older than any seen) supersedes the previous connection, which is closed. A protocol violation closes the
+ * connection (reason logged and counted in {@link Framing.Stats}); the receiver's log is untouched by the bad message.
  */
 public final class BackupEndpoint implements AutoCloseable {
-    private final EventLoopGroup group = Transports.group();
-    private final ReceiverLog receiver;
-    private final Framing.Stats stats = new Framing.Stats();
-    private final Channel server;
-    private volatile String lastCloseReason;
+    private static final Logger LOG = LoggerFactory.getLogger(BackupEndpoint.class);
 
     /** Default heartbeat interval and peer timeout. */
-    public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(100);
-    public static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration HEARTBEAT_INTERVAL = ConnectionSettings.HEARTBEAT_INTERVAL;
+    public static final Duration PEER_TIMEOUT = ConnectionSettings.PEER_TIMEOUT;
 
-    private final Duration heartbeatInterval;
-    private final Duration peerTimeout;
+    private final EventLoopGroup group = Transports.group();
+    private final ReceiverLog receiver;
+    private final SnapshotReceiver snapshots;
+    private final ConnectionSettings settings;
+    private final Framing.Stats stats = new Framing.Stats();
+    private final Channel server;
+    /** The connection allowed to deliver (guarded by {@code receiver}). */
+    private Channel active;
 
-    /** Listens on {@code address} (use port 0 for an ephemeral port), with the default heartbeat settings. */
+    /** Listens on {@code address} (use port 0 for an ephemeral port), with the default settings. */
     public BackupEndpoint(InetSocketAddress address, ReceiverLog receiver, int maxFrame) throws InterruptedException {
-        this(address, receiver, maxFrame, HEARTBEAT_INTERVAL, PEER_TIMEOUT);
+        this(address, receiver, ConnectionSettings.defaults().withMaxFrame(maxFrame), null);
     }
 
-    /** Listens on {@code address}; a primary silent for longer than {@code peerTimeout} is disconnected. */
-    public BackupEndpoint(InetSocketAddress address, ReceiverLog receiver, int maxFrame, Duration heartbeatInterval,
-            Duration peerTimeout) throws InterruptedException {
-        new Liveness(heartbeatInterval, peerTimeout, System::nanoTime); // validates the settings
-        this.heartbeatInterval = heartbeatInterval;
-        this.peerTimeout = peerTimeout;
+    /**
+     * Listens on {@code address}. {@code snapshots} may be null: this backup then refuses snapshot offers.
+     *
+     * @throws TlsConfig.TlsConfigException when the TLS files are unusable
+     */
+    public BackupEndpoint(InetSocketAddress address, ReceiverLog receiver, ConnectionSettings settings,
+            SnapshotReceiver snapshots) throws InterruptedException {
         this.receiver = receiver;
-        this.server = new ServerBootstrap().group(group).channel(Transports.serverChannel())
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        Framing.install(ch.pipeline(), maxFrame, Framing.Reads.FROM_PRIMARY, stats);
-                        ch.pipeline().addBefore("protocol-guard", "backup-handler", new Handler());
-                    }
-                }).bind(address).sync().channel();
+        this.snapshots = snapshots;
+        this.settings = settings;
+        try {
+            SslContext ssl = settings.tls() == null ? null : settings.tls().serverContext();
+            this.server = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            Framing.install(ch.pipeline(), settings.maxFrame(), Framing.Reads.FROM_PRIMARY, stats,
+                                    ssl, false);
+                            ch.pipeline().addBefore("protocol-guard", "backup-handler", new Handler());
+                            ch.closeFuture().addListener(f -> onClosed(ch));
+                        }
+                    }).bind(address).sync().channel();
+        } catch (RuntimeException | InterruptedException | Error e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     public InetSocketAddress address() {
@@ -59,22 +81,49 @@ public final class BackupEndpoint implements AutoCloseable {
         return stats;
     }
 
-    /** Why the last connection was closed by a protocol violation, or null. */
+    /** Why the last connection was closed (a violation, a silent or superseded peer, a goodbye), or null. */
     public String lastCloseReason() {
-        return lastCloseReason;
+        return stats.lastCloseReason();
+    }
+
+    /** True while a primary's connection is accepted and delivering. */
+    public boolean connected() {
+        synchronized (receiver) {
+            return active != null && active.isActive();
+        }
+    }
+
+    private void onClosed(Channel ch) {
+        String why = ch.attr(CloseReason.KEY).get();
+        synchronized (receiver) {
+            if (active == ch) {
+                active = null;
+            }
+        }
+        LOG.info("replication connection from {} closed{}", ch.remoteAddress(), why == null ? "" : ": " + why);
+    }
+
+    private void closeWith(Channel ch, String reason) {
+        if (ch.attr(CloseReason.KEY).setIfAbsent(reason) == null) {
+            stats.closedBecause(reason);
+            LOG.warn("closing replication connection {}: {}", ch.remoteAddress(), reason);
+        }
+        ch.close();
     }
 
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromPrimary> {
-        private final Liveness liveness = new Liveness(heartbeatInterval, peerTimeout, System::nanoTime);
+        private final Liveness liveness = new Liveness(settings.heartbeatInterval(), settings.peerTimeout(),
+                System::nanoTime);
+        private final BackupSession session = new BackupSession(receiver, snapshots);
         private boolean violated;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             synchronized (receiver) {
-                receiver.connectionStarted();
                 ctx.writeAndFlush(receiver.handshake());
             }
-            Heartbeats.schedule(ctx, liveness, heartbeatInterval, reason -> lastCloseReason = reason);
+            Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> closeWith(ctx.channel(),
+                    reason));
         }
 
         @Override
@@ -86,16 +135,33 @@ public final class BackupEndpoint implements AutoCloseable {
             if (m instanceof Messages.Heartbeat h) {
                 liveness.onHeartbeat(h);
             }
-            Messages.Ack ack;
-            synchronized (receiver) {
-                ack = receiver.onMessage(m);
-            }
-            if (ack != null) {
-                ctx.writeAndFlush(ack);
-            }
             if (m instanceof Messages.Goodbye g) {
-                lastCloseReason = "primary said goodbye: " + g.reason();
-                ctx.close();
+                closeWith(ctx.channel(), "primary said goodbye: " + g.reason());
+                return;
+            }
+            Messages.FromBackup reply;
+            Channel superseded = null;
+            synchronized (receiver) {
+                boolean handshake = session.state() == BackupSession.State.AWAITING_HANDSHAKE;
+                if (!handshake && active != ctx.channel()) {
+                    return; // superseded by a newer connection, closing
+                }
+                try {
+                    reply = session.onMessage(m);
+                } catch (IOException e) {
+                    closeWith(ctx.channel(), "cannot store the snapshot: " + e.getMessage());
+                    return;
+                }
+                if (handshake) {
+                    superseded = active;
+                    active = ctx.channel();
+                }
+            }
+            if (superseded != null) {
+                closeWith(superseded, "superseded by a newer connection from " + ctx.channel().remoteAddress());
+            }
+            if (reply != null) {
+                ctx.writeAndFlush(reply, ctx.voidPromise());
             }
         }
 
@@ -105,7 +171,6 @@ public final class BackupEndpoint implements AutoCloseable {
                 return;
             }
             violated = true;
-            lastCloseReason = String.valueOf(cause.getMessage());
             ctx.fireExceptionCaught(cause);
         }
     }
@@ -113,6 +178,6 @@ public final class BackupEndpoint implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

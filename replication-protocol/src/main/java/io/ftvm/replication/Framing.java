@@ -6,20 +6,25 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The framing and strict decoding of one side of a connection: 4-byte big-endian length prefix, a maximum frame
- * size, protobuf decoded into {@link Messages} records. Anything wrong (an oversized frame, malformed protobuf, an
- * unknown or invalid message) closes the connection; the reason is kept and counted, and nothing past the bad frame
- * is delivered.
+ * The framing and strict decoding of one side of a connection: optional TLS, a 4-byte big-endian length prefix,
+ * a maximum frame size, protobuf decoded into {@link Messages} records. Anything wrong (a refused TLS peer, an
+ * oversized frame, malformed protobuf, an unknown or invalid message, a protocol violation raised by the handler)
+ * closes the connection; the reason is kept, logged and counted, and nothing past the bad frame is delivered.
  */
 public final class Framing {
+    private static final Logger LOG = LoggerFactory.getLogger(Framing.class);
+
     /** Default largest frame: enough for a batch of 4 MiB plus overhead. */
     public static final int DEFAULT_MAX_FRAME = (4 << 20) + 4096;
 
@@ -32,23 +37,57 @@ public final class Framing {
     public static final class Stats {
         private final LongAdder oversizedFrames = new LongAdder();
         private final LongAdder malformedMessages = new LongAdder();
+        private final LongAdder tlsRefusals = new LongAdder();
+        private final LongAdder connectionErrors = new LongAdder();
+        private volatile String lastCloseReason;
 
+        /** Connections closed for a frame over the limit. */
         public long oversizedFrames() {
             return oversizedFrames.sum();
         }
 
+        /** Connections closed for a message that broke the protocol (malformed, unknown, out of order, mismatched). */
         public long malformedMessages() {
             return malformedMessages.sum();
+        }
+
+        /** Connections refused during the TLS handshake (no or untrusted certificate, not TLS at all). */
+        public long tlsRefusals() {
+            return tlsRefusals.sum();
+        }
+
+        /** Why the endpoint last closed a connection (a violation, a refused peer, a silent peer...), or null. */
+        public String lastCloseReason() {
+            return lastCloseReason;
+        }
+
+        void closedBecause(String reason) {
+            lastCloseReason = reason;
+        }
+
+        /** Connections lost to an I/O error (reset by the peer, for example): not a protocol matter. */
+        public long connectionErrors() {
+            return connectionErrors.sum();
         }
     }
 
     private Framing() {
     }
 
-    /** Installs framing, decoding, encoding and the guard that closes the channel on a violation. */
+    /** Installs framing, decoding, encoding and the guard that closes the channel on a violation (plain TCP). */
     public static void install(ChannelPipeline p, int maxFrame, Reads reads, Stats stats) {
+        install(p, maxFrame, reads, stats, null, false);
+    }
+
+    /**
+     * Installs TLS (when {@code ssl} is not null; {@code client} tells which side), framing, decoding, encoding
+     * and the guard.
+     */
+    static void install(ChannelPipeline p, int maxFrame, Reads reads, Stats stats, SslContext ssl, boolean client) {
+        if (ssl != null) {
+            p.addLast("tls", ssl.newHandler(p.channel().alloc()));
+        }
         p.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4, true));
-        p.addLast("frame-prepender", new LengthFieldPrepender(4));
         p.addLast("message-decoder", new Decoder(reads));
         p.addLast("message-encoder", new Encoder(reads == Reads.FROM_BACKUP));
         p.addLast("protocol-guard", new Guard(stats));
@@ -68,11 +107,9 @@ public final class Framing {
             if (failed) {
                 return; // after a violation nothing more is delivered, even frames already buffered
             }
-            byte[] bytes = new byte[frame.readableBytes()];
-            frame.readBytes(bytes);
             try {
-                out.add(reads == Reads.FROM_PRIMARY ? WireMapper.decodeFromPrimary(bytes)
-                        : WireMapper.decodeFromBackup(bytes));
+                out.add(reads == Reads.FROM_PRIMARY ? WireMapper.decodeFromPrimary(frame)
+                        : WireMapper.decodeFromBackup(frame));
             } catch (ProtocolException e) {
                 failed = true;
                 throw e;
@@ -80,7 +117,10 @@ public final class Framing {
         }
     }
 
-    /** Message records to frame bytes; an end that reads backup messages writes primary ones and vice versa. */
+    /**
+     * Message records to length-prefixed frames, written into one buffer; an end that reads backup messages writes
+     * primary ones and vice versa.
+     */
     private static final class Encoder extends MessageToByteEncoder<Object> {
         private final boolean writesPrimary;
 
@@ -90,17 +130,20 @@ public final class Framing {
 
         @Override
         protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) {
+            int lengthAt = out.writerIndex();
+            out.writeInt(0);
             if (writesPrimary && msg instanceof Messages.FromPrimary m) {
-                out.writeBytes(WireMapper.encodePrimary(m));
+                WireMapper.encodePrimary(m, out);
             } else if (!writesPrimary && msg instanceof Messages.FromBackup m) {
-                out.writeBytes(WireMapper.encodeBackup(m));
+                WireMapper.encodeBackup(m, out);
             } else {
                 throw new IllegalArgumentException("this end cannot send " + msg);
             }
+            out.setInt(lengthAt, out.writerIndex() - lengthAt - 4);
         }
     }
 
-    /** Closes the connection on any protocol violation, remembering why. */
+    /** Closes the connection on any protocol violation, remembering, logging and counting why. */
     static final class Guard extends ChannelInboundHandlerAdapter {
         private final Stats stats;
 
@@ -111,12 +154,27 @@ public final class Framing {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+            String reason;
             if (root instanceof TooLongFrameException) {
                 stats.oversizedFrames.increment();
+                reason = "oversized frame: " + root.getMessage();
+            } else if (root instanceof SSLException) {
+                stats.tlsRefusals.increment();
+                reason = "TLS refused: " + root.getMessage();
+            } else if (root instanceof java.io.IOException) {
+                stats.connectionErrors.increment();
+                reason = "connection error: " + root.getMessage();
+            } else if (root instanceof ProtocolException) {
+                stats.malformedMessages.increment();
+                reason = root.getMessage();
             } else {
                 stats.malformedMessages.increment();
+                reason = root.getClass().getSimpleName() + ": " + root.getMessage();
             }
-            ctx.channel().attr(CloseReason.KEY).setIfAbsent(root.getMessage());
+            if (ctx.channel().attr(CloseReason.KEY).setIfAbsent(reason) == null) {
+                stats.closedBecause(reason);
+                LOG.warn("closing replication connection {}: {}", ctx.channel().remoteAddress(), reason);
+            }
             ctx.close();
         }
     }

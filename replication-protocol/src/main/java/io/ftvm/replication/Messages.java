@@ -26,13 +26,39 @@ public final class Messages {
             long resumeFrom) implements FromPrimary, FromBackup {
     }
 
-    /** One opaque log entry: the VMM's icount, an entry kind and its encoded payload. */
-    public record Entry(long icount, int kind, byte[] payload) {
-        public Entry {
-            payload = payload.clone();
+    /**
+     * One opaque log entry: the VMM's icount, an entry kind and its encoded payload. Immutable: the public
+     * constructor copies the payload and {@link #payload()} returns a copy; inside this package a decoded entry
+     * takes ownership of a fresh array without a second copy.
+     */
+    public static final class Entry {
+        private final long icount;
+        private final int kind;
+        private final byte[] payload;
+
+        public Entry(long icount, int kind, byte[] payload) {
+            this(icount, kind, payload.clone(), true);
         }
 
-        @Override
+        private Entry(long icount, int kind, byte[] owned, boolean unused) {
+            this.icount = icount;
+            this.kind = kind;
+            this.payload = owned;
+        }
+
+        /** An entry that takes ownership of {@code owned} (a fresh array nobody else holds). */
+        static Entry owning(long icount, int kind, byte[] owned) {
+            return new Entry(icount, kind, owned, true);
+        }
+
+        public long icount() {
+            return icount;
+        }
+
+        public int kind() {
+            return kind;
+        }
+
         public byte[] payload() {
             return payload.clone();
         }
@@ -93,6 +119,11 @@ public final class Messages {
         @Override
         public byte[] data() {
             return data.clone();
+        }
+
+        /** The data without a copy, for this package only (never modified). */
+        byte[] rawData() {
+            return data;
         }
 
         @Override

@@ -2,78 +2,150 @@ package io.ftvm.replication;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The primary's connection to its backup: handshakes, resumes the {@link SenderLog} at the backup's resume point
- * (or reports that a snapshot is needed), sends batches when {@link #flush()} is called, and applies ACKs.
+ * The primary's connection to its backup: handshakes, resumes the {@link SenderLog} at the backup's resume point,
+ * or, when the sender no longer holds it, sends the backup a snapshot from the {@link OutgoingSnapshot.Provider}
+ * (resuming a transfer that a broken connection interrupted) and then the log from the snapshot's position. Sends
+ * batches when {@link #flush()} is called and applies ACKs.
  */
 public final class PrimaryConnection implements AutoCloseable {
-    /** Largest batch sent at once. */
-    static final int BATCH_ENTRIES = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryConnection.class);
+
+    /** Where this connection is in the protocol. */
+    public enum State {
+        HANDSHAKING, PREPARING_SNAPSHOT, SNAPSHOT_OFFERED, SENDING_SNAPSHOT, STREAMING, CLOSED
+    }
 
     private final EventLoopGroup group = Transports.group();
     private final SenderLog sender;
     private final PeerIdentity identity;
+    private final ConnectionSettings settings;
+    private final OutgoingSnapshot.Provider snapshots;
     private final Framing.Stats stats = new Framing.Stats();
     /** Set as soon as the channel exists (the backup's handshake can arrive before the constructor returns). */
     private volatile Channel channel;
-    private volatile boolean ready;
+    private volatile State state = State.HANDSHAKING;
     private volatile boolean snapshotNeeded;
+    private volatile long snapshotResumedAt = -1;
     private volatile String closeReason;
+    private volatile long rttNanos = -1;
 
+    /** Connects with default settings and no snapshot provider. */
     public PrimaryConnection(InetSocketAddress backup, PeerIdentity identity, SenderLog sender, int maxFrame)
             throws InterruptedException {
+        this(backup, identity, sender, ConnectionSettings.defaults().withMaxFrame(maxFrame), null);
+    }
+
+    /**
+     * Connects to a backup. {@code snapshots} may be null: a backup that cannot resume from the log is then told
+     * that it needs a snapshot, and the connection ends.
+     *
+     * @throws InterruptedException if interrupted while connecting
+     * @throws java.net.ConnectException (unchecked through Netty) when the backup cannot be reached
+     */
+    public PrimaryConnection(InetSocketAddress backup, PeerIdentity identity, SenderLog sender,
+            ConnectionSettings settings, OutgoingSnapshot.Provider snapshots) throws InterruptedException {
         this.sender = sender;
         this.identity = identity;
-        new Bootstrap().group(group).channel(Transports.socketChannel())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        channel = ch;
-                        Framing.install(ch.pipeline(), maxFrame, Framing.Reads.FROM_BACKUP, stats);
-                        ch.pipeline().addBefore("protocol-guard", "primary-handler", new Handler());
-                    }
-                }).connect(backup).sync();
+        this.settings = settings;
+        this.snapshots = snapshots;
+        try {
+            SslContext ssl = settings.tls() == null ? null : settings.tls().clientContext();
+            ChannelFuture f = new Bootstrap().group(group).channel(Transports.socketChannel())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            channel = ch;
+                            Framing.install(ch.pipeline(), settings.maxFrame(), Framing.Reads.FROM_BACKUP, stats,
+                                    ssl, true);
+                            ch.pipeline().addBefore("protocol-guard", "primary-handler", new Handler());
+                        }
+                    }).connect(backup).sync();
+            f.channel().closeFuture().addListener(x -> {
+                state = State.CLOSED;
+                String why = closeReason();
+                LOG.info("replication connection to {} closed{}", backup, why == null ? "" : ": " + why);
+            });
+        } catch (RuntimeException | InterruptedException | Error e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
-    /** True once the backup's handshake was accepted and the resume point set. */
+    /** True once the backup's handshake was accepted, any snapshot sent, and the log streams. */
     public boolean ready() {
-        return ready;
+        return state == State.STREAMING;
     }
 
-    /** True when the backup asked for entries this sender no longer holds: it needs a snapshot. */
+    public State state() {
+        return state;
+    }
+
+    /** True when the backup asked for entries this sender no longer holds and no snapshot could be sent. */
     public boolean snapshotNeeded() {
         return snapshotNeeded;
+    }
+
+    /** Where the backup resumed the last snapshot transfer (0 = from the start), or -1 when none was sent. */
+    public long snapshotResumedAt() {
+        return snapshotResumedAt;
     }
 
     public boolean isOpen() {
         return channel.isOpen();
     }
 
+    /** Why the connection closed (a protocol violation, a silent peer, a refused peer), or null. */
     public String closeReason() {
-        return closeReason;
+        String r = closeReason;
+        return r != null ? r : channel.attr(CloseReason.KEY).get();
+    }
+
+    public Framing.Stats stats() {
+        return stats;
+    }
+
+    /** The last heartbeat round trip in nanoseconds, or -1 before the first. */
+    public long heartbeatRttNanos() {
+        return rttNanos;
     }
 
     /** Sends everything appended and not yet sent (on the event loop). */
     public void flush() {
-        channel.eventLoop().execute(this::sendPending);
+        Channel ch = channel;
+        if (ch.eventLoop().inEventLoop()) {
+            sendPending();
+        } else {
+            ch.eventLoop().execute(this::sendPending);
+        }
     }
 
     private void sendPending() {
-        if (!ready || !channel.isActive()) {
+        if (state != State.STREAMING || !channel.isActive()) {
             return;
         }
         Optional<Messages.LogBatch> b;
         boolean wrote = false;
-        while ((b = sender.nextBatch(BATCH_ENTRIES)).isPresent()) {
-            channel.write(b.get());
+        while ((b = sender.nextBatch(settings.batchEntries())).isPresent()) {
+            channel.write(b.get(), channel.voidPromise());
             wrote = true;
         }
         if (wrote) {
@@ -81,17 +153,27 @@ public final class PrimaryConnection implements AutoCloseable {
         }
     }
 
+    private void fail(ChannelHandlerContext ctx, String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+            stats.closedBecause(reason);
+            LOG.warn("replication connection {}: {}", ctx.channel().remoteAddress(), reason);
+        }
+        ctx.close();
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromBackup> {
-        private final Liveness liveness = new Liveness(BackupEndpoint.HEARTBEAT_INTERVAL, BackupEndpoint.PEER_TIMEOUT,
+        private final Liveness liveness = new Liveness(settings.heartbeatInterval(), settings.peerTimeout(),
                 System::nanoTime);
-        private boolean handshaken;
+        private OutgoingSnapshot offered;
+        private SnapshotSender transfer;
         private boolean violated;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.writeAndFlush(new Messages.Handshake(identity.protocolVersion(), identity.clusterId(),
                     identity.vmId(), identity.epoch(), Messages.Role.PRIMARY, 0));
-            Heartbeats.schedule(ctx, liveness, BackupEndpoint.HEARTBEAT_INTERVAL, reason -> closeReason = reason);
+            Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> fail(ctx, reason));
         }
 
         @Override
@@ -102,28 +184,117 @@ public final class PrimaryConnection implements AutoCloseable {
             liveness.messageReceived();
             if (m instanceof Messages.Heartbeat h) {
                 liveness.onHeartbeat(h);
+                rttNanos = liveness.rttNanos();
+                return;
             }
-            if (!handshaken) {
-                if (!(m instanceof Messages.Handshake h)) {
-                    throw new ProtocolException("expected a handshake first");
+            if (m instanceof Messages.Goodbye g) {
+                fail(ctx, "backup said goodbye: " + g.reason());
+                return;
+            }
+            switch (state) {
+                case HANDSHAKING -> {
+                    if (!(m instanceof Messages.Handshake h)) {
+                        throw new ProtocolException("expected a handshake first");
+                    }
+                    identity.check(h, Messages.Role.BACKUP);
+                    onBackupHandshake(ctx, h);
                 }
-                identity.check(h, Messages.Role.BACKUP);
-                handshaken = true;
-                if (!sender.resumeFrom(h.resumeFrom())) {
-                    snapshotNeeded = true;
-                    closeReason = "backup needs sequence " + h.resumeFrom() + ", no longer held: snapshot needed";
-                    ctx.writeAndFlush(new Messages.Goodbye(closeReason)).addListener(f -> ctx.close());
-                    return;
+                case SNAPSHOT_OFFERED -> {
+                    if (!(m instanceof Messages.SnapshotResume r)) {
+                        throw new ProtocolException("expected the backup's snapshot resume point, got "
+                                + m.getClass().getSimpleName());
+                    }
+                    startTransfer(ctx, r);
                 }
-                ready = true;
+                case STREAMING -> {
+                    if (!(m instanceof Messages.Ack a)) {
+                        throw new ProtocolException(m.getClass().getSimpleName() + " not allowed while streaming");
+                    }
+                    sender.onAck(a);
+                }
+                default -> throw new ProtocolException(m.getClass().getSimpleName() + " not allowed while " + state);
+            }
+        }
+
+        private void onBackupHandshake(ChannelHandlerContext ctx, Messages.Handshake h) {
+            if (sender.resumeFrom(h.resumeFrom())) {
+                LOG.info("backup {} resumes the log at sequence {}", ctx.channel().remoteAddress(), h.resumeFrom());
+                state = State.STREAMING;
                 sendPending();
                 return;
             }
-            if (m instanceof Messages.Ack a) {
-                sender.onAck(a);
-            } else if (m instanceof Messages.Handshake) {
-                throw new ProtocolException("a second handshake on one connection");
+            if (snapshots == null) {
+                snapshotNeeded = true;
+                String reason = "backup needs sequence " + h.resumeFrom() + ", no longer held: snapshot needed";
+                closeReason = reason;
+                ctx.writeAndFlush(new Messages.Goodbye(reason)).addListener(f -> ctx.close());
+                return;
             }
+            state = State.PREPARING_SNAPSHOT;
+            snapshots.snapshotFor(h.resumeFrom()).whenComplete((snap, err) -> ctx.executor().execute(() -> {
+                if (!ctx.channel().isActive()) {
+                    return;
+                }
+                if (err != null) {
+                    fail(ctx, "no snapshot for the backup: " + err);
+                } else if (!sender.resumeFrom(snap.nextSequence())) {
+                    fail(ctx, "snapshot " + snap.id() + " continues at sequence " + snap.nextSequence()
+                            + ", which the sender no longer holds");
+                } else {
+                    offered = snap;
+                    state = State.SNAPSHOT_OFFERED;
+                    LOG.info("offering snapshot {} ({} bytes) to backup {}", snap.id(), snap.size(),
+                            ctx.channel().remoteAddress());
+                    ctx.writeAndFlush(snap.offer());
+                }
+            }));
+        }
+
+        private void startTransfer(ChannelHandlerContext ctx, Messages.SnapshotResume r) throws ProtocolException {
+            try {
+                transfer = new SnapshotSender(offered, r);
+            } catch (IOException e) {
+                fail(ctx, "cannot read snapshot " + offered.id() + ": " + e.getMessage());
+                return;
+            }
+            snapshotResumedAt = r.offset();
+            state = State.SENDING_SNAPSHOT;
+            pump(ctx);
+        }
+
+        /** Sends chunks while the channel accepts them; the rest when it becomes writable again. */
+        private void pump(ChannelHandlerContext ctx) {
+            try {
+                while (ctx.channel().isWritable() && !transfer.done()) {
+                    ctx.write(transfer.next(), ctx.voidPromise());
+                }
+                if (transfer.done()) {
+                    ctx.write(transfer.completion(), ctx.voidPromise());
+                    transfer.close();
+                    LOG.info("snapshot {} sent (resumed at byte {})", offered.id(), transfer.resumedAt());
+                    state = State.STREAMING;
+                    sendPending();
+                }
+                ctx.flush();
+            } catch (IOException e) {
+                fail(ctx, "cannot read snapshot " + offered.id() + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (state == State.SENDING_SNAPSHOT && ctx.channel().isWritable()) {
+                pump(ctx);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (transfer != null) {
+                transfer.close();
+            }
+            super.channelInactive(ctx);
         }
 
         @Override
@@ -132,14 +303,16 @@ public final class PrimaryConnection implements AutoCloseable {
                 return;
             }
             violated = true;
-            closeReason = String.valueOf(cause.getMessage());
             ctx.fireExceptionCaught(cause);
         }
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -3,25 +3,31 @@ package io.ftvm.replication;
 import java.util.function.Consumer;
 
 /**
- * The backup's side of the log stream, free of Netty: checks the primary's handshake, accepts batches strictly in
+ * The backup's log, free of Netty and of connections: checks a primary's handshake, accepts batches strictly in
  * sequence (a gap or a regression is a protocol violation and delivers nothing from that batch), hands each entry to
  * the consumer exactly once, and says what to ACK: the highest contiguous sequence received and its icount. After a
- * reconnect it asks to resume from {@link #nextSequence()}.
+ * reconnect it asks to resume from {@link #nextSequence()}; after a snapshot it continues where the snapshot ends.
+ * The per-connection protocol order (handshake first, snapshot phases) is {@link BackupSession}'s.
  *
- * <p>Not thread-safe: one connection's event loop drives it.
+ * <p>Not thread-safe: callers serialise access (one connection delivers at a time).
  */
 public final class ReceiverLog {
     private final PeerIdentity identity;
     private final Consumer<Messages.Entry> consumer;
     private long nextSequence;
     private long lastIcount;
-    private boolean handshaken;
+    /** The newest epoch a primary connected with: an older primary can never come back. */
+    private long epochFloor;
 
     /** Starts empty: the first entry expected is {@code firstSequence} (0 from the start, or after a snapshot). */
     public ReceiverLog(PeerIdentity identity, long firstSequence, Consumer<Messages.Entry> consumer) {
+        if (firstSequence < 0) {
+            throw new IllegalArgumentException("first sequence must not be negative: " + firstSequence);
+        }
         this.identity = identity;
         this.consumer = consumer;
         this.nextSequence = firstSequence;
+        this.epochFloor = identity.epoch();
     }
 
     /** The handshake this end sends on (re)connecting. */
@@ -30,49 +36,52 @@ public final class ReceiverLog {
                 identity.epoch(), Messages.Role.BACKUP, nextSequence);
     }
 
-    /** A new connection starts: the peer must handshake before anything else. */
-    public void connectionStarted() {
-        handshaken = false;
+    /**
+     * Checks a primary's handshake.
+     *
+     * @throws ProtocolException naming the mismatch (version, cluster, VM, stale epoch, role)
+     */
+    public void checkHandshake(Messages.Handshake h) throws ProtocolException {
+        new PeerIdentity(identity.protocolVersion(), identity.clusterId(), identity.vmId(), epochFloor)
+                .check(h, Messages.Role.PRIMARY);
+        epochFloor = h.epoch();
     }
 
     /**
-     * Handles one message from the primary; returns the ACK to send for a batch, or null.
+     * Delivers a batch and returns the ACK to send.
      *
-     * @throws ProtocolException when the message breaks the protocol (the caller closes the connection)
+     * @throws ProtocolException on a sequence gap or regression, or icount going backwards (nothing delivered)
      */
-    public Messages.Ack onMessage(Messages.FromPrimary m) throws ProtocolException {
-        if (!handshaken) {
-            if (!(m instanceof Messages.Handshake h)) {
-                throw new ProtocolException("expected a handshake first, got " + m.getClass().getSimpleName());
-            }
-            identity.check(h, Messages.Role.PRIMARY);
-            handshaken = true;
-            return null;
+    public Messages.Ack onBatch(Messages.LogBatch b) throws ProtocolException {
+        if (b.firstSequence() != nextSequence) {
+            throw new ProtocolException((b.firstSequence() > nextSequence ? "sequence gap" : "sequence regression")
+                    + ": batch starts at " + b.firstSequence() + ", expected " + nextSequence);
         }
-        if (m instanceof Messages.Handshake) {
-            throw new ProtocolException("a second handshake on one connection");
+        if (b.entries().get(0).icount() < lastIcount) {
+            throw new ProtocolException("batch goes back in icount: " + b.entries().get(0).icount() + " after "
+                    + lastIcount);
         }
-        if (m instanceof Messages.LogBatch b) {
-            if (b.firstSequence() != nextSequence) {
-                throw new ProtocolException((b.firstSequence() > nextSequence ? "sequence gap" : "sequence regression")
-                        + ": batch starts at " + b.firstSequence() + ", expected " + nextSequence);
-            }
-            if (b.entries().get(0).icount() < lastIcount) {
-                throw new ProtocolException("batch goes back in icount: " + b.entries().get(0).icount() + " after "
-                        + lastIcount);
-            }
-            for (Messages.Entry e : b.entries()) {
-                consumer.accept(e);
-                nextSequence++;
-                lastIcount = e.icount();
-            }
-            return new Messages.Ack(nextSequence - 1, lastIcount);
+        for (Messages.Entry e : b.entries()) {
+            consumer.accept(e);
+            nextSequence++;
+            lastIcount = e.icount();
         }
-        return null;
+        return new Messages.Ack(nextSequence - 1, lastIcount);
+    }
+
+    /** A snapshot was installed: the log continues at {@code sequence}, from the snapshot's {@code icount}. */
+    public void continueAfterSnapshot(long sequence, long icount) {
+        this.nextSequence = sequence;
+        this.lastIcount = icount;
     }
 
     /** The next sequence number this receiver needs. */
     public long nextSequence() {
         return nextSequence;
+    }
+
+    /** The icount of the last entry received (or of the installed snapshot). */
+    public long lastIcount() {
+        return lastIcount;
     }
 }

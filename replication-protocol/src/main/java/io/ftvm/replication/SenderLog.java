@@ -15,6 +15,8 @@ import java.util.Optional;
 public final class SenderLog {
     /** Bytes an entry costs in the budget beyond its payload. */
     static final int ENTRY_OVERHEAD = 24;
+    /** How long a waiter for an ACK spins before it blocks. */
+    static final long SPIN_NANOS = 200_000;
 
     private final long maxBytesInFlight;
     /** Retained entries; index {@code head + k} holds sequence {@code firstRetained + k}. */
@@ -25,7 +27,8 @@ public final class SenderLog {
     private long nextToSend;
     private long bytesRetained;
     private long ackedSequence = -1;
-    private long ackedIcount = -1;
+    /** Written under the lock, read without it by waiters that spin briefly before blocking. */
+    private volatile long ackedIcount = -1;
 
     public SenderLog(long maxBytesInFlight) {
         if (maxBytesInFlight < 1) {
@@ -92,30 +95,49 @@ public final class SenderLog {
      * the backup needs a snapshot.
      */
     public synchronized boolean resumeFrom(long sequence) {
-        if (sequence < firstRetained || sequence > nextSequence) {
+        if (!holds(sequence)) {
             return false;
         }
         nextToSend = sequence;
         return true;
     }
 
+    /** True when a backup could resume at {@code sequence}: it is retained, or the next to be appended. */
+    public synchronized boolean holds(long sequence) {
+        return sequence >= firstRetained && sequence <= nextSequence;
+    }
+
     public synchronized long ackedSequence() {
         return ackedSequence;
     }
 
-    public synchronized long ackedIcount() {
+    public long ackedIcount() {
         return ackedIcount;
     }
 
-    /** Waits until an entry with icount at least {@code icount} is acknowledged, or the timeout passes. */
-    public synchronized boolean awaitAckedIcount(long icount, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
+    /**
+     * Waits until an entry with icount at least {@code icount} is acknowledged, or the timeout passes. Spins for
+     * up to {@link #SPIN_NANOS} first: an ACK on a fast link arrives sooner than a blocked thread wakes up.
+     */
+    public boolean awaitAckedIcount(long icount, long timeoutMillis) throws InterruptedException {
+        long spinUntil = System.nanoTime() + Math.min(SPIN_NANOS, timeoutMillis * 1_000_000);
         while (ackedIcount < icount) {
-            long left = deadline - System.currentTimeMillis();
+            if (System.nanoTime() - spinUntil > 0) {
+                return blockUntilAcked(icount, timeoutMillis);
+            }
+            Thread.yield(); // lets the network threads run on a machine with few cores
+        }
+        return true;
+    }
+
+    private synchronized boolean blockUntilAcked(long icount, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (ackedIcount < icount) {
+            long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            wait(left);
+            wait(Math.max(1, left / 1_000_000));
         }
         return true;
     }

@@ -1,7 +1,11 @@
 package io.ftvm.replication;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
 import io.ftvm.replication.Messages.Ack;
 import io.ftvm.replication.Messages.Entry;
 import io.ftvm.replication.Messages.FromBackup;
@@ -53,7 +57,7 @@ public final class WireMapper {
             LogBatchProto.Builder lb = LogBatchProto.newBuilder().setFirstSequence(batch.firstSequence());
             for (Entry e : batch.entries()) {
                 lb.addEntries(EntryProto.newBuilder().setIcount(e.icount()).setKind(e.kind())
-                        .setPayload(ByteString.copyFrom(e.rawPayload())));
+                        .setPayload(UnsafeByteOperations.unsafeWrap(e.rawPayload())));
             }
             b.setBatch(lb);
         } else if (m instanceof Heartbeat h) {
@@ -65,7 +69,7 @@ public final class WireMapper {
                     .setTotalBytes(o.totalBytes()).setIcount(o.icount()).setNextSequence(o.nextSequence()));
         } else if (m instanceof SnapshotChunk c) {
             b.setSnapshotChunk(SnapshotChunkProto.newBuilder().setSnapshotId(c.snapshotId()).setOffset(c.offset())
-                    .setData(ByteString.copyFrom(c.data())).setCrc32C(c.crc32c()));
+                    .setData(UnsafeByteOperations.unsafeWrap(c.rawData())).setCrc32C(c.crc32c()));
         } else {
             SnapshotComplete c = (SnapshotComplete) m;
             b.setSnapshotComplete(SnapshotCompleteProto.newBuilder().setSnapshotId(c.snapshotId())
@@ -91,6 +95,82 @@ public final class WireMapper {
         return b.build().toByteArray();
     }
 
+    /** Field numbers of the hand-encoded log batch (see replication.proto). */
+    private static final int ENVELOPE_BATCH = 2;
+    private static final int BATCH_FIRST_SEQUENCE = 1;
+    private static final int BATCH_ENTRIES = 2;
+    private static final int ENTRY_ICOUNT = 1;
+    private static final int ENTRY_KIND = 2;
+    private static final int ENTRY_PAYLOAD = 3;
+
+    /**
+     * Appends a primary message to {@code out}: a log batch is written straight into the buffer in protobuf's wire
+     * format (byte for byte what the generated code writes, without building message objects or copying payloads
+     * twice); other messages go through the generated code.
+     */
+    public static void encodePrimary(FromPrimary m, ByteBuf out) {
+        if (!(m instanceof LogBatch b)) {
+            out.writeBytes(encodePrimary(m));
+            return;
+        }
+        int body = b.firstSequence() != 0 ? CodedOutputStream.computeUInt64Size(BATCH_FIRST_SEQUENCE,
+                b.firstSequence()) : 0;
+        for (Entry e : b.entries()) {
+            int n = entrySize(e);
+            body += CodedOutputStream.computeTagSize(BATCH_ENTRIES) + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+        }
+        int total = CodedOutputStream.computeTagSize(ENVELOPE_BATCH) + CodedOutputStream.computeUInt32SizeNoTag(body)
+                + body;
+        out.ensureWritable(total);
+        CodedOutputStream cos = CodedOutputStream.newInstance(out.nioBuffer(out.writerIndex(), total));
+        try {
+            cos.writeTag(ENVELOPE_BATCH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            cos.writeUInt32NoTag(body);
+            if (b.firstSequence() != 0) {
+                cos.writeUInt64(BATCH_FIRST_SEQUENCE, b.firstSequence());
+            }
+            for (Entry e : b.entries()) {
+                cos.writeTag(BATCH_ENTRIES, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                cos.writeUInt32NoTag(entrySize(e));
+                if (e.icount() != 0) {
+                    cos.writeUInt64(ENTRY_ICOUNT, e.icount());
+                }
+                if (e.kind() != 0) {
+                    cos.writeUInt32(ENTRY_KIND, e.kind());
+                }
+                if (e.payloadLength() != 0) {
+                    cos.writeByteArray(ENTRY_PAYLOAD, e.rawPayload());
+                }
+            }
+            cos.flush();
+        } catch (IOException ex) {
+            throw new IllegalStateException("encoding a batch into a sized buffer failed", ex);
+        }
+        if (cos.spaceLeft() != 0) {
+            throw new IllegalStateException("batch size miscomputed by " + cos.spaceLeft() + " bytes");
+        }
+        out.writerIndex(out.writerIndex() + total);
+    }
+
+    private static int entrySize(Entry e) {
+        int n = 0;
+        if (e.icount() != 0) {
+            n += CodedOutputStream.computeUInt64Size(ENTRY_ICOUNT, e.icount());
+        }
+        if (e.kind() != 0) {
+            n += CodedOutputStream.computeUInt32Size(ENTRY_KIND, e.kind());
+        }
+        if (e.payloadLength() != 0) {
+            n += CodedOutputStream.computeByteArraySize(ENTRY_PAYLOAD, e.rawPayload());
+        }
+        return n;
+    }
+
+    /** Appends a backup message to {@code out}. */
+    public static void encodeBackup(FromBackup m, ByteBuf out) {
+        out.writeBytes(encodeBackup(m));
+    }
+
     private static HandshakeProto handshake(Handshake h) {
         return HandshakeProto.newBuilder().setProtocolVersion(h.protocolVersion()).setClusterId(h.clusterId())
                 .setVmId(h.vmId()).setEpoch(h.epoch())
@@ -107,10 +187,30 @@ public final class WireMapper {
     // ---------------------------------------------------------------- decoding
 
     public static FromPrimary decodeFromPrimary(byte[] frame) throws ProtocolException {
+        return decodeFromPrimary(CodedInputStream.newInstance(frame));
+    }
+
+    /** Decodes a frame in place (payloads are copied once, into the decoded entries). */
+    public static FromPrimary decodeFromPrimary(ByteBuf frame) throws ProtocolException {
+        return decodeFromPrimary(input(frame));
+    }
+
+    public static FromBackup decodeFromBackup(ByteBuf frame) throws ProtocolException {
+        return decodeFromBackup(input(frame));
+    }
+
+    private static CodedInputStream input(ByteBuf frame) {
+        CodedInputStream in = frame.nioBufferCount() == 1 ? CodedInputStream.newInstance(frame.nioBuffer())
+                : CodedInputStream.newInstance(io.netty.buffer.ByteBufUtil.getBytes(frame));
+        in.enableAliasing(true);
+        return in;
+    }
+
+    private static FromPrimary decodeFromPrimary(CodedInputStream in) throws ProtocolException {
         PrimaryMessageProto p;
         try {
-            p = PrimaryMessageProto.parseFrom(frame);
-        } catch (InvalidProtocolBufferException e) {
+            p = PrimaryMessageProto.parseFrom(in);
+        } catch (IOException e) {
             throw new ProtocolException("malformed message from primary: " + e.getMessage(), e);
         }
         if (!p.getUnknownFields().asMap().isEmpty()) {
@@ -147,10 +247,14 @@ public final class WireMapper {
     }
 
     public static FromBackup decodeFromBackup(byte[] frame) throws ProtocolException {
+        return decodeFromBackup(CodedInputStream.newInstance(frame));
+    }
+
+    private static FromBackup decodeFromBackup(CodedInputStream in) throws ProtocolException {
         BackupMessageProto p;
         try {
-            p = BackupMessageProto.parseFrom(frame);
-        } catch (InvalidProtocolBufferException e) {
+            p = BackupMessageProto.parseFrom(in);
+        } catch (IOException e) {
             throw new ProtocolException("malformed message from backup: " + e.getMessage(), e);
         }
         if (!p.getUnknownFields().asMap().isEmpty()) {
@@ -201,7 +305,7 @@ public final class WireMapper {
                 throw new ProtocolException("log batch entries go back in icount: " + icount + " after " + last);
             }
             last = icount;
-            entries.add(new Entry(icount, e.getKind(), e.getPayload().toByteArray()));
+            entries.add(Entry.owning(icount, e.getKind(), e.getPayload().toByteArray()));
         }
         return new LogBatch(first, entries);
     }

@@ -199,4 +199,31 @@ class FramingTest {
         }
         assertThat(closed).isGreaterThan(2500);
     }
+
+    @Test
+    void handEncodedBatchesMatchTheGeneratedEncoderByteForByte() throws Exception {
+        Random r = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            List<Entry> entries = new ArrayList<>();
+            long icount = r.nextBoolean() ? 0 : r.nextLong() & Long.MAX_VALUE >>> r.nextInt(63);
+            for (int k = 0, n = 1 + r.nextInt(40); k < n; k++) {
+                byte[] payload = new byte[r.nextInt(4) == 0 ? 0 : r.nextInt(300)];
+                r.nextBytes(payload);
+                entries.add(new Entry(icount, r.nextInt(3) == 0 ? 0 : r.nextInt() >>> r.nextInt(32), payload));
+                icount += r.nextInt(3) == 0 ? 0 : r.nextInt(1 << 20);
+            }
+            long first = r.nextBoolean() ? 0 : r.nextLong() >>> (1 + r.nextInt(63));
+            LogBatch batch = new LogBatch(Math.min(first, Long.MAX_VALUE - 100), entries);
+            ByteBuf buf = Unpooled.buffer();
+            WireMapper.encodePrimary(batch, buf);
+            byte[] fast = new byte[buf.readableBytes()];
+            buf.readBytes(fast);
+            assertThat(fast).isEqualTo(WireMapper.encodePrimary((FromPrimary) batch));
+            assertThat(WireMapper.decodeFromPrimary(Unpooled.wrappedBuffer(fast))).isEqualTo(batch);
+            ByteBuf direct = Unpooled.directBuffer().writeBytes(fast);
+            assertThat(WireMapper.decodeFromPrimary(direct)).isEqualTo(batch);
+            direct.release();
+            buf.release();
+        }
+    }
 }

@@ -132,8 +132,9 @@ class LoopbackStreamTest {
 
     @Test
     void aSilentPeerIsDisconnectedAfterTheTimeout() throws Exception {
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }), MAX_FRAME,
-                java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(300));
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }),
+                ConnectionSettings.defaults().withHeartbeat(java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(300)), null);
              java.net.Socket mute = new java.net.Socket(InetAddress.getLoopbackAddress(), backup.address().getPort())) {
             mute.setSoTimeout(10_000);
             long t0 = System.nanoTime();

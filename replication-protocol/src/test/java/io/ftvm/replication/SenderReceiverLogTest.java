@@ -31,7 +31,7 @@ class SenderReceiverLogTest {
         SenderLog sender = new SenderLog(1 << 20);
         List<Entry> delivered = new ArrayList<>();
         ReceiverLog receiver = new ReceiverLog(ID, 0, delivered::add);
-        receiver.onMessage(primaryHello(5));
+        receiver.checkHandshake(primaryHello(5));
         Random r = new Random(1);
         List<Entry> sent = new ArrayList<>();
         long icount = 0;
@@ -43,13 +43,13 @@ class SenderReceiverLogTest {
             if (r.nextInt(10) == 0) {
                 Optional<LogBatch> b;
                 while ((b = sender.nextBatch(1 + r.nextInt(50))).isPresent()) {
-                    sender.onAck(receiver.onMessage(b.get()));
+                    sender.onAck(receiver.onBatch(b.get()));
                 }
             }
         }
         Optional<LogBatch> b;
         while ((b = sender.nextBatch(64)).isPresent()) {
-            sender.onAck(receiver.onMessage(b.get()));
+            sender.onAck(receiver.onBatch(b.get()));
         }
         assertThat(delivered).isEqualTo(sent);
         assertThat(sender.ackedSequence()).isEqualTo(999);
@@ -88,13 +88,13 @@ class SenderReceiverLogTest {
     void sequenceGapsRegressionsAndBadAcksAreViolations() throws Exception {
         List<Entry> delivered = new ArrayList<>();
         ReceiverLog receiver = new ReceiverLog(ID, 0, delivered::add);
-        receiver.onMessage(primaryHello(5));
-        receiver.onMessage(new LogBatch(0, List.of(entry(1, 1), entry(2, 1))));
-        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(5, List.of(entry(3, 1)))))
+        receiver.checkHandshake(primaryHello(5));
+        receiver.onBatch(new LogBatch(0, List.of(entry(1, 1), entry(2, 1))));
+        assertThatThrownBy(() -> receiver.onBatch(new LogBatch(5, List.of(entry(3, 1)))))
                 .hasMessageContaining("sequence gap");
-        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(1, List.of(entry(3, 1)))))
+        assertThatThrownBy(() -> receiver.onBatch(new LogBatch(1, List.of(entry(3, 1)))))
                 .hasMessageContaining("sequence regression");
-        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(2, List.of(entry(0, 1)))))
+        assertThatThrownBy(() -> receiver.onBatch(new LogBatch(2, List.of(entry(0, 1)))))
                 .hasMessageContaining("back in icount");
         assertThat(delivered).hasSize(2);
 
@@ -118,13 +118,18 @@ class SenderReceiverLogTest {
         for (String[] c : cases) {
             ReceiverLog receiver = new ReceiverLog(ID, 0, e -> { });
             Handshake h = new Handshake(Integer.parseInt(c[0]), c[1], c[2], Long.parseLong(c[3]), Role.valueOf(c[4]), 0);
-            assertThatThrownBy(() -> receiver.onMessage(h)).hasMessageContaining(c[5]);
+            assertThatThrownBy(() -> receiver.checkHandshake(h)).hasMessageContaining(c[5]);
         }
         ReceiverLog receiver = new ReceiverLog(ID, 0, e -> { });
-        assertThatThrownBy(() -> receiver.onMessage(new LogBatch(0, List.of(entry(1, 1)))))
+        BackupSession session = new BackupSession(receiver, null);
+        assertThatThrownBy(() -> session.onMessage(new LogBatch(0, List.of(entry(1, 1)))))
                 .hasMessageContaining("handshake first");
-        receiver.connectionStarted();
-        receiver.onMessage(primaryHello(6)); // a newer epoch is fine
-        assertThatThrownBy(() -> receiver.onMessage(primaryHello(6))).hasMessageContaining("second handshake");
+        BackupSession next = new BackupSession(receiver, null);
+        next.onMessage(primaryHello(6)); // a newer epoch is fine
+        assertThatThrownBy(() -> next.onMessage(primaryHello(6))).hasMessageContaining("second handshake");
+        assertThatThrownBy(() -> new BackupSession(receiver, null).onMessage(primaryHello(5)))
+                .as("once a primary of epoch 6 connected, epoch 5 is stale").hasMessageContaining("stale");
+        assertThatThrownBy(() -> next.onMessage(new io.ftvm.replication.Messages.SnapshotOffer("s", 10, 0, 0)))
+                .hasMessageContaining("without snapshot storage");
     }
 }

@@ -1,0 +1,115 @@
+package io.ftvm.replication;
+
+import static io.ftvm.replication.TestSupport.await;
+import static io.ftvm.replication.TestSupport.loopback;
+import static io.ftvm.replication.TestSupport.tls;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ftvm.replication.Messages.Entry;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mutual TLS over loopback: both sides present cluster certificates or the connection is refused. */
+class TlsLoopbackTest {
+    private static final PeerIdentity ID = new PeerIdentity(1, "c1", "vm-1", 3);
+
+    @Test
+    void clusterCertificatesOnBothSidesCarryTheStream() throws Exception {
+        List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
+        SenderLog sender = new SenderLog(1 << 20);
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+                tls("backup", "ca"), null);
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), ID, sender, tls("primary", "ca"),
+                     null)) {
+            await(primary::ready, "handshake over TLS");
+            for (int i = 1; i <= 500; i++) {
+                sender.append(new Entry(i, 1, new byte[] {(byte) i}));
+            }
+            primary.flush();
+            assertThat(sender.awaitAckedIcount(500, 10_000)).isTrue();
+            assertThat(delivered).hasSize(500);
+            assertThat(backup.stats().tlsRefusals()).isZero();
+        }
+    }
+
+    @Test
+    void aPrimaryWithAForeignCertificateIsRefused() throws Exception {
+        List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
+        SenderLog sender = new SenderLog(1 << 20);
+        sender.append(new Entry(1, 1, new byte[1]));
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+                tls("backup", "ca"), null);
+             PrimaryConnection rogue = new PrimaryConnection(backup.address(), ID, sender, tls("rogue", "ca"),
+                     null)) {
+            await(() -> !rogue.isOpen(), "the refusal");
+            await(() -> backup.stats().tlsRefusals() == 1, "the refusal counted");
+            await(() -> backup.lastCloseReason() != null, "the reason");
+            assertThat(rogue.ready()).isFalse();
+            assertThat(backup.lastCloseReason()).startsWith("TLS refused");
+            assertThat(delivered).isEmpty();
+        }
+    }
+
+    @Test
+    void aBackupWithAForeignCertificateIsRefusedByThePrimary() throws Exception {
+        SenderLog sender = new SenderLog(1 << 20);
+        try (BackupEndpoint rogue = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, e -> { }),
+                tls("rogue", "rogue-ca"), null);
+             PrimaryConnection primary = new PrimaryConnection(rogue.address(), ID, sender, tls("primary", "ca"),
+                     null)) {
+            await(() -> !primary.isOpen(), "the refusal");
+            assertThat(primary.ready()).isFalse();
+            assertThat(primary.stats().tlsRefusals()).isEqualTo(1);
+            assertThat(primary.closeReason()).startsWith("TLS refused");
+        }
+    }
+
+    @Test
+    void aPlainTcpPeerWithoutACertificateIsRefused() throws Exception {
+        List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+                tls("backup", "ca"), null);
+             Socket plain = new Socket(backup.address().getAddress(), backup.address().getPort())) {
+            plain.setSoTimeout(10_000);
+            OutputStream out = plain.getOutputStream();
+            byte[] hello = WireMapper.encodePrimary(new Messages.Handshake(1, "c1", "vm-1", 3,
+                    Messages.Role.PRIMARY, 0));
+            out.write(new byte[] {0, 0, 0, (byte) hello.length});
+            out.write(hello);
+            out.flush();
+            InputStream in = plain.getInputStream();
+            byte[] buf = new byte[4096];
+            int rounds = 0;
+            while (in.read(buf) >= 0 && rounds++ < 1000) {
+                // the server's TLS alert, then end of stream
+            }
+            await(() -> backup.stats().tlsRefusals() == 1, "the refusal counted");
+            assertThat(delivered).isEmpty();
+        }
+    }
+
+    @Test
+    void unusableTlsFilesAreNamed(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nope.pem");
+        assertThatThrownBy(() -> new TlsConfig(missing, TestSupport.tlsFile("backup.key"),
+                TestSupport.tlsFile("ca.pem"))).isInstanceOf(TlsConfig.TlsConfigException.class)
+                .hasMessageContaining("certificate chain").hasMessageContaining(missing.toString());
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate");
+        TlsConfig bad = new TlsConfig(garbage, TestSupport.tlsFile("backup.key"), TestSupport.tlsFile("ca.pem"));
+        assertThatThrownBy(() -> new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, e -> { }),
+                ConnectionSettings.defaults().withTls(bad), null))
+                .isInstanceOf(TlsConfig.TlsConfigException.class).hasMessageContaining(garbage.toString());
+        assertThatThrownBy(() -> new PrimaryConnection(loopback(), ID, new SenderLog(1),
+                ConnectionSettings.defaults().withTls(bad), null))
+                .isInstanceOf(TlsConfig.TlsConfigException.class).hasMessageContaining("unusable");
+    }
+}
