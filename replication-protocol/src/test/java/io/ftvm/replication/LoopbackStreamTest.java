@@ -163,4 +163,37 @@ class LoopbackStreamTest {
             assertThat(sender.awaitAckedIcount(10, 10_000)).isTrue();
         }
     }
+
+    @Test
+    void aNewerConnectionSupersedesTheOldOneAndAStaleEpochCannotTakeOver() throws Exception {
+        List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
+        SenderLog sender = new SenderLog(1 << 20);
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, delivered::add),
+                MAX_FRAME);
+             PrimaryConnection first = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+            await(first::ready, "first handshake");
+            sender.append(entry(1));
+            first.flush();
+            assertThat(sender.awaitAckedIcount(10, 10_000)).isTrue();
+            PeerIdentity newer = BACKUP_ID; // the same primary reconnecting while its old connection lingers
+            SenderLog newerLog = new SenderLog(1 << 20);
+            newerLog.append(entry(1));
+            newerLog.append(entry(2));
+            try (PrimaryConnection second = new PrimaryConnection(backup.address(), newer, newerLog, MAX_FRAME)) {
+                await(second::ready, "second handshake");
+                await(() -> !first.isOpen(), "the old connection closed");
+                assertThat(backup.lastCloseReason()).contains("superseded");
+                second.flush();
+                assertThat(newerLog.awaitAckedIcount(20, 10_000)).isTrue();
+            }
+            assertThat(delivered).containsExactly(entry(1), entry(2));
+            SenderLog staleLog = new SenderLog(1 << 20);
+            try (PrimaryConnection stale = new PrimaryConnection(backup.address(), new PeerIdentity(1, "c1", "vm-1", 4),
+                    staleLog, MAX_FRAME)) {
+                await(() -> !stale.isOpen(), "the stale primary refused");
+                assertThat(stale.ready()).isFalse();
+            }
+            assertThat(backup.lastCloseReason()).contains("stale");
+        }
+    }
 }
