@@ -27,7 +27,12 @@ public final class FencingWatch implements Closeable {
         default void onEpochAdvanced(VmState current) {
         }
 
-        /** This holder is fenced: halt the instance. {@code current} is null when the record is gone or unreadable. */
+        /**
+         * This holder is fenced: halt the instance. {@code current} is null when the record is gone or unreadable.
+         * A backup that won its own takeover also ends its backup tenure; it closes this watch and watches as
+         * primary from the state its takeover returned (if the notification comes first, {@code current} names it
+         * primary since that epoch).
+         */
         void onFenced(String vmId, long heldEpoch, VmState current, String reason);
     }
 

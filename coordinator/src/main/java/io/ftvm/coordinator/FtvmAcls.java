@@ -1,5 +1,7 @@
 package io.ftvm.coordinator;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.zookeeper.ZooDefs.Ids;
@@ -19,7 +21,13 @@ final class FtvmAcls implements ACLProvider {
 
     FtvmAcls(Credentials credentials, boolean worldReadable) {
         ACL owner = new ACL(Perms.ALL, new Id("digest", credentials.digestId()));
-        this.acl = worldReadable ? List.of(owner, new ACL(Perms.READ, Ids.ANYONE_ID_UNSAFE)) : List.of(owner);
+        // not List.of: ZooKeeper asks the list whether it contains null, which List.of answers with an NPE
+        List<ACL> list = new ArrayList<>();
+        list.add(owner);
+        if (worldReadable) {
+            list.add(new ACL(Perms.READ, Ids.ANYONE_ID_UNSAFE));
+        }
+        this.acl = Collections.unmodifiableList(list);
     }
 
     @Override

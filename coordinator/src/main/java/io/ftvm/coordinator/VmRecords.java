@@ -18,8 +18,12 @@ import org.slf4j.LoggerFactory;
  * the same epoch exactly one wins and the others learn the winner ({@link TransitionOutcome.Lost}).
  *
  * <p>A CAS whose reply was lost to a connection drop is retried by Curator; if the first attempt had landed, the retry
- * fails on the version, and the store then recognises its own state (same epoch, roles and reason) and reports
- * {@link TransitionOutcome.Won}.
+ * fails on the version, and the store then looks at the record: if it is the state it wrote, or a later one that still
+ * shows the role tenure its transition created (start, take over, assign backup: same holder, {@code since} = the
+ * epoch it wrote), it reports {@link TransitionOutcome.Won}. A lost reply to a transition that creates no tenure (in
+ * sync, go unprotected, stop) followed by further changes before the re-read is reported as
+ * {@link TransitionOutcome.Lost}; the caller still holds its role then, which {@link TransitionOutcome.Lost#stillHolds}
+ * tells it, so no role halts for it.
  */
 public final class VmRecords {
     private static final Logger LOG = LoggerFactory.getLogger(VmRecords.class);
@@ -112,7 +116,7 @@ public final class VmRecords {
             return new TransitionOutcome.Won(new VersionedState(expected.vmId(), next, stat.getVersion()));
         } catch (KeeperException.BadVersionException e) {
             VersionedState current = state(expected.vmId());
-            if (current.state().equals(next)) {
+            if (recognisesOwnWrite(next, current.state())) {
                 // Our own write, applied before a connection loss hid the reply from us.
                 return new TransitionOutcome.Won(current);
             }
@@ -151,6 +155,26 @@ public final class VmRecords {
         } catch (Exception e) {
             throw ZkErrors.translate(paths.full(vmPath), e);
         }
+    }
+
+    /**
+     * True when {@code current} shows that the write of {@code next} landed: it is {@code next}, or a later state that
+     * still holds the tenure {@code next} created. Epochs are written once each, so a tenure that started at
+     * {@code next.epoch()} can only come from that write.
+     */
+    static boolean recognisesOwnWrite(VmState next, VmState current) {
+        if (current.equals(next)) {
+            return true;
+        }
+        if (current.epoch() <= next.epoch()) {
+            return false;
+        }
+        long e = next.epoch();
+        boolean newPrimary = next.primarySince() == e && current.primarySince() == e
+                && next.primary().equals(current.primary());
+        boolean newBackup = next.backupSince() == e && current.backupSince() == e
+                && next.backup().equals(current.backup());
+        return newPrimary || newBackup;
     }
 
     private byte[] read(String vmId, String path, Stat stat) {

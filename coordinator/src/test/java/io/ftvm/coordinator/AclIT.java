@@ -1,0 +1,123 @@
+package io.ftvm.coordinator;
+
+import static io.ftvm.coordinator.ZkTestSupport.client;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class AclIT {
+    private static TestingServer server;
+    private static CoordinatorClient ftvm;
+    private static VmRecords records;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ZkTestSupport.server();
+        ftvm = client(server.getConnectString(), "secure");
+        records = new VmRecords(ftvm);
+        records.create("vm1", ZkTestSupport.vmSpec(128));
+        records.transition("vm1", 0, new Transition.Start("h1"));
+        HostRegistry.register(ftvm, ZkTestSupport.host("h1", 1024));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ftvm.close();
+        server.close();
+    }
+
+    private static CuratorFramework outsider(String user, String password) throws InterruptedException {
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
+                .connectString(server.getConnectString()).retryPolicy(new RetryOneTime(100));
+        if (user != null) {
+            b.authorization("digest", (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+        CuratorFramework c = b.build();
+        c.start();
+        c.blockUntilConnected();
+        return c;
+    }
+
+    @Test
+    void everyFtvmZnodeCarriesTheDigestAcl() throws Exception {
+        for (String path : new String[] {"/ftvm", "/ftvm/secure", "/ftvm/secure/vms", "/ftvm/secure/vms/vm1",
+                "/ftvm/secure/vms/vm1/state", "/ftvm/secure/hosts", "/ftvm/secure/hosts/h1"}) {
+            // read with the ftvm identity: ZooKeeper masks digest hashes for readers without ADMIN permission
+            assertThat(ftvm.curator().usingNamespace(null).getACL().forPath(path)).as(path).containsExactly(
+                        new ACL(ZooDefs.Perms.ALL, new org.apache.zookeeper.data.Id("digest",
+                                ZkTestSupport.CRED.digestId())),
+                        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+        }
+    }
+
+    @Test
+    void anUnauthenticatedClientCanReadButNotChange() throws Exception {
+        try (CuratorFramework c = outsider(null, null)) {
+            assertThat(new String(c.getData().forPath("/ftvm/secure/vms/vm1/state"), StandardCharsets.UTF_8))
+                    .contains("\"primary\":\"h1\"");
+            assertThatThrownBy(() -> c.setData().forPath("/ftvm/secure/vms/vm1/state", new byte[1]))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> c.delete().forPath("/ftvm/secure/hosts/h1"))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> c.create().forPath("/ftvm/secure/vms/evil"))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> c.create().forPath("/ftvm/secure/hosts/evil"))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> c.create().forPath("/ftvm/other"))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> c.setACL().withACL(ZooDefs.Ids.OPEN_ACL_UNSAFE).forPath("/ftvm/secure/vms"))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+        }
+    }
+
+    @Test
+    void aWrongPasswordGetsATypedRefusal() {
+        CoordinatorConfig wrong = ZkTestSupport.config(server.getConnectString(), "secure")
+                .withCredentials(new Credentials("ftvm", "guess"));
+        try (CoordinatorClient c = new CoordinatorClient(wrong).start()) {
+            VmRecords r = new VmRecords(c);
+            assertThat(r.state("vm1").state().primary()).isEqualTo("h1"); // world-readable
+            assertThatThrownBy(() -> r.transition("vm1", 1, new Transition.Stop("evil")))
+                    .isInstanceOf(CoordinatorAccessDeniedException.class)
+                    .hasMessageContaining("/ftvm/secure/vms/vm1/state");
+            assertThatThrownBy(() -> r.create("vm2", ZkTestSupport.vmSpec(1)))
+                    .isInstanceOf(CoordinatorAccessDeniedException.class);
+            assertThatThrownBy(() -> HostRegistry.register(c, ZkTestSupport.host("intruder", 1)))
+                    .isInstanceOf(CoordinatorAccessDeniedException.class);
+        }
+        assertThat(records.state("vm1").epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongPasswordCannotEvenStartOnAFreshCluster() {
+        CoordinatorConfig wrong = ZkTestSupport.config(server.getConnectString(), "fresh")
+                .withCredentials(new Credentials("ftvm", "guess"));
+        // /ftvm belongs to the real identity: the fresh cluster's root cannot be created under it
+        assertThatThrownBy(() -> new CoordinatorClient(wrong).start())
+                .isInstanceOf(CoordinatorAccessDeniedException.class);
+    }
+
+    @Test
+    void notWorldReadableHidesRecords() throws Exception {
+        CoordinatorConfig closed = ZkTestSupport.config(server.getConnectString(), "private").withWorldReadable(false);
+        try (CoordinatorClient c = new CoordinatorClient(closed).start()) {
+            new VmRecords(c).create("hidden", ZkTestSupport.vmSpec(1));
+            try (CuratorFramework o = outsider(null, null)) {
+                assertThatThrownBy(() -> o.getData().forPath("/ftvm/private/vms/hidden/state"))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+            }
+            assertThat(new VmRecords(c).state("hidden").epoch()).isZero();
+        }
+    }
+}
