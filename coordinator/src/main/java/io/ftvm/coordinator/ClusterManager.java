@@ -2,9 +2,17 @@ package io.ftvm.coordinator;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +34,13 @@ import org.slf4j.LoggerFactory;
  * version the plan was made from, so a manager that lost leadership between the check and the write can only make a
  * change the record still allows at that exact version; it can never overwrite a newer one.
  *
- * <p>Lifecycle {@code LATENT → STARTED → CLOSED}. Reconciliation runs on one thread of its own.
+ * <p>Lifecycle {@code LATENT → STARTED → CLOSED}. Reconciliation runs on one thread of its own; the CAS writes of
+ * one round (each on a different VM) go out on up to 16 threads so ZooKeeper can pipeline them.
  */
 public final class ClusterManager implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterManager.class);
+    /** Concurrent CAS writes of one reconciliation. */
+    private static final int WRITERS = 16;
 
     /** The outcome of one reconciliation. */
     public record Report(long round, int won, int lost, SortedMap<String, String> unplaced) {
@@ -52,8 +63,10 @@ public final class ClusterManager implements Closeable {
     private final VmCatalog catalog;
     private final LeaderLatch latch;
     private final ScheduledExecutorService executor;
+    private final ExecutorService writers;
     private final Consumer<Report> reports;
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+    private final Map<String, VersionedState> written = new ConcurrentHashMap<>();
     private final ConnectionMonitor.Listener linkListener;
     private volatile boolean leading;
     private volatile Report lastReport = new Report(0, 0, 0, new TreeMap<>());
@@ -81,6 +94,11 @@ public final class ClusterManager implements Closeable {
         });
         ex.setRemoveOnCancelPolicy(true);
         this.executor = ex;
+        this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
+            Thread t = new Thread(r, "ftvm-cluster-manager-writer-" + hostId);
+            t.setDaemon(true);
+            return t;
+        });
         membership.addListener(change -> requestReconcile());
         latch.addListener(new LeaderLatchListener() {
             @Override
@@ -152,32 +170,32 @@ public final class ClusterManager implements Closeable {
         if (!acting()) {
             return;
         }
-        ReconcilePlanner.Plan plan = planner.plan(membership.liveHosts(), catalog.views());
+        ReconcilePlanner.Plan plan = planner.plan(membership.liveHosts(), freshest(catalog.views()));
+        // Each action is on another VM: they go out together (ZooKeeper pipelines them), each one checking the role.
+        List<Future<Result>> results = new ArrayList<>(plan.actions().size());
+        for (ReconcilePlanner.Action action : plan.actions()) {
+            results.add(writers.submit(() -> apply(action)));
+        }
         int won = 0;
         int lost = 0;
-        for (ReconcilePlanner.Action action : plan.actions()) {
-            if (!acting()) {
-                LOG.warn("{} lost the manager role; {} planned changes not made", hostId,
-                        plan.actions().size() - won - lost);
-                return;
-            }
+        int skipped = 0;
+        for (Future<Result> f : results) {
+            Result r;
             try {
-                TransitionOutcome outcome = records.transition(action.expected(), action.transition());
-                if (outcome.won()) {
-                    won++;
-                    LOG.info("manager: {} {} -> {}", action.expected().vmId(), action.transition(),
-                            outcome.state().state());
-                } else {
-                    lost++; // the record moved on; the change that moved it triggers another round
-                }
-            } catch (IllegalTransitionException | NoSuchVmException e) {
-                lost++;
-                LOG.debug("manager: {} skipped: {}", action.expected().vmId(), e.getMessage());
-            } catch (CoordinatorException e) {
-                LOG.warn("manager: {} {} failed, retrying later: {}", action.expected().vmId(), action.transition(),
-                        e.getMessage());
-                break;
+                r = f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("manager write failed unexpectedly", e.getCause());
             }
+            won += r == Result.WON ? 1 : 0;
+            lost += r == Result.LOST ? 1 : 0;
+            skipped += r == Result.NOT_TRIED ? 1 : 0;
+        }
+        if (skipped > 0 && !acting()) {
+            LOG.warn("{} lost the manager role; {} planned changes not made", hostId, skipped);
+            return;
         }
         if (!plan.unplaced().equals(lastUnplaced)) {
             plan.unplaced().forEach((vm, why) -> {
@@ -190,8 +208,57 @@ public final class ClusterManager implements Closeable {
         Report report = new Report(++round, won, lost, plan.unplaced());
         lastReport = report;
         reports.accept(report);
-        if (lost > 0) {
+        if (lost > 0 || skipped > 0) {
             requestReconcile();
+        }
+    }
+
+    /**
+     * The catalog's views, with the states this manager wrote itself where the catalog has not caught up yet (so the
+     * next round neither repeats a change nor counts a host's memory twice).
+     */
+    private List<ReconcilePlanner.VmView> freshest(List<ReconcilePlanner.VmView> views) {
+        List<ReconcilePlanner.VmView> out = new ArrayList<>(views.size());
+        for (ReconcilePlanner.VmView v : views) {
+            VersionedState mine = written.get(v.vmId());
+            if (mine != null && mine.zkVersion() > v.state().zkVersion()) {
+                out.add(new ReconcilePlanner.VmView(v.vmId(), v.spec(), mine));
+            } else {
+                if (mine != null) {
+                    written.remove(v.vmId(), mine);
+                }
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private enum Result {
+        WON,
+        LOST,
+        NOT_TRIED
+    }
+
+    private Result apply(ReconcilePlanner.Action action) {
+        if (!acting()) {
+            return Result.NOT_TRIED;
+        }
+        try {
+            TransitionOutcome outcome = records.transition(action.expected(), action.transition());
+            if (outcome.won()) {
+                written.put(action.expected().vmId(), outcome.state());
+                LOG.info("manager: {} {} -> {}", action.expected().vmId(), action.transition(),
+                        outcome.state().state());
+                return Result.WON;
+            }
+            return Result.LOST; // the record moved on; the change that moved it triggers another round
+        } catch (IllegalTransitionException | NoSuchVmException e) {
+            LOG.debug("manager: {} skipped: {}", action.expected().vmId(), e.getMessage());
+            return Result.LOST;
+        } catch (CoordinatorException e) {
+            LOG.warn("manager: {} {} failed, retrying later: {}", action.expected().vmId(), action.transition(),
+                    e.getMessage());
+            return Result.NOT_TRIED;
         }
     }
 
@@ -204,6 +271,7 @@ public final class ClusterManager implements Closeable {
         lifecycle = Lifecycle.CLOSED;
         leading = false;
         executor.shutdownNow();
+        writers.shutdownNow();
         client.connection().removeListener(linkListener);
         if (wasStarted) {
             try {

@@ -5,7 +5,7 @@
  * versioned compare-and-set with an epoch that every transition increments
  * ({@link io.ftvm.coordinator.Transitions} as a pure function, {@link io.ftvm.coordinator.VmRecords} as the store,
  * {@link io.ftvm.coordinator.FencingWatch} telling a stale holder to halt), and the cluster manager that places
- * backups ({@link io.ftvm.coordinator.ClusterManager}, with the pure
+ * backups ({@link io.ftvm.coordinator.ClusterManager} over a {@link io.ftvm.coordinator.VmCatalog}, with the pure
  * {@link io.ftvm.coordinator.PlacementPolicy} and {@link io.ftvm.coordinator.ReconcilePlanner}).
  *
  * <p>It knows nothing of how a VM runs: the roles in ft-primary and ft-backup call it to change roles and to learn

@@ -31,10 +31,10 @@ class HostRegistryIT {
 
     @Test
     void membershipSeesHostsJoinAndLeave() throws Exception {
+        CoordinatorClient c2 = client(server.getConnectString(), "reg");
         try (CoordinatorClient observer = client(server.getConnectString(), "reg");
              HostMembership view = new HostMembership(observer).start();
-             CoordinatorClient c1 = client(server.getConnectString(), "reg");
-             CoordinatorClient c2 = client(server.getConnectString(), "reg")) {
+             CoordinatorClient c1 = client(server.getConnectString(), "reg")) {
             assertThat(view.awaitInitialized(WAIT)).isTrue();
             List<HostMembership.Change> changes = new CopyOnWriteArrayList<>();
             view.addListener(changes::add);
@@ -49,6 +49,8 @@ class HostRegistryIT {
             c2.close(); // the session ends: the ephemeral node goes with it
             await().atMost(WAIT).until(() -> view.liveHosts().isEmpty());
             r2.close();
+        } finally {
+            c2.close();
         }
     }
 

@@ -178,6 +178,7 @@ class VmRecordsIT {
                         String loser = backupWon ? "prim" : "back";
                         await().atMost(ZkTestSupport.WAIT).until(() -> fencedWho.contains(loser));
                         if (primaryWon) {
+                            assertThat(bw.fenced()).isTrue();
                             assertThat(pw.fenced()).isFalse();
                             assertThat(pw.heldEpoch()).isEqualTo(4);
                         }
