@@ -1,0 +1,401 @@
+package io.ftvm.node.console;
+
+import io.ftvm.node.console.ConsoleClientHandler.Ending;
+import io.ftvm.node.console.ConsoleMessage.Bye;
+import io.ftvm.node.console.ConsoleMessage.Error;
+import io.ftvm.node.console.ConsoleMessage.InputAck;
+import io.ftvm.node.console.ConsoleMessage.Output;
+import io.ftvm.node.console.ConsoleMessage.Redirect;
+import io.ftvm.node.console.ConsoleMessage.Welcome;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of a VM's console that survives failover. It tries its endpoints in turn, follows REDIRECTs and BYE
+ * hints, and reconnects with bounded backoff whenever a connection ends. Output: it asks each server for the next
+ * offset it has not received and checks that every OUTPUT starts exactly there, so the output listener sees each
+ * byte once and in order (a server that sends anything else is dropped as broken). Input: bytes given to {@link
+ * #send} are kept until a server acknowledges them as durable and resent, at the same offsets, after a reconnect, so
+ * the backend takes each exactly once.
+ *
+ * <p>All connection work runs on one I/O thread; listeners are called on it and must not block for long (a listener
+ * that blocks stalls reading, which pushes back on the server: nothing is lost).
+ */
+public final class ConsoleClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleClient.class);
+
+    /** Where the client stands. */
+    public enum State {
+        /** Not (yet, or no longer) welcomed by a server; trying. */
+        CONNECTING,
+        /** A server streams output and takes input. */
+        CONNECTED,
+        /** Stopped for good: see the FAILED event. {@link #close()} still releases the thread. */
+        FAILED,
+        CLOSED
+    }
+
+    /** Receives output in order, each byte once: {@code offset} is the stream offset of {@code bytes[0]}. */
+    @FunctionalInterface
+    public interface OutputListener {
+        void onOutput(long offset, byte[] bytes);
+    }
+
+    private final ConsoleClientConfig config;
+    private final OutputListener outputListener;
+    private final ConnectionEvent.Listener eventListener;
+    private final EventLoopGroup group = Transports.group(1);
+    private final EventLoop loop = group.next();
+    private final ConsoleFraming.Stats stats = new ConsoleFraming.Stats();
+    private final ClientInputBuffer input;
+    private final Backoff backoff;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    // Confined to the I/O thread.
+    private long outputNext;
+    private boolean welcomedOnce;
+    private int endpointIndex;
+    private ConsoleClientHandler current;
+    private Channel channel;
+
+    private volatile State state = State.CONNECTING;
+    private volatile long outputOffset;
+    private volatile Endpoint connectedTo;
+
+    private ConsoleClient(ConsoleClientConfig config, OutputListener output, ConnectionEvent.Listener events) {
+        this.config = config;
+        this.outputListener = output;
+        this.eventListener = events;
+        this.input = new ClientInputBuffer(config.inputBufferBytes());
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+        this.outputNext = config.startOffset();
+        this.outputOffset = config.startOffset();
+    }
+
+    /** Creates a client and starts connecting to the first endpoint. */
+    public static ConsoleClient start(ConsoleClientConfig config, OutputListener output,
+            ConnectionEvent.Listener events) {
+        ConsoleClient c = new ConsoleClient(config, output, events);
+        c.loop.execute(() -> c.connect(config.endpoints().get(0)));
+        return c;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The next output offset this client needs (everything below it was delivered); negative before WELCOME. */
+    public long outputOffset() {
+        return outputOffset;
+    }
+
+    /** The highest input offset a server acknowledged as durable. */
+    public long inputAcked() {
+        return input.acked();
+    }
+
+    /** Input bytes held: sent but not acknowledged, or not yet sent. */
+    public int inputPending() {
+        return input.pending();
+    }
+
+    /** The endpoint currently serving this client, or null. */
+    public Endpoint connectedTo() {
+        return connectedTo;
+    }
+
+    public ConsoleFraming.Stats stats() {
+        return stats;
+    }
+
+    /**
+     * Queues {@code bytes} as console input, waiting up to the configured send timeout for room in the input buffer.
+     *
+     * @throws IllegalStateException when the client is closed or failed, or no room came in time (no server is
+     *                               taking input)
+     */
+    public void send(byte[] bytes) throws InterruptedException {
+        if (state == State.CLOSED || state == State.FAILED) {
+            throw new IllegalStateException("console client is " + state);
+        }
+        for (int off = 0; off < bytes.length; off += ConsoleCodec.MAX_PAYLOAD) {
+            byte[] part = off == 0 && bytes.length <= ConsoleCodec.MAX_PAYLOAD ? bytes.clone()
+                    : java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + ConsoleCodec.MAX_PAYLOAD));
+            if (!input.append(part, config.sendTimeout())) {
+                throw new IllegalStateException("no room for input for " + config.sendTimeout().toMillis()
+                        + " ms: " + input.pending() + " bytes wait for a server to acknowledge them");
+            }
+            onLoop(this::flushInput);
+        }
+    }
+
+    /** Waits until every byte sent has been acknowledged as durable; false on timeout. */
+    public boolean awaitInputAcked(Duration timeout) throws InterruptedException {
+        return input.awaitDrained(timeout);
+    }
+
+    /** Waits until the client has failed or been closed; false on timeout. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    // ---------------------------------------------------------------- connections (I/O thread)
+
+    private void connect(Endpoint ep) {
+        if (terminal()) {
+            return;
+        }
+        ConsoleClientHandler handler = new ConsoleClientHandler(this, ep);
+        current = handler;
+        ChannelFuture f = new Bootstrap().group(loop).channel(Transports.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ConsoleFraming.install(ch.pipeline(), ConsoleFraming.Side.CLIENT,
+                                config.keepaliveInterval(), config.peerTimeout(), stats);
+                        ch.pipeline().addBefore("guard", "console-client", handler);
+                    }
+                }).connect(InetSocketAddress.createUnresolved(ep.host(), ep.port()));
+        channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                connectionEnded(handler, Ending.lost("cannot connect to " + ep + ": " + done.cause().getMessage()));
+            }
+        });
+    }
+
+    void onActive(ConsoleClientHandler h, Channel ch) {
+        if (h != current) {
+            ch.close();
+            return;
+        }
+        long outputFrom = outputNext >= 0 ? outputNext : config.startOffset();
+        ch.writeAndFlush(new ConsoleMessage.Hello(ConsoleCodec.VERSION, config.vmId(), outputFrom,
+                input.helloInputFrom()), ch.voidPromise());
+    }
+
+    void onWelcome(ConsoleClientHandler h, Channel ch, Welcome w) throws ConsoleException {
+        long expected = outputNext >= 0 ? outputNext : config.startOffset();
+        if (expected >= 0 && w.outputFrom() != expected) {
+            throw ConsoleCodec.violation("WELCOME resumes output at " + w.outputFrom() + " but this client needs "
+                    + expected);
+        }
+        outputNext = w.outputFrom();
+        outputOffset = outputNext;
+        long missing = input.onWelcome(w.inputNext(), w.inputAcked());
+        backoff.reset();
+        connectedTo = h.endpoint();
+        state = State.CONNECTED;
+        ConnectionEvent.Kind kind = welcomedOnce ? ConnectionEvent.Kind.RECONNECTED : ConnectionEvent.Kind.CONNECTED;
+        welcomedOnce = true;
+        emit(kind, h.endpoint(), "history from " + w.historyStart() + ", output end " + w.outputEnd());
+        if (missing > 0) {
+            emit(ConnectionEvent.Kind.INPUT_LOST, h.endpoint(), missing + " input bytes acknowledged earlier are"
+                    + " missing on " + h.endpoint() + " (its input ends at " + w.inputNext() + ")");
+        }
+        flushInput();
+    }
+
+    void onOutput(Output o) throws ConsoleException {
+        if (o.offset() != outputNext) {
+            throw ConsoleCodec.violation("OUTPUT at offset " + o.offset() + " but the next offset needed is "
+                    + outputNext + (o.offset() > outputNext ? " (a gap)" : " (a repeat)"));
+        }
+        outputNext = o.end();
+        outputOffset = outputNext;
+        try {
+            outputListener.onOutput(o.offset(), o.bytes());
+        } catch (RuntimeException e) {
+            LOG.warn("console output listener failed at offset {}", o.offset(), e);
+        }
+    }
+
+    void onInputAck(InputAck a) {
+        input.onAck(a.acked());
+    }
+
+    Ending onRedirect(Endpoint from, Redirect r) {
+        Endpoint hint = parseHint(r.hint());
+        emit(ConnectionEvent.Kind.REDIRECTED, from, r.reason() + (hint == null ? " (primary unknown)"
+                : " -> " + hint));
+        return new Ending(from + " redirected: " + r.reason(), hint, false, false);
+    }
+
+    Ending onError(Endpoint from, Error e) {
+        ConsoleError code = e.error();
+        String detail = from + " refused: " + (code == null ? "error " + e.code() : code) + ": " + e.message();
+        if (code == ConsoleError.UNSUPPORTED_VERSION) {
+            return new Ending(detail, null, false, true);
+        }
+        if (code == ConsoleError.OFFSET_NOT_HELD && e.offset() > outputNext) {
+            String gap = "output [" + outputNext + ", " + e.offset() + ") is no longer held; the oldest offset held"
+                    + " is " + e.offset();
+            emit(ConnectionEvent.Kind.OUTPUT_GAP, from, gap);
+            if (!config.acceptOutputGaps()) {
+                return new Ending(gap + "; not accepting the gap", null, false, true);
+            }
+            outputNext = e.offset();
+            outputOffset = outputNext;
+            return new Ending(gap + "; resuming there", null, true, false);
+        }
+        if (code == ConsoleError.INPUT_CONFLICT) {
+            long dropped = input.onConflict(e.offset());
+            emit(ConnectionEvent.Kind.INPUT_LOST, from, dropped + " input bytes not delivered: " + e.message());
+        }
+        if (code == ConsoleError.INPUT_GAP) {
+            emit(ConnectionEvent.Kind.INPUT_LOST, from, "the host lacks acknowledged input: " + e.message());
+        }
+        return Ending.lost(detail);
+    }
+
+    Ending onBye(Endpoint from, Bye b) {
+        return new Ending(from + " said goodbye: " + b.reason(), parseHint(b.hint()), false, false);
+    }
+
+    private Endpoint parseHint(String hint) {
+        if (hint.isEmpty()) {
+            return null;
+        }
+        try {
+            return Endpoint.parse(hint);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ignoring a malformed endpoint hint: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** A connection (attempt) ended; decides where and when to try next. Runs once per connection. */
+    void connectionEnded(ConsoleClientHandler h, Ending e) {
+        if (h != current) {
+            return;
+        }
+        current = null;
+        channel = null;
+        connectedTo = null;
+        input.disconnected();
+        if (terminal()) {
+            return;
+        }
+        if (e.fatal()) {
+            fail(e.detail());
+            return;
+        }
+        state = State.CONNECTING;
+        emit(ConnectionEvent.Kind.DISCONNECTED, h.endpoint(), e.detail());
+        Endpoint next;
+        Duration delay;
+        if (e.sameEndpoint()) {
+            next = h.endpoint();
+            delay = Duration.ZERO;
+        } else {
+            delay = backoff.next();
+            if (e.hint() != null) {
+                next = e.hint();
+            } else {
+                int i = config.endpoints().indexOf(h.endpoint());
+                endpointIndex = ((i >= 0 ? i : endpointIndex) + 1) % config.endpoints().size();
+                next = config.endpoints().get(endpointIndex);
+            }
+        }
+        LOG.debug("console client reconnecting to {} in {} ms: {}", next, delay.toMillis(), e.detail());
+        loop.schedule(() -> connect(next), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void flushInput() {
+        Channel ch = channel;
+        if (current == null || !current.welcomed() || ch == null || terminal()) {
+            return;
+        }
+        boolean wrote = false;
+        while (ch.isWritable()) {
+            ConsoleMessage.Input in = input.nextToSend(ConsoleCodec.MAX_PAYLOAD);
+            if (in == null) {
+                break;
+            }
+            ch.write(in, ch.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ch.flush();
+        }
+    }
+
+    private boolean terminal() {
+        return state == State.CLOSED || state == State.FAILED;
+    }
+
+    private void fail(String detail) {
+        state = State.FAILED;
+        LOG.error("console client for VM {} stopped: {}", config.vmId(), detail);
+        emit(ConnectionEvent.Kind.FAILED, null, detail);
+        input.close();
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        stopped.countDown();
+    }
+
+    private void emit(ConnectionEvent.Kind kind, Endpoint ep, String detail) {
+        try {
+            eventListener.onEvent(new ConnectionEvent(kind, ep, outputNext, input.acked(), detail));
+        } catch (RuntimeException e) {
+            LOG.warn("console connection listener failed on {}", kind, e);
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Says BYE to the server, closes the connection and releases the I/O thread (bounded waits). */
+    @Override
+    public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        input.close();
+        CountDownLatch byeSent = new CountDownLatch(1);
+        try {
+            loop.execute(() -> {
+                Channel ch = channel;
+                current = null;
+                if (ch != null && ch.isActive()) {
+                    ch.writeAndFlush(new ConsoleMessage.Bye("", "client closed"))
+                            .addListener(ChannelFutureListener.CLOSE).addListener(f -> byeSent.countDown());
+                } else {
+                    byeSent.countDown();
+                }
+            });
+            byeSent.await(2, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // already shutting down
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        emit(ConnectionEvent.Kind.CLOSED, null, "closed");
+        stopped.countDown();
+    }
+}

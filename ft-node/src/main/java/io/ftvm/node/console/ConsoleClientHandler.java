@@ -1,0 +1,117 @@
+package io.ftvm.node.console;
+
+import io.ftvm.node.console.ConsoleMessage.Bye;
+import io.ftvm.node.console.ConsoleMessage.Error;
+import io.ftvm.node.console.ConsoleMessage.FromServer;
+import io.ftvm.node.console.ConsoleMessage.InputAck;
+import io.ftvm.node.console.ConsoleMessage.Output;
+import io.ftvm.node.console.ConsoleMessage.Redirect;
+import io.ftvm.node.console.ConsoleMessage.Welcome;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+
+/**
+ * One connection attempt of a {@link ConsoleClient}: sends HELLO, checks the order of what the server sends (WELCOME
+ * first, then OUTPUT/INPUT_ACK), and hands each message to the client. How the connection ended (a REDIRECT, an
+ * ERROR, a BYE, or just lost) is kept as an {@link Ending} and reported once, when the channel closes.
+ */
+final class ConsoleClientHandler extends SimpleChannelInboundHandler<FromServer> {
+    /**
+     * How a connection ended and what to do next.
+     *
+     * @param detail for people
+     * @param hint where to connect next (a REDIRECT or BYE hint), or null for the next endpoint in the list
+     * @param sameEndpoint reconnect to the same endpoint, at once (after an accepted output gap)
+     * @param fatal stop for good
+     */
+    record Ending(String detail, Endpoint hint, boolean sameEndpoint, boolean fatal) {
+        static Ending lost(String detail) {
+            return new Ending(detail, null, false, false);
+        }
+    }
+
+    private final ConsoleClient client;
+    private final Endpoint endpoint;
+    private boolean welcomed;
+    private Ending ending;
+
+    ConsoleClientHandler(ConsoleClient client, Endpoint endpoint) {
+        this.client = client;
+        this.endpoint = endpoint;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    boolean welcomed() {
+        return welcomed;
+    }
+
+    /** Records how this connection ends (first reason wins) and closes it. */
+    void endWith(ChannelHandlerContext ctx, Ending e) {
+        if (ending == null) {
+            ending = e;
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        client.onActive(this, ctx.channel());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FromServer m) throws ConsoleException {
+        if (ending != null) {
+            return; // ending: nothing more is processed
+        }
+        if (m instanceof Welcome w) {
+            if (welcomed) {
+                throw ConsoleCodec.violation("a second WELCOME");
+            }
+            welcomed = true;
+            client.onWelcome(this, ctx.channel(), w);
+        } else if (m instanceof Output o) {
+            if (!welcomed) {
+                throw ConsoleCodec.violation("OUTPUT before WELCOME");
+            }
+            client.onOutput(o);
+        } else if (m instanceof InputAck a) {
+            if (!welcomed) {
+                throw ConsoleCodec.violation("INPUT_ACK before WELCOME");
+            }
+            client.onInputAck(a);
+        } else if (m instanceof Redirect r) {
+            if (welcomed) {
+                throw ConsoleCodec.violation("REDIRECT after WELCOME");
+            }
+            endWith(ctx, client.onRedirect(endpoint, r));
+        } else if (m instanceof Error e) {
+            endWith(ctx, client.onError(endpoint, e));
+        } else if (m instanceof Bye b) {
+            endWith(ctx, client.onBye(endpoint, b));
+        } else {
+            throw ConsoleCodec.violation("unexpected " + m.getClass().getSimpleName() + " from the server");
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            client.flushInput();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (ending == null) {
+            String why = ctx.channel().attr(ConsoleFraming.CLOSE_REASON).get();
+            ending = Ending.lost(why == null ? "connection to " + endpoint + " lost" : why);
+        }
+        client.connectionEnded(this, ending);
+        super.channelInactive(ctx);
+    }
+}

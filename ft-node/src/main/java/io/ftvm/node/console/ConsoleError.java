@@ -1,0 +1,41 @@
+package io.ftvm.node.console;
+
+/** The error codes of the console protocol's ERROR message (wire values are fixed; see docs/console-protocol.md). */
+public enum ConsoleError {
+    /** The peer speaks a protocol version this end does not. Fatal for a client. */
+    UNSUPPORTED_VERSION(1),
+    /** This host has no console for the VM id (never had, or no longer). A client tries its next endpoint. */
+    UNKNOWN_VM(2),
+    /** The requested output offset is older than the oldest byte held; the message's offset is the oldest held. */
+    OFFSET_NOT_HELD(3),
+    /** The requested output offset is past this host's output end (it is behind the client); offset = its end. */
+    OFFSET_AHEAD(4),
+    /** Input would leave a hole in the stream: the host lacks bytes before the offered ones; offset = accepted. */
+    INPUT_GAP(5),
+    /** Another writer filled the offsets this connection's fresh input was sent for; offset = the first one. */
+    INPUT_CONFLICT(6),
+    /** A malformed, oversized, unknown or out-of-order frame. */
+    PROTOCOL_VIOLATION(7),
+    /** The backend failed; the message says how. */
+    INTERNAL(8);
+
+    private final int wire;
+
+    ConsoleError(int wire) {
+        this.wire = wire;
+    }
+
+    public int wire() {
+        return wire;
+    }
+
+    /** The code for a wire value, or null when unknown. */
+    public static ConsoleError fromWire(int value) {
+        for (ConsoleError e : values()) {
+            if (e.wire == value) {
+                return e;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,230 @@
+package io.ftvm.node.console;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The interactive console client: attaches this terminal's stdin/stdout to a VM's console, following the VM across
+ * failovers. Connection changes go to stderr as {@code [ftvm: ...]} lines. Ends on EOF (after the input sent has been
+ * acknowledged, waiting at most {@code --drain-timeout}) or on Ctrl-] then q. Exit codes: 0 done, 1 the client
+ * stopped (an output gap not accepted, an unsupported server), 2 bad arguments.
+ */
+@Command(name = "ftvm-console", mixinStandardHelpOptions = true, version = "ftvm console protocol "
+        + ConsoleCodec.VERSION, description = "Attach stdin/stdout to a VM's console; Ctrl-] then q quits.")
+public final class ConsoleMain implements Callable<Integer> {
+    @Option(names = "--vm", required = true, paramLabel = "ID", description = "the VM whose console to attach")
+    String vmId;
+
+    @Option(names = "--endpoint", required = true, split = ",", paramLabel = "HOST:PORT",
+            converter = EndpointConverter.class,
+            description = "console endpoints of the VM's hosts, tried in turn (comma-separated or repeated)")
+    List<Endpoint> endpoints;
+
+    @Option(names = "--from", defaultValue = "oldest", paramLabel = "oldest|end|OFFSET",
+            converter = OffsetConverter.class,
+            description = "first output offset: all output still held (default), only new output, or an offset")
+    long from;
+
+    @Option(names = "--accept-gap", description = "when output this client needs is no longer held, resume at the"
+            + " oldest offset held (reported on stderr) instead of stopping")
+    boolean acceptGap;
+
+    @Option(names = "--raw", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "put the terminal in raw mode when stdin is one (default: on)")
+    boolean raw;
+
+    @Option(names = "--drain-timeout", defaultValue = "PT10S", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "on EOF, how long to wait for input to be acknowledged (e.g. 10s)")
+    Duration drainTimeout;
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final PrintStream err;
+
+    ConsoleMain(InputStream in, OutputStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /** Runs the console with the given streams; returns the exit code. */
+    static int run(String[] args, InputStream in, OutputStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new ConsoleMain(in, out, err));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ConsoleClientConfig config = ConsoleClientConfig.of(vmId, endpoints).withStartOffset(from)
+                .withAcceptOutputGaps(acceptGap);
+        RawTerminal terminal = raw ? RawTerminal.enterIfTerminal(err) : RawTerminal.NONE;
+        try {
+            return attach(config);
+        } finally {
+            terminal.restore();
+        }
+    }
+
+    private int attach(ConsoleClientConfig config) throws InterruptedException {
+        AtomicBoolean connected = new AtomicBoolean();
+        ConsoleClient client = ConsoleClient.start(config, (offset, bytes) -> {
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                note("cannot write output: " + e.getMessage());
+            }
+        }, e -> report(e, connected));
+        CountDownLatch inputDone = new CountDownLatch(1);
+        AtomicBoolean quit = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try {
+                quit.set(pumpInput(client));
+            } finally {
+                inputDone.countDown();
+            }
+        }, "ftvm-console-stdin");
+        reader.setDaemon(true);
+        reader.start();
+        note("attaching to VM " + vmId + "; Ctrl-] then q quits");
+        try {
+            while (!inputDone.await(50, TimeUnit.MILLISECONDS)) {
+                if (client.awaitStopped(Duration.ZERO)) {
+                    return client.state() == ConsoleClient.State.FAILED ? 1 : 0;
+                }
+            }
+            if (!quit.get() && client.state() != ConsoleClient.State.FAILED
+                    && !client.awaitInputAcked(drainTimeout)) {
+                note("WARNING: " + client.inputPending() + " input bytes not acknowledged after "
+                        + drainTimeout.toMillis() + " ms");
+            }
+            return client.state() == ConsoleClient.State.FAILED ? 1 : 0;
+        } finally {
+            client.close();
+        }
+    }
+
+    /** Copies stdin to the client until EOF (false) or the escape sequence (true). */
+    private boolean pumpInput(ConsoleClient client) {
+        EscapeDetector escape = new EscapeDetector();
+        byte[] buf = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                EscapeDetector.Result r = escape.feed(buf, 0, n);
+                if (r.toSend().length > 0) {
+                    client.send(r.toSend());
+                }
+                if (r.quit()) {
+                    return true;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            note("input stopped: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private void report(ConnectionEvent e, AtomicBoolean connected) {
+        switch (e.kind()) {
+            case CONNECTED -> {
+                connected.set(true);
+                note("connected to " + e.endpoint() + " at output offset " + e.outputOffset());
+            }
+            case RECONNECTED -> {
+                connected.set(true);
+                note("reconnected to " + e.endpoint() + " at output offset " + e.outputOffset());
+            }
+            case DISCONNECTED -> {
+                if (connected.getAndSet(false)) {
+                    note("connection lost (" + e.detail() + "); reconnecting");
+                }
+            }
+            case REDIRECTED -> note("redirected: " + e.detail());
+            case OUTPUT_GAP, INPUT_LOST -> note("WARNING: " + e.detail());
+            case FAILED -> note("stopped: " + e.detail());
+            case CLOSED -> {
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void note(String text) {
+        err.print("\r[ftvm: " + text + "]\r\n");
+        err.flush();
+    }
+
+    static final class EndpointConverter implements CommandLine.ITypeConverter<Endpoint> {
+        @Override
+        public Endpoint convert(String value) {
+            try {
+                return Endpoint.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class OffsetConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            switch (value) {
+                case "oldest":
+                    return ConsoleMessage.FROM_OLDEST;
+                case "end":
+                    return ConsoleMessage.FROM_END;
+                default:
+                    try {
+                        long v = Long.parseLong(value);
+                        if (v >= 0) {
+                            return v;
+                        }
+                    } catch (NumberFormatException e) {
+                        // below
+                    }
+                    throw new CommandLine.TypeConversionException("'" + value
+                            + "' is not oldest, end or a non-negative offset");
+            }
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                if (v.endsWith("s")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                return Duration.parse(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 10s)");
+            }
+        }
+    }
+}

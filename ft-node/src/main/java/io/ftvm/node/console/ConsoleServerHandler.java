@@ -1,0 +1,357 @@
+package io.ftvm.node.console;
+
+import io.ftvm.node.console.ConsoleMessage.Bye;
+import io.ftvm.node.console.ConsoleMessage.FromClient;
+import io.ftvm.node.console.ConsoleMessage.Hello;
+import io.ftvm.node.console.ConsoleMessage.Input;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One client connection of a {@link ConsoleServer}, confined to its event loop.
+ *
+ * <pre>
+ * AWAITING_HELLO --HELLO, serving, offsets held--> STREAMING --BYE / error / detach / not serving--> CLOSED
+ * AWAITING_HELLO --bad version, unknown VM, offset not held, not serving (REDIRECT)--> CLOSED
+ * </pre>
+ *
+ * <p><b>Output</b> is read from the backend only while the channel is writable, so a slow client holds at most the
+ * write-buffer high-water mark plus one chunk in this host's memory; a client that falls so far behind that its next
+ * byte leaves the backend's history is closed with ERROR OFFSET_NOT_HELD (it may reconnect from the oldest offset).
+ *
+ * <p><b>Input</b>: each connection's INPUT frames must be contiguous, starting at WELCOME's {@code inputNext}. Each
+ * frame is offered to the backend under the VM's input lock. Bytes below the connection's <i>fresh mark</i> (what the
+ * backend had accepted at WELCOME, raised by this connection's own accepted bytes) are resends and are skipped as
+ * duplicates; a fresh byte landing on an offset that another connection filled meanwhile is a conflict (ERROR
+ * INPUT_CONFLICT) rather than a silent loss. When the backend accepts only a prefix, the rest is held here, reading
+ * from the socket pauses (TCP backpressure), and the rest is offered again on the next backend change or after
+ * {@link ConsoleServerConfig#inputRetry()}.
+ */
+public final class ConsoleServerHandler extends SimpleChannelInboundHandler<FromClient> {
+    enum State {
+        AWAITING_HELLO, STREAMING, CLOSED
+    }
+
+    private final ConsoleServer server;
+    private final ConsoleServerConfig config;
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private final Runnable listener = this::schedulePump;
+    private final ArrayDeque<Input> queuedInput = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAITING_HELLO;
+    private ConsoleServer.VmConsole vm;
+    private long outputNext;
+    private long lastAckSent;
+    private long inputNext;
+    private long freshMark;
+    private Input heldInput;
+    private ScheduledFuture<?> inputRetry;
+
+    ConsoleServerHandler(ConsoleServer server) {
+        this.server = server;
+        this.config = server.config();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        server.opened(this);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        state = State.CLOSED;
+        if (vm != null) {
+            vm.backend.removeListener(listener);
+            vm.connections.remove(this);
+        }
+        if (inputRetry != null) {
+            inputRetry.cancel(false);
+        }
+        server.closedConnection(this);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FromClient m) throws ConsoleException {
+        if (state == State.CLOSED) {
+            return; // closing: nothing after a violation or a goodbye is processed
+        }
+        if (m instanceof Hello h) {
+            onHello(h);
+        } else if (m instanceof Input in) {
+            onInput(in);
+        } else if (m instanceof Bye b) {
+            state = State.CLOSED;
+            ConsoleFraming.closeWith(ctx, server.stats(), "client said goodbye: " + b.reason());
+        } else {
+            throw ConsoleCodec.violation("unexpected " + m.getClass().getSimpleName() + " from a client");
+        }
+    }
+
+    private void onHello(Hello h) throws ConsoleException {
+        if (state != State.AWAITING_HELLO) {
+            throw ConsoleCodec.violation("a second HELLO on one connection");
+        }
+        if (h.version() != ConsoleCodec.VERSION) {
+            refuse(new ConsoleException(ConsoleError.UNSUPPORTED_VERSION, "protocol version " + h.version()
+                    + " not supported; this server speaks " + ConsoleCodec.VERSION));
+            return;
+        }
+        ConsoleServer.VmConsole found = server.lookup(h.vmId());
+        if (found == null) {
+            refuse(new ConsoleException(ConsoleError.UNKNOWN_VM, "no console for VM " + h.vmId() + " on this host"));
+            return;
+        }
+        ConsoleBackend backend = found.backend;
+        ServingState serving = backend.servingState();
+        if (serving instanceof ServingState.NotServing ns) {
+            state = State.CLOSED;
+            ConsoleFraming.sendAndClose(ctx, server.stats(),
+                    new ConsoleMessage.Redirect(ns.hint().orElse(""), ns.reason()),
+                    "redirected: " + ns.reason() + ns.hint().map(x -> " (primary at " + x + ")").orElse(""));
+            return;
+        }
+        long historyStart = backend.historyStart();
+        long outputEnd = backend.outputEnd();
+        long from = h.outputFrom() == ConsoleMessage.FROM_OLDEST ? historyStart
+                : h.outputFrom() == ConsoleMessage.FROM_END ? outputEnd : h.outputFrom();
+        if (from < historyStart) {
+            refuse(new ConsoleException(ConsoleError.OFFSET_NOT_HELD, historyStart, "output offset " + from
+                    + " is no longer held; the oldest offset held is " + historyStart));
+            return;
+        }
+        if (from > outputEnd) {
+            refuse(new ConsoleException(ConsoleError.OFFSET_AHEAD, outputEnd, "output offset " + from
+                    + " is past this host's output end " + outputEnd));
+            return;
+        }
+        long acked;
+        found.inputLock.lock();
+        try {
+            long accepted = backend.inputAccepted();
+            acked = backend.inputAcked();
+            if (h.inputFrom() > accepted) {
+                refuse(new ConsoleException(ConsoleError.INPUT_GAP, accepted, "the client's unacknowledged input"
+                        + " starts at " + h.inputFrom() + " but this host accepted input only up to " + accepted));
+                return;
+            }
+            inputNext = h.inputFrom() == ConsoleMessage.NO_INPUT ? accepted : Math.max(h.inputFrom(), acked);
+            freshMark = accepted;
+        } finally {
+            found.inputLock.unlock();
+        }
+        vm = found;
+        vm.connections.add(this);
+        if (vm.detached) {
+            refuse(new ConsoleException(ConsoleError.UNKNOWN_VM, "console for VM " + h.vmId() + " detached"));
+            return;
+        }
+        state = State.STREAMING;
+        outputNext = from;
+        lastAckSent = acked;
+        backend.addListener(listener);
+        ctx.writeAndFlush(new ConsoleMessage.Welcome(ConsoleCodec.VERSION, historyStart, outputEnd, from, acked,
+                inputNext), ctx.voidPromise());
+        pump();
+    }
+
+    private void refuse(ConsoleException e) {
+        state = State.CLOSED;
+        ConsoleFraming.sendAndClose(ctx, server.stats(), new ConsoleMessage.Error(e.code(), e.offset(),
+                e.getMessage()), e.code() + ": " + e.getMessage());
+    }
+
+    private void onInput(Input in) throws ConsoleException {
+        if (state != State.STREAMING) {
+            throw ConsoleCodec.violation("INPUT before WELCOME");
+        }
+        if (in.offset() != inputNext) {
+            throw ConsoleCodec.violation("INPUT at offset " + in.offset() + ", expected " + inputNext
+                    + " (input on a connection must be contiguous)");
+        }
+        inputNext = in.end();
+        if (heldInput != null || !queuedInput.isEmpty()) {
+            queuedInput.add(in); // already read before reading paused: bounded by one socket read
+            return;
+        }
+        offer(in);
+    }
+
+    /** Offers {@code in} to the backend; holds what it does not take and pauses reading. */
+    private void offer(Input in) throws ConsoleException {
+        long after;
+        vm.inputLock.lock();
+        try {
+            long before = vm.backend.inputAccepted();
+            long conflictFrom = Math.max(in.offset(), freshMark);
+            long conflictTo = Math.min(in.end(), before);
+            if (conflictFrom < conflictTo) {
+                throw new ConsoleException(ConsoleError.INPUT_CONFLICT, conflictFrom, "input offsets ["
+                        + conflictFrom + ", " + conflictTo + ") were filled by another writer first; this"
+                        + " connection's bytes from offset " + conflictFrom + " were not delivered");
+            }
+            after = vm.backend.offerInput(in.offset(), in.bytes());
+            freshMark = Math.max(freshMark, after);
+        } finally {
+            vm.inputLock.unlock();
+        }
+        if (after >= in.end()) {
+            return;
+        }
+        int taken = (int) Math.max(0, after - in.offset());
+        heldInput = new Input(in.offset() + taken, Arrays.copyOfRange(in.bytes(), taken, in.bytes().length));
+        ctx.channel().config().setAutoRead(false);
+        if (inputRetry == null || inputRetry.isDone()) {
+            inputRetry = ctx.executor().schedule(this::retryInput, config.inputRetry().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void retryInput() {
+        if (state != State.STREAMING) {
+            return;
+        }
+        try {
+            while (heldInput != null || !queuedInput.isEmpty()) {
+                Input next = heldInput != null ? heldInput : queuedInput.poll();
+                heldInput = null;
+                offer(next);
+                if (heldInput != null) {
+                    return; // still full: retried on the next change or timer
+                }
+            }
+        } catch (ConsoleException | RuntimeException e) {
+            fail(e);
+            return;
+        }
+        Channel ch = ctx.channel();
+        if (!ch.config().isAutoRead()) {
+            ch.config().setAutoRead(true);
+            ch.read();
+        }
+    }
+
+    private void schedulePump() {
+        if (pumpScheduled.compareAndSet(false, true)) {
+            try {
+                ctx.executor().execute(() -> {
+                    pumpScheduled.set(false);
+                    pump();
+                });
+            } catch (RejectedExecutionException e) {
+                pumpScheduled.set(false); // shutting down: the channel is being closed
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            pump();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void fail(Exception e) {
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    /** Sends what the backend has for this client, as far as the channel is writable. */
+    private void pump() {
+        try {
+            pumpOnce();
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void pumpOnce() {
+        if (state != State.STREAMING) {
+            return;
+        }
+        ConsoleBackend backend = vm.backend;
+        if (heldInput != null) {
+            retryInput();
+            if (state != State.STREAMING) {
+                return;
+            }
+        }
+        ServingState serving = backend.servingState();
+        if (serving instanceof ServingState.NotServing ns) {
+            end(ns.hint().orElse(""), "this host no longer serves the VM: " + ns.reason());
+            return;
+        }
+        Channel ch = ctx.channel();
+        if (!ch.isWritable()) {
+            return;
+        }
+        long acked = backend.inputAcked();
+        if (acked > lastAckSent) {
+            lastAckSent = acked;
+            ctx.write(new ConsoleMessage.InputAck(acked), ctx.voidPromise());
+        }
+        while (ch.isWritable()) {
+            long end = backend.outputEnd();
+            if (outputNext >= end) {
+                break;
+            }
+            int n = (int) Math.min(config.outputChunkBytes(), end - outputNext);
+            byte[] buf = new byte[n];
+            int got = outputNext >= backend.historyStart() ? backend.readOutput(outputNext, buf, 0, n) : -1;
+            long historyStart = backend.historyStart();
+            if (outputNext < historyStart) { // checked after the copy too: the bytes may have been overwritten
+                ctx.flush();
+                state = State.CLOSED;
+                ConsoleFraming.sendAndClose(ctx, server.stats(), new ConsoleMessage.Error(
+                        ConsoleError.OFFSET_NOT_HELD, historyStart, "output from offset " + outputNext
+                        + " left the history before this client read it; the oldest offset held is " + historyStart),
+                        "slow reader fell out of the history at offset " + outputNext);
+                return;
+            }
+            if (got <= 0) {
+                break;
+            }
+            ctx.write(new ConsoleMessage.Output(outputNext, got == n ? buf : Arrays.copyOf(buf, got)),
+                    ctx.voidPromise());
+            outputNext += got;
+        }
+        ctx.flush();
+    }
+
+    /** Ends this connection from any thread with BYE (detach, shutdown, role change). */
+    void end(String hint, String reason) {
+        try {
+            ctx.executor().execute(() -> {
+                if (state == State.CLOSED) {
+                    return;
+                }
+                state = State.CLOSED;
+                ConsoleFraming.sendAndClose(ctx, server.stats(), new ConsoleMessage.Bye(hint, reason), reason);
+            });
+        } catch (RejectedExecutionException e) {
+            ctx.channel().close(); // the event loop is shutting down and closes the channel anyway
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        state = State.CLOSED;
+        ctx.fireExceptionCaught(cause);
+    }
+}
