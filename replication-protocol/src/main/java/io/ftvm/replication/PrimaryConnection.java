@@ -307,8 +307,14 @@ public final class PrimaryConnection implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Closes the connection(s) and the event loop; later calls do nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         Channel ch = channel;
         if (ch != null) {
             ch.close().syncUninterruptibly();

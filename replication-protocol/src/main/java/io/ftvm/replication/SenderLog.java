@@ -30,11 +30,39 @@ public final class SenderLog {
     /** Written under the lock, read without it by waiters that spin briefly before blocking. */
     private volatile long ackedIcount = -1;
 
+    /** Told (on the network thread, outside the log's lock) after every ACK. */
+    @FunctionalInterface
+    public interface AckListener {
+        void acked(long sequence, long icount);
+    }
+
+    private volatile AckListener ackListener = (s, i) -> { };
+
+    /** A log whose first entry is sequence 0: a backup can start from the beginning. */
     public SenderLog(long maxBytesInFlight) {
+        this(maxBytesInFlight, 0);
+    }
+
+    /**
+     * A log whose first entry gets sequence {@code firstSequence}. A backup asking for anything before it needs a
+     * snapshot (use 1 for a log started mid-life, so that a fresh backup's "from the start" cannot be resumed).
+     */
+    public SenderLog(long maxBytesInFlight, long firstSequence) {
         if (maxBytesInFlight < 1) {
             throw new IllegalArgumentException("maxBytesInFlight must be positive: " + maxBytesInFlight);
         }
+        if (firstSequence < 0) {
+            throw new IllegalArgumentException("first sequence must not be negative: " + firstSequence);
+        }
         this.maxBytesInFlight = maxBytesInFlight;
+        this.firstRetained = firstSequence;
+        this.nextSequence = firstSequence;
+        this.nextToSend = firstSequence;
+        this.ackedSequence = firstSequence - 1;
+    }
+
+    public void setAckListener(AckListener listener) {
+        this.ackListener = listener;
     }
 
     /** Appends an entry and returns its sequence number. */
@@ -68,7 +96,12 @@ public final class SenderLog {
      *
      * @throws ProtocolException if it acknowledges something never sent or goes backwards
      */
-    public synchronized void onAck(Messages.Ack ack) throws ProtocolException {
+    public void onAck(Messages.Ack ack) throws ProtocolException {
+        applyAck(ack);
+        ackListener.acked(ack.sequence(), ack.icount());
+    }
+
+    private synchronized void applyAck(Messages.Ack ack) throws ProtocolException {
         if (ack.sequence() >= nextToSend) {
             throw new ProtocolException("ACK of sequence " + ack.sequence() + " which was never sent (next "
                     + nextToSend + ")");

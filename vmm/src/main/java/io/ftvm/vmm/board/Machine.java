@@ -85,6 +85,9 @@ public final class Machine {
         Cpu.Exit exit = cpu.run(icountLimit);
         switch (exit) {
             case STOPPED:
+                if (stopReason == null) {
+                    return new RunResult(RunResult.Reason.LIMIT, cpu.icount(), 0, -1); // endSlice()
+                }
                 return new RunResult(stopReason, cpu.icount(), exitCode, -1);
             case IDLE:
                 return new RunResult(RunResult.Reason.IDLE, cpu.icount(), 0, wakeTime());
@@ -119,6 +122,15 @@ public final class Machine {
             return -1;
         }
         return clint.mtimecmp();
+    }
+
+    /**
+     * Ends the current {@link #runUntil} after the instruction being executed, as if its limit were reached (for
+     * example so that record mode can publish a horizon right after console output). Call it from the machine's
+     * own thread (an output sink or device callback); it does not change what the guest computes.
+     */
+    public void endSlice() {
+        cpu.requestStop();
     }
 
     /**

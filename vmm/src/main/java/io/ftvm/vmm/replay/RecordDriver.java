@@ -36,6 +36,7 @@ public final class RecordDriver {
     private final Throttle throttle;
     private final byte[] inputBuf = new byte[EventCodec.MAX_INPUT];
     private volatile boolean stopRequested;
+    private volatile boolean pauseRequested;
     private long nextDigest;
     private long anchorNanos;
     private long anchorTicks;
@@ -50,9 +51,17 @@ public final class RecordDriver {
         this.throttle = throttle;
     }
 
-    /** Asks {@link #run} to return at the next slice boundary or wake-up. */
+    /** Asks {@link #run} to return at the next slice boundary or wake-up, now and every later time it is called. */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Asks the current (or next) {@link #run} to return once at the next slice boundary or wake-up, e.g. to take a
+     * snapshot; a later {@code run} continues the recording.
+     */
+    public void requestPause() {
+        pauseRequested = true;
     }
 
     /**
@@ -89,7 +98,11 @@ public final class RecordDriver {
                     if (r.idleWithoutWakeup()) {
                         return finish(r);
                     }
+                    if (config.horizonEntries()) {
+                        log.append(new Event.Horizon(r.icount())); // everything before the idle period is final
+                    }
                     if (!idle(r)) {
+                        pauseRequested = false;
                         return finish(new RunResult(RunResult.Reason.LIMIT, machine.icount(), 0, -1));
                     }
                     break;
@@ -106,7 +119,8 @@ public final class RecordDriver {
                     }
                     break;
             }
-            if (stopRequested) {
+            if (stopRequested || pauseRequested) {
+                pauseRequested = false;
                 return finish(new RunResult(RunResult.Reason.LIMIT, machine.icount(), 0, -1));
             }
         }
@@ -154,7 +168,7 @@ public final class RecordDriver {
         if (distance < 0 || distance > MAX_IDLE_TICKS) {
             wake = start + MAX_IDLE_TICKS; // a far-off deadline: come back to the run loop every MAX_IDLE_TICKS
         }
-        while (!stopRequested) {
+        while (!stopRequested && !pauseRequested) {
             long now = machine.time().now();
             long deadline = wallNanosFor(wake);
             long left = deadline - clock.nanoTime();

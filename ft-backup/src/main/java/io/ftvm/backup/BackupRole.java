@@ -1,0 +1,314 @@
+package io.ftvm.backup;
+
+import io.ftvm.primary.ConsoleRouter;
+import io.ftvm.primary.OutputHistory;
+import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.RoleAuthority;
+import io.ftvm.replication.BackupEndpoint;
+import io.ftvm.replication.Messages;
+import io.ftvm.replication.PeerIdentity;
+import io.ftvm.replication.ReceiverLog;
+import io.ftvm.replication.SnapshotReceiver;
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.replay.DivergenceException;
+import io.ftvm.vmm.replay.RecordingException;
+import io.ftvm.vmm.replay.ReplayDriver;
+import io.ftvm.vmm.replay.WallClock;
+import io.ftvm.vmm.snapshot.SnapshotFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup role of one VM, an explicit state machine:
+ *
+ * <pre>
+ * JOINING --snapshot received--> LOADING_SNAPSHOT --restored--> REPLAYING
+ * REPLAYING --primary disconnected past the grace--> TAKING_OVER --CAS won, replayed to the end--> LIVE
+ * TAKING_OVER --CAS lost--> FENCED
+ * any --divergence, a corrupt log, a failed restore, no snapshot in time, or stop--> STOPPED (discarded)
+ * </pre>
+ *
+ * Receiving runs on the network thread (entries are ACKed on receipt, before replay); replay runs on its own thread
+ * and never passes the last entry received. When LIVE, the VM continues as a {@link PrimaryRole} on the same machine.
+ */
+public final class BackupRole implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRole.class);
+    private static final long REPLAY_WAIT_NANOS = 20_000_000L;
+
+    /** The backup's states (see the class comment for the edges). */
+    public enum State {
+        JOINING, LOADING_SNAPSHOT, REPLAYING, TAKING_OVER, LIVE, FENCED, STOPPED
+    }
+
+    /** Told of every state change. */
+    @FunctionalInterface
+    public interface Listener {
+        void transition(State from, State to, String reason);
+    }
+
+    private final String vmId;
+    private final BackupSettings settings;
+    private final TakeoverAuthority authority;
+    private final WallClock clock;
+    private final LongConsumer outputRuleNanos;
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<PrimaryRole>> liveListeners = new CopyOnWriteArrayList<>();
+    private final BackupEndpoint endpoint;
+    private final Thread replayThread;
+    private volatile State state = State.JOINING;
+    private volatile IncomingEventLog log = new IncomingEventLog();
+    private volatile Path pendingSnapshot;
+    private volatile Machine machine;
+    private volatile OutputHistory history;
+    private volatile ConsoleRouter router;
+    private volatile PrimaryRole primary;
+    private volatile boolean everConnected;
+    private volatile long disconnectedSince = -1;
+    private volatile String failure;
+
+    /**
+     * Listens for the primary of {@code identity}'s VM and epoch.
+     *
+     * @throws IOException when the snapshot directory cannot be created
+     */
+    public BackupRole(String vmId, PeerIdentity identity, BackupSettings settings, TakeoverAuthority authority,
+            WallClock clock, LongConsumer outputRuleNanos) throws IOException, InterruptedException {
+        this.vmId = vmId;
+        this.settings = settings;
+        this.authority = authority;
+        this.clock = clock;
+        this.outputRuleNanos = outputRuleNanos;
+        SnapshotReceiver snapshots = new SnapshotReceiver(settings.snapshotDir(), this::installSnapshot);
+        ReceiverLog receiver = new ReceiverLog(identity, 0, this::receive);
+        this.endpoint = new BackupEndpoint(settings.listen(), receiver, settings.connection(), snapshots);
+        this.replayThread = new Thread(this::run, "backup-replay-" + vmId);
+        listeners.add((from, to, reason) -> LOG.info("VM {} backup: {} -> {} ({})", vmId, from, to, reason));
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Told once, with the new primary, when this backup goes live. */
+    public void onLive(Consumer<PrimaryRole> l) {
+        liveListeners.add(l);
+    }
+
+    public void start() {
+        replayThread.start();
+    }
+
+    /** Where the primary connects. */
+    public InetSocketAddress address() {
+        return endpoint.address();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Why the backup stopped (divergence, corrupt log...), or null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Recent console output (null until the snapshot is loaded). */
+    public OutputHistory history() {
+        return history;
+    }
+
+    /** The primary this backup became (null until LIVE). */
+    public PrimaryRole primary() {
+        return primary;
+    }
+
+    /** Entries received that replay has not reached yet. */
+    public int backlog() {
+        return log.backlog();
+    }
+
+    /** The replayed machine's instruction count (-1 before the snapshot). */
+    public long icount() {
+        Machine m = machine;
+        return m == null ? -1 : m.icount();
+    }
+
+    private synchronized void transition(State to, String reason) {
+        State from = state;
+        if (from == to || from == State.FENCED || from == State.STOPPED || from == State.LIVE) {
+            return;
+        }
+        state = to;
+        for (Listener l : listeners) {
+            l.transition(from, to, reason);
+        }
+    }
+
+    // ---------------------------------------------------------------- network thread
+
+    /**
+     * Stores a received entry before it is ACKed. A backup that cannot keep it (stopped, or the entry is corrupt)
+     * throws, so the connection closes without an ACK: the primary never counts it as durable here.
+     */
+    private void receive(Messages.Entry e) {
+        State s = state;
+        if (s == State.STOPPED || s == State.FENCED || s == State.LIVE || s == State.TAKING_OVER) {
+            throw new IllegalStateException("backup of VM " + vmId + " is " + s + ": entry not accepted");
+        }
+        everConnected = true;
+        try {
+            log.receive(e);
+        } catch (RecordingException ex) {
+            fail("corrupt log entry: " + ex.getMessage());
+            throw new IllegalStateException("corrupt log entry: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A snapshot arrived whole and verified: replay restarts from it, on a fresh log. */
+    private void installSnapshot(Messages.SnapshotOffer offer, Path file) {
+        IncomingEventLog old = log;
+        log = new IncomingEventLog();
+        pendingSnapshot = file;
+        old.close();
+    }
+
+    // ---------------------------------------------------------------- replay thread
+
+    private void run() {
+        long joinDeadline = clock.nanoTime() + settings.joinTimeout().toNanos();
+        ReplayDriver driver = null;
+        try {
+            while (state != State.STOPPED && state != State.FENCED && state != State.LIVE) {
+                Path snap = pendingSnapshot;
+                if (snap != null) {
+                    pendingSnapshot = null;
+                    driver = load(snap);
+                    continue;
+                }
+                if (driver == null) {
+                    if (clock.nanoTime() > joinDeadline) {
+                        fail("no snapshot from a primary within " + settings.joinTimeout().toMillis() + " ms");
+                        return;
+                    }
+                    Thread.sleep(5);
+                    continue;
+                }
+                ReplayDriver.Result r = driver.run(Long.MAX_VALUE, REPLAY_WAIT_NANOS);
+                if (r.outcome() == ReplayDriver.Outcome.POWERED_OFF) {
+                    fail("the guest powered off (exit code " + r.exitCode() + "); nothing left to protect");
+                    return;
+                }
+                if (pendingSnapshot == null && primaryLost()) {
+                    takeOver(driver);
+                }
+            }
+        } catch (DivergenceException e) {
+            fail("divergence: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            fail("replay failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ReplayDriver load(Path snap) throws IOException {
+        transition(State.LOADING_SNAPSHOT, "snapshot " + snap.getFileName() + " received");
+        OutputHistory h;
+        ConsoleRouter r = new ConsoleRouter((icount, offset, b) -> { });
+        Machine m;
+        try (InputStream in = Files.newInputStream(snap)) {
+            m = SnapshotFile.read(in, r);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot restore snapshot " + snap + ": " + e.getMessage(), e);
+        }
+        h = new OutputHistory(settings.historyBytes(), m.consoleOffset());
+        OutputHistory target = h;
+        r.route((icount, offset, b) -> {
+            target.append(offset, (byte) b);
+            target.published();
+        });
+        machine = m;
+        history = h;
+        router = r;
+        disconnectedSince = -1;
+        transition(State.REPLAYING, "restored at icount " + m.icount());
+        return new ReplayDriver(m, log);
+    }
+
+    /** The primary has been disconnected for longer than the grace period (after having connected). */
+    private boolean primaryLost() {
+        if (endpoint.connected()) {
+            everConnected = true;
+            disconnectedSince = -1;
+            return false;
+        }
+        if (!everConnected) {
+            return false;
+        }
+        long now = clock.nanoTime();
+        if (disconnectedSince < 0) {
+            disconnectedSince = now;
+            LOG.warn("VM {}: primary disconnected: {}", vmId, endpoint.lastCloseReason());
+        }
+        return now - disconnectedSince > settings.takeoverGrace().toNanos();
+    }
+
+    private void takeOver(ReplayDriver driver) throws DivergenceException, InterruptedException {
+        transition(State.TAKING_OVER, "primary silent: " + endpoint.lastCloseReason());
+        TakeoverAuthority.Outcome o = authority.takeOver("primary silent: " + endpoint.lastCloseReason());
+        if (o.verdict() == RoleAuthority.Verdict.FENCED) {
+            transition(State.FENCED, "another host won the takeover");
+            endpoint.close();
+            return;
+        }
+        endpoint.close(); // nothing more is accepted from the old primary
+        IncomingEventLog l = log;
+        l.close();
+        ReplayDriver.Result end = driver.run(Long.MAX_VALUE, 0);
+        if (end.outcome() == ReplayDriver.Outcome.POWERED_OFF) {
+            fail("the guest powered off during the takeover");
+            return;
+        }
+        PrimaryRole p = new PrimaryRole(vmId, settings.asPrimary(), machine, router, history, l.inputTotal(),
+                o.asPrimary(), clock, outputRuleNanos);
+        primary = p;
+        p.start();
+        transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + ")");
+        for (Consumer<PrimaryRole> c : liveListeners) {
+            c.accept(p);
+        }
+    }
+
+    private synchronized void fail(String why) {
+        if (failure != null) {
+            return;
+        }
+        failure = why;
+        LOG.error("VM {} backup discarded: {}", vmId, why);
+        transition(State.STOPPED, why);
+        log.close();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        transition(State.STOPPED, "closed");
+        log.close();
+        replayThread.interrupt();
+        replayThread.join(5_000);
+        endpoint.close();
+        PrimaryRole p = primary;
+        if (p != null) {
+            p.close();
+        }
+    }
+}

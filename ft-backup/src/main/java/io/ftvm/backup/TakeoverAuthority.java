@@ -1,0 +1,20 @@
+package io.ftvm.backup;
+
+import io.ftvm.primary.RoleAuthority;
+
+/** Where the takeover is decided (a compare-and-set in ZooKeeper, in ftd). */
+public interface TakeoverAuthority {
+    /**
+     * This backup takes over as primary. On {@link RoleAuthority.Verdict#WON} the returned authority speaks for
+     * the new primary (at its new epoch); on {@link RoleAuthority.Verdict#FENCED} another host won and this backup
+     * halts.
+     */
+    Outcome takeOver(String reason);
+
+    /** The verdict and, when won, the new primary's authority and epoch. */
+    record Outcome(RoleAuthority.Verdict verdict, RoleAuthority asPrimary, long epoch) {
+        public static Outcome fenced() {
+            return new Outcome(RoleAuthority.Verdict.FENCED, null, -1);
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package io.ftvm.primary;
+
+import io.ftvm.replication.OutgoingSnapshot;
+import io.ftvm.replication.PeerIdentity;
+import io.ftvm.replication.PrimaryConnection;
+import io.ftvm.replication.SenderLog;
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.RunResult;
+import io.ftvm.vmm.replay.RecordDriver;
+import io.ftvm.vmm.replay.RecordingException;
+import io.ftvm.vmm.replay.WallClock;
+import io.ftvm.vmm.snapshot.SnapshotFile;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary role of one VM, an explicit state machine:
+ *
+ * <pre>
+ * STARTING --run--> UNPROTECTED --backup assigned--> SYNCING --first ACK after the snapshot--> PROTECTED
+ * SYNCING/PROTECTED --backup silent past the timeout, CAS won--> UNPROTECTED
+ * any --CAS lost or fenced by the coordinator--> FENCED (halted; held output discarded)
+ * any --stop, or the guest powered off--> STOPPED
+ * </pre>
+ *
+ * The machine runs in record mode on its own thread; log entries go to the backup through {@link ShippingEventLog};
+ * console output goes through the {@link OutputGate}; the VM is throttled while too much log is unacknowledged or
+ * the gate is full. A monitor thread reconnects to a backup that dropped and decides when it is lost.
+ */
+public final class PrimaryRole implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryRole.class);
+
+    /** The primary's states (see the class comment for the edges). */
+    public enum State {
+        STARTING, UNPROTECTED, SYNCING, PROTECTED, FENCED, STOPPED
+    }
+
+    /** Told of every state change (logging is done here; metrics and the coordinator hook in). */
+    @FunctionalInterface
+    public interface Listener {
+        void transition(State from, State to, String reason);
+    }
+
+    /** The backup this primary ships to: its log, its address, its connection and the snapshot it was sent. */
+    private static final class Link {
+        final SenderLog log;
+        final InetSocketAddress address;
+        final PeerIdentity identity;
+        volatile PrimaryConnection connection;
+        volatile OutgoingSnapshot snapshot;
+        long disconnectedSince = -1;
+        long lastAttempt;
+
+        Link(SenderLog log, InetSocketAddress address, PeerIdentity identity) {
+            this.log = log;
+            this.address = address;
+            this.identity = identity;
+        }
+    }
+
+    private final PrimarySettings settings;
+    private final Machine machine;
+    private final ConsoleRouter router;
+    private final OutputGate gate;
+    private final InputBuffer input;
+    private final ShippingEventLog shipping;
+    private final RecordDriver driver;
+    private final RoleAuthority authority;
+    private final WallClock clock;
+    private final String vmId;
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Runnable> inputAckListeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService monitor;
+    private final Thread vmThread;
+    private volatile State state = State.STARTING;
+    private volatile Link link;
+    private volatile CompletableFuture<OutgoingSnapshot> snapshotRequest;
+    private volatile RunResult lastResult;
+    private volatile long lastSnapshotPauseNanos = -1;
+
+    /**
+     * A primary for {@code machine} (already loaded or restored; its output sink is {@code router}), whose console
+     * input continues at offset {@code inputFrom} and whose released output goes to {@code history}.
+     */
+    public PrimaryRole(String vmId, PrimarySettings settings, Machine machine, ConsoleRouter router,
+            OutputHistory history, long inputFrom, RoleAuthority authority, WallClock clock,
+            LongConsumer outputRuleNanos) {
+        this.vmId = vmId;
+        this.settings = settings;
+        this.machine = machine;
+        this.router = router;
+        this.authority = authority;
+        this.clock = clock;
+        this.gate = new OutputGate(history, settings.outputGateBytes(), machine::endSlice, clock::nanoTime,
+                outputRuleNanos);
+        this.input = new InputBuffer(settings.inputBufferBytes(), inputFrom);
+        this.shipping = new ShippingEventLog(inputFrom, this::flush);
+        this.driver = new RecordDriver(machine, shipping, input, settings.record(), clock, icount -> throttle());
+        this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "primary-monitor-" + vmId);
+            t.setDaemon(true);
+            return t;
+        });
+        this.vmThread = new Thread(this::runLoop, "primary-vm-" + vmId);
+        listeners.add((from, to, reason) -> LOG.info("VM {} primary: {} -> {} ({})", vmId, from, to, reason));
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Runs the VM (unprotected until a backup is attached). */
+    public void start() {
+        router.route(gate);
+        transition(State.UNPROTECTED, "started");
+        vmThread.start();
+        long period = Math.max(5, settings.reconnectInterval().toMillis() / 4);
+        monitor.scheduleWithFixedDelay(this::watchBackup, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    private synchronized void transition(State to, String reason) {
+        State from = state;
+        if (from == to || from == State.FENCED || from == State.STOPPED) {
+            return;
+        }
+        state = to;
+        for (Listener l : listeners) {
+            l.transition(from, to, reason);
+        }
+    }
+
+    // ---------------------------------------------------------------- the VM thread
+
+    private void runLoop() {
+        try {
+            while (state != State.FENCED && state != State.STOPPED) {
+                RunResult r = driver.run(Long.MAX_VALUE);
+                lastResult = r;
+                if (snapshotRequest != null) {
+                    takeSnapshot();
+                    continue;
+                }
+                if (r.reason() != RunResult.Reason.LIMIT) {
+                    transition(State.STOPPED, "the guest stopped: " + r.reason() + " (exit code " + r.exitCode()
+                            + ") at icount " + r.icount());
+                }
+            }
+        } catch (RecordingException e) {
+            transition(State.STOPPED, "record mode failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Holds the VM while the backup falls behind or the gate is full (backpressure throttles, never buffers). */
+    private void throttle() throws InterruptedException {
+        while (state != State.FENCED && state != State.STOPPED && snapshotRequest == null) {
+            Link l = link;
+            SenderLog log = shipping.sender();
+            if (gate.full()) {
+                gate.awaitRoom(5);
+            } else if (log != null && log.backpressure()) {
+                log.awaitAckedIcount(log.ackedIcount() + 1, 5);
+            } else {
+                return;
+            }
+            if (l != link) {
+                continue; // the backup changed (lost or replaced): re-evaluate
+            }
+        }
+    }
+
+    private void takeSnapshot() {
+        CompletableFuture<OutgoingSnapshot> request = snapshotRequest;
+        Link l = link;
+        try {
+            if (l == null) {
+                throw new IOException("no backup is attached any more");
+            }
+            long t0 = clock.nanoTime();
+            Files.createDirectories(settings.snapshotDir());
+            String id = vmId + "-e" + l.identity.epoch() + "-i" + machine.icount();
+            Path file = settings.snapshotDir().resolve(id + ".snap");
+            try (OutputStream out = Files.newOutputStream(file)) {
+                SnapshotFile.write(machine, out);
+            }
+            OutgoingSnapshot snap = OutgoingSnapshot.of(id, file, machine.icount(), l.log.nextSequence());
+            shipping.attach(l.log, machine.icount());
+            gate.hold();
+            l.snapshot = snap;
+            lastSnapshotPauseNanos = clock.nanoTime() - t0;
+            LOG.info("VM {}: snapshot {} for backup {} ({} bytes, VM paused {} ms)", vmId, id, l.address,
+                    snap.size(), lastSnapshotPauseNanos / 1_000_000);
+            snapshotRequest = null;
+            request.complete(snap);
+        } catch (IOException | RuntimeException e) {
+            snapshotRequest = null;
+            request.completeExceptionally(e);
+        }
+    }
+
+    /** How long the VM was paused for the last snapshot, in nanoseconds (-1: none yet). */
+    public long lastSnapshotPauseNanos() {
+        return lastSnapshotPauseNanos;
+    }
+
+    // ---------------------------------------------------------------- the backup
+
+    /**
+     * A backup was assigned at {@code identity}'s epoch and listens at {@code address}: connect, send it a
+     * snapshot, then the log. Output is held for it from the snapshot on.
+     */
+    public synchronized void attachBackup(InetSocketAddress address, PeerIdentity identity) {
+        if (state != State.UNPROTECTED) {
+            throw new IllegalStateException("a backup can be attached only while unprotected, not " + state);
+        }
+        Link l = new Link(new SenderLog(settings.maxBytesInFlight(), 1), address, identity);
+        l.log.setAckListener((seq, icount) -> onAck(l, seq, icount));
+        link = l;
+        transition(State.SYNCING, "backup assigned at " + address + " (epoch " + identity.epoch() + ")");
+        l.disconnectedSince = clock.nanoTime();
+        monitor.execute(() -> connect(l));
+    }
+
+    private void connect(Link l) {
+        if (link != l) {
+            return;
+        }
+        l.lastAttempt = clock.nanoTime();
+        try {
+            l.connection = new PrimaryConnection(l.address, l.identity, l.log, settings.connection(),
+                    from -> snapshotFor(l));
+        } catch (RuntimeException e) {
+            LOG.debug("VM {}: cannot reach backup {}: {}", vmId, l.address, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The backup needs a snapshot: reuse the one already taken for it, or pause the VM and take one. */
+    private CompletionStage<OutgoingSnapshot> snapshotFor(Link l) {
+        OutgoingSnapshot s = l.snapshot;
+        if (s != null && l.log.holds(s.nextSequence())) {
+            return CompletableFuture.completedFuture(s);
+        }
+        if (s != null) {
+            return CompletableFuture.failedFuture(new IOException("the log after snapshot " + s.id()
+                    + " is no longer held"));
+        }
+        synchronized (this) {
+            if (snapshotRequest == null) {
+                snapshotRequest = new CompletableFuture<>();
+                driver.requestPause();
+            }
+            return snapshotRequest;
+        }
+    }
+
+    private void onAck(Link l, long sequence, long icount) {
+        if (link != l) {
+            return;
+        }
+        shipping.onAck(sequence);
+        gate.release(icount);
+        for (Runnable r : inputAckListeners) {
+            r.run();
+        }
+        if (state == State.SYNCING && l.snapshot != null) {
+            monitor.execute(() -> {
+                if (link == l && state == State.SYNCING) {
+                    if (authority.backupInSync(l.address.toString()) == RoleAuthority.Verdict.FENCED) {
+                        fence("fenced when reporting the backup in sync");
+                    } else {
+                        transition(State.PROTECTED, "backup " + l.address + " in sync");
+                    }
+                }
+            });
+        }
+    }
+
+    /** Monitor thread: reconnect a dropped backup; past the timeout, go unprotected (or halt when fenced). */
+    private void watchBackup() {
+        Link l = link;
+        if (l == null || (state != State.SYNCING && state != State.PROTECTED)) {
+            return;
+        }
+        PrimaryConnection c = l.connection;
+        long now = clock.nanoTime();
+        if (c != null && c.isOpen()) {
+            l.disconnectedSince = -1;
+            return;
+        }
+        if (l.disconnectedSince < 0) {
+            l.disconnectedSince = now;
+            LOG.warn("VM {}: connection to backup {} lost: {}", vmId, l.address, c == null ? "never connected"
+                    : c.closeReason());
+        }
+        if (c != null) {
+            c.close();
+            l.connection = null;
+        }
+        if (now - l.disconnectedSince > settings.backupLossTimeout().toNanos()) {
+            backupLost(l, "backup " + l.address + " silent for more than " + settings.backupLossTimeout().toMillis()
+                    + " ms");
+        } else if (now - l.lastAttempt >= settings.reconnectInterval().toNanos()) {
+            connect(l);
+        }
+    }
+
+    private void backupLost(Link l, String reason) {
+        if (authority.goUnprotected(reason) == RoleAuthority.Verdict.FENCED) {
+            fence("lost the race to go unprotected: " + reason);
+            return;
+        }
+        dropBackup(l);
+        gate.passAll();
+        for (Runnable r : inputAckListeners) {
+            r.run();
+        }
+        transition(State.UNPROTECTED, reason);
+    }
+
+    private void dropBackup(Link l) {
+        synchronized (this) {
+            if (link == l) {
+                link = null;
+            }
+        }
+        shipping.detach();
+        PrimaryConnection c = l.connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** The coordinator says another host holds this VM now: halt, and never release held output. */
+    public void fence(String reason) {
+        transition(State.FENCED, reason);
+        int dropped = gate.discard();
+        driver.requestStop();
+        Link l = link;
+        if (l != null) {
+            dropBackup(l);
+        }
+        if (dropped > 0) {
+            LOG.warn("VM {}: fenced; {} bytes of held output discarded", vmId, dropped);
+        }
+    }
+
+    // ---------------------------------------------------------------- console
+
+    /** Input from clients (see {@link InputBuffer#offer}). */
+    public long offerInput(long offset, byte[] bytes) {
+        if (state == State.FENCED || state == State.STOPPED) {
+            throw new IllegalStateException("VM " + vmId + " is " + state + " here");
+        }
+        return input.offer(offset, bytes);
+    }
+
+    public long inputAccepted() {
+        return input.accepted();
+    }
+
+    public long inputAcked() {
+        return shipping.inputAcked();
+    }
+
+    public void addInputAckListener(Runnable r) {
+        inputAckListeners.add(r);
+    }
+
+    private void flush() {
+        Link l = link;
+        PrimaryConnection c = l == null ? null : l.connection;
+        if (c != null) {
+            c.flush();
+        }
+        if (shipping.sender() == null) {
+            for (Runnable r : inputAckListeners) {
+                r.run();
+            }
+        }
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public OutputGate gate() {
+        return gate;
+    }
+
+    /** The last result of record mode (how the guest stopped, once STOPPED). */
+    public RunResult lastResult() {
+        return lastResult;
+    }
+
+    /** Waits up to {@code millis} for the VM thread to end (after a power-off, a stop or fencing). */
+    public boolean awaitStopped(long millis) throws InterruptedException {
+        vmThread.join(millis);
+        return !vmThread.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        transition(State.STOPPED, "closed");
+        driver.requestStop();
+        vmThread.join(5_000);
+        monitor.shutdownNow();
+        Link l = link;
+        if (l != null) {
+            dropBackup(l);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.ftvm.primary;
+
+import io.ftvm.replication.ConnectionSettings;
+import io.ftvm.vmm.replay.RecordConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a primary runs: record-mode slicing (horizon entries are always on), the Output Gate's capacity, the input
+ * buffer, the bytes of log allowed in flight before the VM is throttled, how long a silent backup is tolerated and
+ * how often to reconnect meanwhile, where snapshots for joining backups go, and the replication connection.
+ */
+public record PrimarySettings(RecordConfig record, int outputGateBytes, int inputBufferBytes, long maxBytesInFlight,
+        Duration backupLossTimeout, Duration reconnectInterval, Path snapshotDir, ConnectionSettings connection) {
+    public PrimarySettings {
+        record = new RecordConfig(record.sliceInstructions(), record.digestInstructions(), true);
+        if (outputGateBytes < 2 * OutputGate.SLACK) {
+            throw new IllegalArgumentException("outputGateBytes " + outputGateBytes + " below " + 2 * OutputGate.SLACK);
+        }
+        if (inputBufferBytes < 1 || maxBytesInFlight < 1) {
+            throw new IllegalArgumentException("inputBufferBytes and maxBytesInFlight must be positive");
+        }
+        if (backupLossTimeout.isNegative() || backupLossTimeout.isZero() || reconnectInterval.isNegative()
+                || reconnectInterval.isZero()) {
+            throw new IllegalArgumentException("backupLossTimeout and reconnectInterval must be positive");
+        }
+    }
+
+    /** Defaults: 1 MiB slices, 64 KiB of held output, 64 KiB of input, 64 MiB in flight, 1 s backup loss timeout. */
+    public static PrimarySettings defaults(Path snapshotDir) {
+        return new PrimarySettings(new RecordConfig(1_000_000, 50_000_000, true), 64 * 1024, 64 * 1024, 64L << 20,
+                Duration.ofSeconds(1), Duration.ofMillis(100), snapshotDir, ConnectionSettings.defaults());
+    }
+
+    public PrimarySettings withBackupLossTimeout(Duration timeout) {
+        return new PrimarySettings(record, outputGateBytes, inputBufferBytes, maxBytesInFlight, timeout,
+                reconnectInterval, snapshotDir, connection);
+    }
+
+    public PrimarySettings withConnection(ConnectionSettings c) {
+        return new PrimarySettings(record, outputGateBytes, inputBufferBytes, maxBytesInFlight, backupLossTimeout,
+                reconnectInterval, snapshotDir, c);
+    }
+}
