@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
 @Command(name = "ftvm-console", mixinStandardHelpOptions = true, version = "ftvm console protocol "
         + ConsoleCodec.VERSION, description = "Attach stdin/stdout to a VM's console; Ctrl-] then q quits.")
 public final class ConsoleMain implements Callable<Integer> {
+    /** After the escape sequence, how long input typed before it may take to be acknowledged. */
+    static final Duration QUIT_DRAIN = Duration.ofSeconds(2);
+
     @Option(names = "--vm", required = true, paramLabel = "ID", description = "the VM whose console to attach")
     String vmId;
 
@@ -46,7 +49,7 @@ public final class ConsoleMain implements Callable<Integer> {
             description = "put the terminal in raw mode when stdin is one (default: on)")
     boolean raw;
 
-    @Option(names = "--drain-timeout", defaultValue = "PT10S", converter = DurationConverter.class,
+    @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
             paramLabel = "DURATION", description = "on EOF, how long to wait for input to be acknowledged (e.g. 10s)")
     Duration drainTimeout;
 
@@ -112,10 +115,11 @@ public final class ConsoleMain implements Callable<Integer> {
                     return client.state() == ConsoleClient.State.FAILED ? 1 : 0;
                 }
             }
-            if (!quit.get() && client.state() != ConsoleClient.State.FAILED
-                    && !client.awaitInputAcked(drainTimeout)) {
+            // what was typed before EOF or the escape goes out first (the escape waits less: the user wants out)
+            Duration drain = quit.get() && drainTimeout.compareTo(QUIT_DRAIN) > 0 ? QUIT_DRAIN : drainTimeout;
+            if (client.state() != ConsoleClient.State.FAILED && !client.awaitInputAcked(drain)) {
                 note("WARNING: " + client.inputPending() + " input bytes not acknowledged after "
-                        + drainTimeout.toMillis() + " ms");
+                        + drain.toMillis() + " ms");
             }
             return client.state() == ConsoleClient.State.FAILED ? 1 : 0;
         } finally {
@@ -215,13 +219,16 @@ public final class ConsoleMain implements Callable<Integer> {
         public Duration convert(String value) {
             try {
                 String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+                if (v.startsWith("p")) {
+                    return Duration.parse(value.trim());
+                }
                 if (v.endsWith("ms")) {
                     return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
                 }
                 if (v.endsWith("s")) {
                     return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
                 }
-                return Duration.parse(value);
+                throw new IllegalArgumentException(value);
             } catch (RuntimeException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 10s)");
             }

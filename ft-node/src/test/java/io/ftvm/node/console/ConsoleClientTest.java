@@ -1,0 +1,200 @@
+package io.ftvm.node.console;
+
+import static io.ftvm.node.console.TestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftvm.node.console.ConnectionEvent.Kind;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The client library against real servers on loopback: output, input, redirects, gaps, broken servers, close. */
+class ConsoleClientTest {
+    @Test
+    void outputArrivesAndInputIsAcknowledgedOnlyWhenDurable() throws Exception {
+        byte[] ref = TestSupport.randomBytes(300_000, 7);
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1 << 20, 1 << 16);
+        backend.appendOutput(ref, 0, 1000);
+        ClientRecorder rec = new ClientRecorder();
+        try (ConsoleServer server = TestSupport.server(backend);
+             ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server)), rec,
+                     rec)) {
+            backend.appendOutput(ref, 1000, ref.length - 1000);
+            await(() -> rec.outputSize() == ref.length, "all output");
+            assertThat(rec.output()).isEqualTo(ref);
+            assertThat(client.outputOffset()).isEqualTo(ref.length);
+            assertThat(rec.kinds()).startsWith(Kind.CONNECTED);
+            assertThat(client.connectedTo()).isEqualTo(TestSupport.endpoint(server));
+
+            client.send("date\n".getBytes(StandardCharsets.US_ASCII));
+            await(() -> backend.inputAccepted() == 5, "input accepted");
+            Thread.sleep(50);
+            assertThat(client.inputAcked()).isZero();
+            assertThat(client.inputPending()).isEqualTo(5);
+            backend.ackInput();
+            assertThat(client.awaitInputAcked(Duration.ofSeconds(10))).isTrue();
+            assertThat(client.inputAcked()).isEqualTo(5);
+        }
+        assertThat(rec.kinds()).endsWith(Kind.CLOSED);
+    }
+
+    @Test
+    void closingSaysGoodbye() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            ClientRecorder rec = new ClientRecorder();
+            ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server)), rec,
+                    rec);
+            await(() -> client.state() == ConsoleClient.State.CONNECTED, "connected");
+            client.close();
+            assertThat(client.awaitStopped(Duration.ZERO)).isTrue();
+            await(() -> server.connectionCount() == 0, "connection closed");
+            assertThat(server.stats().lastCloseReason()).isEqualTo("client said goodbye: client closed");
+        }
+    }
+
+    @Test
+    void redirectsAreFollowed() throws Exception {
+        InMemoryConsoleBackend primary = new InMemoryConsoleBackend(1024, 1024);
+        primary.appendOutput("from the primary".getBytes(StandardCharsets.US_ASCII));
+        try (ConsoleServer primaryServer = TestSupport.server(primary)) {
+            InMemoryConsoleBackend backup = new InMemoryConsoleBackend(1024, 1024);
+            backup.setServing(ServingState.notServing(TestSupport.endpoint(primaryServer).toString(), "backup"));
+            ClientRecorder rec = new ClientRecorder();
+            try (ConsoleServer backupServer = TestSupport.server(backup);
+                 ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(
+                         TestSupport.endpoint(backupServer)), rec, rec)) {
+                await(() -> rec.outputSize() == 16, "output via the redirect");
+                assertThat(new String(rec.output(), StandardCharsets.US_ASCII)).isEqualTo("from the primary");
+                assertThat(client.connectedTo()).isEqualTo(TestSupport.endpoint(primaryServer));
+                assertThat(rec.kinds()).startsWith(Kind.REDIRECTED, Kind.DISCONNECTED, Kind.CONNECTED);
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableEndpointIsSkipped() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
+        backend.appendOutput(new byte[] {42});
+        ClientRecorder rec = new ClientRecorder();
+        try (ConsoleServer server = TestSupport.server(backend);
+             ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(new Endpoint("127.0.0.1", deadPort),
+                     TestSupport.endpoint(server)), rec, rec)) {
+            await(() -> rec.outputSize() == 1, "output from the second endpoint");
+            assertThat(rec.events().get(0).detail()).contains("cannot connect to 127.0.0.1:" + deadPort);
+            assertThat(client.state()).isEqualTo(ConsoleClient.State.CONNECTED);
+        }
+    }
+
+    @Test
+    void anOutputGapFailsLoudlyByDefault() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput(new byte[1000]);
+        ClientRecorder rec = new ClientRecorder();
+        try (ConsoleServer server = TestSupport.server(backend);
+             ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server))
+                     .withStartOffset(10), rec, rec)) {
+            assertThat(client.awaitStopped(Duration.ofSeconds(20))).isTrue();
+            assertThat(client.state()).isEqualTo(ConsoleClient.State.FAILED);
+            assertThat(rec.kinds()).containsExactly(Kind.OUTPUT_GAP, Kind.FAILED);
+            assertThat(rec.events().get(0).detail())
+                    .contains("output [10, 900) is no longer held; the oldest offset held is 900");
+            assertThat(rec.outputSize()).isZero();
+        }
+    }
+
+    @Test
+    void anAcceptedOutputGapResumesAtTheOldestOffset() throws Exception {
+        byte[] ref = TestSupport.randomBytes(1000, 8);
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput(ref);
+        ClientRecorder rec = new ClientRecorder();
+        try (ConsoleServer server = TestSupport.server(backend);
+             ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server))
+                     .withStartOffset(10).withAcceptOutputGaps(true), rec, rec)) {
+            await(() -> rec.outputSize() == 100, "the held output");
+            assertThat(rec.firstOffset()).isEqualTo(900);
+            assertThat(rec.output()).isEqualTo(Arrays.copyOfRange(ref, 900, 1000));
+            assertThat(rec.kinds()).startsWith(Kind.OUTPUT_GAP, Kind.DISCONNECTED, Kind.CONNECTED);
+            assertThat(client.outputOffset()).isEqualTo(1000);
+        }
+    }
+
+    /** A broken server: WELCOME, then OUTPUT that skips ahead (or repeats); the client must not deliver it. */
+    @Test
+    void outputThatIsNotContiguousIsRefusedAndTheClientReconnects() throws Exception {
+        try (ServerSocket fake = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            fake.setSoTimeout(10_000);
+            Endpoint ep = new Endpoint("127.0.0.1", fake.getLocalPort());
+            ClientRecorder rec = new ClientRecorder();
+            try (ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(ep), rec, rec)) {
+                for (int round = 0; round < 2; round++) {
+                    try (Socket s = fake.accept()) {
+                        s.setSoTimeout(10_000);
+                        DataInputStream in = new DataInputStream(s.getInputStream());
+                        byte[] hello = new byte[in.readInt()];
+                        in.readFully(hello);
+                        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                        long from = round == 0 ? 0 : 3;
+                        write(out, new ConsoleMessage.Welcome(1, 0, 100, from, 0, 0));
+                        write(out, new ConsoleMessage.Output(from, new byte[] {1, 2, 3}));
+                        write(out, new ConsoleMessage.Output(round == 0 ? 7 : 4, new byte[] {9}));
+                        assertThat(in.read()).as("client closes").isLessThan(0);
+                    }
+                }
+                await(() -> client.stats().violations() == 2, "both violations counted");
+                assertThat(client.stats().lastCloseReason()).contains("OUTPUT at offset 4 but the next offset"
+                        + " needed is 6 (a repeat)");
+                assertThat(rec.output()).containsExactly(1, 2, 3, 1, 2, 3); // offsets 0..2, then 3..5
+                assertThat(rec.events().stream().filter(e -> e.kind() == Kind.DISCONNECTED).findFirst().orElseThrow()
+                        .detail()).contains("OUTPUT at offset 7 but the next offset needed is 3 (a gap)");
+            }
+        }
+    }
+
+    private static void write(DataOutputStream out, ConsoleMessage m) throws Exception {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        ConsoleCodec.encode(m, b);
+        byte[] bytes = new byte[b.readableBytes()];
+        b.readBytes(bytes);
+        out.write(bytes);
+        out.flush();
+    }
+
+    @Test
+    void concurrentWritersConflictLoudly() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1 << 16);
+        ClientRecorder recA = new ClientRecorder();
+        ClientRecorder recB = new ClientRecorder();
+        try (ConsoleServer server = TestSupport.server(backend);
+             ConsoleClient a = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server)), recA,
+                     recA);
+             ConsoleClient b = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server)), recB,
+                     recB)) {
+            await(() -> a.state() == ConsoleClient.State.CONNECTED && b.state() == ConsoleClient.State.CONNECTED,
+                    "both connected");
+            a.send("abc".getBytes(StandardCharsets.US_ASCII));
+            await(() -> backend.inputAccepted() == 3, "a's input");
+            b.send("xyz".getBytes(StandardCharsets.US_ASCII)); // b still believes the stream ends at 0
+            await(() -> recB.saw(Kind.INPUT_LOST), "b told");
+            assertThat(recB.events().stream().filter(e -> e.kind() == Kind.INPUT_LOST).findFirst().orElseThrow()
+                    .detail()).contains("3 input bytes not delivered", "filled by another writer first");
+            await(() -> b.state() == ConsoleClient.State.CONNECTED, "b back");
+            b.send("!".getBytes(StandardCharsets.US_ASCII)); // placed after a's input now
+            await(() -> backend.inputAccepted() == 4, "b's later input");
+            backend.ackInput();
+            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("abc!");
+            assertThat(b.awaitInputAcked(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.ftvm.node.console;
+
+import static io.ftvm.node.console.TestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The interactive client with its streams replaced: arguments, output, input until EOF or the escape. */
+class ConsoleMainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+    private int run(InputStream in, String... args) {
+        return ConsoleMain.run(args, in, out, err);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static InputStream stdin(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void badArgumentsExitWithTwoAndSayWhy() {
+        assertThat(run(stdin(""), "--endpoint", "h:1")).isEqualTo(2);
+        assertThat(err()).contains("Missing required option: '--vm=ID'");
+        errBytes.reset();
+        assertThat(run(stdin(""), "--vm", "v", "--endpoint", "nohost")).isEqualTo(2);
+        assertThat(err()).contains("'nohost' is not host:port");
+        errBytes.reset();
+        assertThat(run(stdin(""), "--vm", "v", "--endpoint", "h:1", "--from", "yesterday")).isEqualTo(2);
+        assertThat(err()).contains("'yesterday' is not oldest, end or a non-negative offset");
+        errBytes.reset();
+        assertThat(run(stdin(""), "--vm", "v", "--endpoint", "h:1", "--bogus")).isEqualTo(2);
+        assertThat(err()).contains("Unknown option: '--bogus'", "Usage:");
+    }
+
+    @Test
+    void inputIsSentUntilEofAndOutputIsPrinted() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
+        backend.appendOutput("login: ".getBytes(StandardCharsets.US_ASCII));
+        backend.autoAck(true);
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            PipedOutputStream typing = new PipedOutputStream();
+            PipedInputStream in = new PipedInputStream(typing);
+            AtomicInteger code = new AtomicInteger(-1);
+            Thread t = new Thread(() -> code.set(run(in, "--vm", TestSupport.VM, "--endpoint",
+                    TestSupport.endpoint(server).toString(), "--no-raw")));
+            t.start();
+            await(() -> out.toString(StandardCharsets.US_ASCII).equals("login: "), "output printed");
+            typing.write("root\n".getBytes(StandardCharsets.US_ASCII));
+            typing.close(); // EOF
+            t.join(20_000);
+            assertThat(code.get()).isZero();
+            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("root\n");
+            assertThat(err()).contains("[ftvm: connected to " + TestSupport.endpoint(server) + " at output offset 0]");
+        }
+    }
+
+    @Test
+    void theEscapeSequenceQuitsWithoutSendingIt() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
+        backend.autoAck(true);
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            PipedOutputStream typing = new PipedOutputStream();
+            PipedInputStream in = new PipedInputStream(typing);
+            AtomicInteger code = new AtomicInteger(-1);
+            Thread t = new Thread(() -> code.set(run(in, "--vm", TestSupport.VM, "--endpoint",
+                    TestSupport.endpoint(server).toString(), "--no-raw", "--from", "end")));
+            t.start();
+            typing.write("ls\r\u001dq".getBytes(StandardCharsets.ISO_8859_1)); // stdin stays open
+            t.join(20_000);
+            assertThat(t.isAlive()).isFalse();
+            assertThat(code.get()).isZero();
+            await(() -> backend.inputAccepted() == 3, "input before the escape");
+            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("ls\r");
+        }
+    }
+
+    @Test
+    void anOutputGapNotAcceptedExitsWithOne() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(10, 1024);
+        backend.appendOutput(new byte[100]);
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            PipedInputStream in = new PipedInputStream(new PipedOutputStream()); // never EOF
+            int code = run(in, "--vm", TestSupport.VM, "--endpoint", TestSupport.endpoint(server).toString(),
+                    "--no-raw", "--from", "5");
+            assertThat(code).isEqualTo(1);
+            assertThat(err()).contains("[ftvm: WARNING: output [5, 90) is no longer held; the oldest offset held is 90]",
+                    "[ftvm: stopped:");
+        }
+    }
+}
