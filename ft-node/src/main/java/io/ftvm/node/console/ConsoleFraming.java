@@ -76,20 +76,26 @@ public final class ConsoleFraming {
 
     /** Remembers and logs why {@code ctx}'s channel closes (first reason wins), then closes it. */
     static void closeWith(ChannelHandlerContext ctx, Stats stats, String reason) {
-        if (ctx.channel().attr(CLOSE_REASON).setIfAbsent(reason) == null) {
-            stats.closedBecause(reason);
-            LOG.info("closing console connection {}: {}", ctx.channel().remoteAddress(), reason);
-        }
+        remember(ctx, stats, reason, false);
         ctx.close();
     }
 
     /** Sends {@code last} (an ERROR, REDIRECT or BYE), then closes, remembering {@code reason}. */
     static void sendAndClose(ChannelHandlerContext ctx, Stats stats, ConsoleMessage last, String reason) {
+        remember(ctx, stats, reason, false);
+        ctx.channel().writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Keeps the first close reason of a channel; a protocol violation is logged as a warning. */
+    private static void remember(ChannelHandlerContext ctx, Stats stats, String reason, boolean violation) {
         if (ctx.channel().attr(CLOSE_REASON).setIfAbsent(reason) == null) {
             stats.closedBecause(reason);
-            LOG.info("closing console connection {}: {}", ctx.channel().remoteAddress(), reason);
+            if (violation) {
+                LOG.warn("closing console connection {}: {}", ctx.channel().remoteAddress(), reason);
+            } else {
+                LOG.info("closing console connection {}: {}", ctx.channel().remoteAddress(), reason);
+            }
         }
-        ctx.channel().writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Frame bodies to messages; after the first bad frame, nothing more. */
@@ -197,14 +203,17 @@ public final class ConsoleFraming {
                 reason = root.getClass().getSimpleName() + ": " + root.getMessage();
                 LOG.warn("console connection {} failed", ctx.channel().remoteAddress(), root);
             }
-            if (code == ConsoleError.PROTOCOL_VIOLATION) {
+            boolean violation = code == ConsoleError.PROTOCOL_VIOLATION;
+            if (violation) {
                 stats.violation();
             }
             String full = code + ": " + reason;
+            remember(ctx, stats, full, violation);
             if (side == Side.SERVER && ctx.channel().isActive()) {
-                sendAndClose(ctx, stats, new ConsoleMessage.Error(code, offset, reason), full);
+                ctx.channel().writeAndFlush(new ConsoleMessage.Error(code, offset, reason))
+                        .addListener(ChannelFutureListener.CLOSE);
             } else {
-                closeWith(ctx, stats, full);
+                ctx.close();
             }
         }
     }
