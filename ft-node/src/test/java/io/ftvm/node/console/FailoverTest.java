@@ -9,26 +9,35 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A failover as a console client sees it. Two hosts hold identical output streams (the backup's a prefix-superset of
  * the primary's, as the Output Rule guarantees); the primary's accepted input is "replicated" to the backup and only
  * then acknowledged. The primary's endpoint is closed mid-stream, at a moment when some input is replicated but not
  * acknowledged and some is accepted but not replicated; the backup then serves. The client's output must equal the
- * reference with no gap and no repeat, and the backup's input must be exactly what the client sent, once.
+ * reference with no gap and no repeat, and the backup's input must be exactly what the client sent, once. The primary
+ * either shuts down (its endpoint says BYE) or crashes (its connections are reset, reconnects refused).
  */
 class FailoverTest {
     private static final int OUTPUT_BYTES = 3 << 20;
 
-    @Test
-    void aClientFollowsTheVmAcrossAFailoverLosingAndRepeatingNothing() throws Exception {
+    enum Death {
+        SHUTDOWN, CRASH
+    }
+
+    @ParameterizedTest
+    @EnumSource(Death.class)
+    void aClientFollowsTheVmAcrossAFailoverLosingAndRepeatingNothing(Death death) throws Exception {
         byte[] ref = TestSupport.randomBytes(OUTPUT_BYTES, 11);
         InMemoryConsoleBackend primary = new InMemoryConsoleBackend(4 << 20, 1 << 20);
         InMemoryConsoleBackend backup = new InMemoryConsoleBackend(4 << 20, 1 << 20);
         ConsoleServer primaryServer = TestSupport.server(primary);
         ConsoleServer backupServer = TestSupport.server(backup);
-        backup.setServing(ServingState.notServing(TestSupport.endpoint(primaryServer).toString(), "backup"));
+        CrashingProxy proxy = new CrashingProxy(primaryServer.address());
+        Endpoint primaryEndpoint = death == Death.CRASH ? proxy.endpoint() : TestSupport.endpoint(primaryServer);
+        backup.setServing(ServingState.notServing(primaryEndpoint.toString(), "backup"));
         ClientRecorder rec = new ClientRecorder();
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         AtomicBoolean replicating = new AtomicBoolean(true);
@@ -41,7 +50,7 @@ class FailoverTest {
             }
         }, "replicator");
         try (ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(
-                TestSupport.endpoint(backupServer), TestSupport.endpoint(primaryServer)), rec, rec)) {
+                TestSupport.endpoint(backupServer), primaryEndpoint), rec, rec)) {
             replicator.start();
             Thread typist = new Thread(() -> {
                 try {
@@ -79,6 +88,9 @@ class FailoverTest {
             // ... and input accepted by the primary but never replicated
             long replicated = backup.inputAccepted();
             await(() -> primary.inputAccepted() > replicated + 20, "unreplicated input on the primary");
+            if (death == Death.CRASH) {
+                proxy.crash();
+            }
             primaryServer.close();
             long receivedAtCrash = rec.outputSize();
             assertThat(receivedAtCrash).isLessThan(OUTPUT_BYTES);
@@ -117,6 +129,7 @@ class FailoverTest {
         } finally {
             replicating.set(false);
             typing.set(false);
+            proxy.close();
             primaryServer.close();
             backupServer.close();
         }
