@@ -266,6 +266,10 @@ public final class BackupRole implements AutoCloseable {
     private void takeOver(ReplayDriver driver) throws DivergenceException, InterruptedException {
         transition(State.TAKING_OVER, "primary silent: " + endpoint.lastCloseReason());
         TakeoverAuthority.Outcome o = authority.takeOver("primary silent: " + endpoint.lastCloseReason());
+        if (o.verdict() == RoleAuthority.Verdict.RETRY) {
+            Thread.sleep(100); // ZooKeeper unreachable: ask again shortly
+            return;
+        }
         if (o.verdict() == RoleAuthority.Verdict.FENCED) {
             transition(State.FENCED, "another host won the takeover");
             endpoint.close();

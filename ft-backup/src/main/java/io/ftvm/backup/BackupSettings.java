@@ -21,4 +21,8 @@ public record BackupSettings(InetSocketAddress listen, ConnectionSettings connec
             throw new IllegalArgumentException("takeoverGrace must not be negative and joinTimeout must be positive");
         }
     }
+
+    public BackupSettings withSnapshotDir(Path dir) {
+        return new BackupSettings(listen, connection, dir, historyBytes, takeoverGrace, joinTimeout, asPrimary);
+    }
 }

@@ -100,7 +100,7 @@ class ProtectedPairIT {
             backup.start();
             primary.start();
             await(() -> client.text().contains("kvstore ready") || primaryOut.end() > 0, "the banner");
-            primary.attachBackup(backup.address(), ID);
+            primary.attachBackup(backup.address(), "backup-host", ID);
             await(() -> primary.state() == PrimaryRole.State.PROTECTED, "protection");
             await(() -> backup.state() == BackupRole.State.REPLAYING, "the backup replaying");
 

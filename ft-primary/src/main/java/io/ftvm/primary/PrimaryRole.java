@@ -57,15 +57,17 @@ public final class PrimaryRole implements AutoCloseable {
     private static final class Link {
         final SenderLog log;
         final InetSocketAddress address;
+        final String name;
         final PeerIdentity identity;
         volatile PrimaryConnection connection;
         volatile OutgoingSnapshot snapshot;
         long disconnectedSince = -1;
         long lastAttempt;
 
-        Link(SenderLog log, InetSocketAddress address, PeerIdentity identity) {
+        Link(SenderLog log, InetSocketAddress address, String name, PeerIdentity identity) {
             this.log = log;
             this.address = address;
+            this.name = name;
             this.identity = identity;
         }
     }
@@ -223,14 +225,14 @@ public final class PrimaryRole implements AutoCloseable {
     // ---------------------------------------------------------------- the backup
 
     /**
-     * A backup was assigned at {@code identity}'s epoch and listens at {@code address}: connect, send it a
-     * snapshot, then the log. Output is held for it from the snapshot on.
+     * A backup ({@code name}, its host) was assigned at {@code identity}'s epoch and listens at {@code address}:
+     * connect, send it a snapshot, then the log. Output is held for it from the snapshot on.
      */
-    public synchronized void attachBackup(InetSocketAddress address, PeerIdentity identity) {
+    public synchronized void attachBackup(InetSocketAddress address, String name, PeerIdentity identity) {
         if (state != State.UNPROTECTED) {
             throw new IllegalStateException("a backup can be attached only while unprotected, not " + state);
         }
-        Link l = new Link(new SenderLog(settings.maxBytesInFlight(), 1), address, identity);
+        Link l = new Link(new SenderLog(settings.maxBytesInFlight(), 1), address, name, identity);
         l.log.setAckListener((seq, icount) -> onAck(l, seq, icount));
         link = l;
         transition(State.SYNCING, "backup assigned at " + address + " (epoch " + identity.epoch() + ")");
@@ -284,11 +286,12 @@ public final class PrimaryRole implements AutoCloseable {
         if (state == State.SYNCING && l.snapshot != null) {
             monitor.execute(() -> {
                 if (link == l && state == State.SYNCING) {
-                    if (authority.backupInSync(l.address.toString()) == RoleAuthority.Verdict.FENCED) {
+                    RoleAuthority.Verdict v = authority.backupInSync(l.name, l.identity.epoch());
+                    if (v == RoleAuthority.Verdict.FENCED) {
                         fence("fenced when reporting the backup in sync");
-                    } else {
-                        transition(State.PROTECTED, "backup " + l.address + " in sync");
-                    }
+                    } else if (v == RoleAuthority.Verdict.WON) {
+                        transition(State.PROTECTED, "backup " + l.name + " at " + l.address + " in sync");
+                    } // RETRY: the next ACK asks again
                 }
             });
         }
@@ -296,6 +299,14 @@ public final class PrimaryRole implements AutoCloseable {
 
     /** Monitor thread: reconnect a dropped backup; past the timeout, go unprotected (or halt when fenced). */
     private void watchBackup() {
+        try {
+            checkBackup();
+        } catch (RuntimeException e) {
+            LOG.error("VM {}: backup monitor failed: {}", vmId, e.toString(), e);
+        }
+    }
+
+    private void checkBackup() {
         Link l = link;
         if (l == null || (state != State.SYNCING && state != State.PROTECTED)) {
             return;
@@ -324,9 +335,13 @@ public final class PrimaryRole implements AutoCloseable {
     }
 
     private void backupLost(Link l, String reason) {
-        if (authority.goUnprotected(reason) == RoleAuthority.Verdict.FENCED) {
+        RoleAuthority.Verdict v = authority.goUnprotected(l.identity.epoch(), reason);
+        if (v == RoleAuthority.Verdict.FENCED) {
             fence("lost the race to go unprotected: " + reason);
             return;
+        }
+        if (v == RoleAuthority.Verdict.RETRY) {
+            return; // output stays held; the monitor asks again
         }
         dropBackup(l);
         gate.passAll();

@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
  * The primary's nondeterminism log: every entry record mode appends is encoded and handed to the attached backup's
  * {@link SenderLog} (none while unprotected). It also tracks console input durability: input bytes count as
  * acknowledged (to clients) once the backup ACKed the entry that delivered them, or at once while unprotected.
- * A horizon entry triggers {@code onHorizon} (the connection flushes).
+ * A horizon entry, and the entry that ends a recording, trigger {@code onHorizon} (the connection flushes).
  *
  * <p>Record mode's thread appends; a network thread delivers ACKs. Reading is not supported: this log is only
  * written.
@@ -63,7 +63,8 @@ public final class ShippingEventLog implements EventLog {
             }
         }
         size++;
-        if (e instanceof Event.Horizon && s != null) {
+        boolean last = e instanceof Event.PowerOff || e instanceof Event.TrapLoop;
+        if ((e instanceof Event.Horizon || last) && s != null) {
             onHorizon.run();
         }
     }

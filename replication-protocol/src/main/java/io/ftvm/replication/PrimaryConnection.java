@@ -131,10 +131,17 @@ public final class PrimaryConnection implements AutoCloseable {
     /** Sends everything appended and not yet sent (on the event loop). */
     public void flush() {
         Channel ch = channel;
+        if (closed.get() || !ch.isActive()) {
+            return; // nothing to send on: the entries stay in the sender log for the next connection
+        }
         if (ch.eventLoop().inEventLoop()) {
             sendPending();
-        } else {
+            return;
+        }
+        try {
             ch.eventLoop().execute(this::sendPending);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed concurrently: same as above
         }
     }
 

@@ -1,0 +1,182 @@
+package io.ftvm.node.daemon;
+
+import com.codahale.metrics.MetricRegistry;
+import io.ftvm.backup.BackupSettings;
+import io.ftvm.coordinator.ClusterManager;
+import io.ftvm.coordinator.CoordinatorClient;
+import io.ftvm.coordinator.CoordinatorConfig;
+import io.ftvm.coordinator.Credentials;
+import io.ftvm.coordinator.EndpointDirectory;
+import io.ftvm.coordinator.HostInfo;
+import io.ftvm.coordinator.HostMembership;
+import io.ftvm.coordinator.HostRegistry;
+import io.ftvm.coordinator.ReconcilePlanner;
+import io.ftvm.coordinator.VmCatalog;
+import io.ftvm.coordinator.VmRecords;
+import io.ftvm.node.console.ConsoleServer;
+import io.ftvm.node.console.ConsoleServerConfig;
+import io.ftvm.primary.PrimarySettings;
+import io.ftvm.replication.ConnectionSettings;
+import io.ftvm.replication.TlsConfig;
+import io.ftvm.vmm.replay.WallClock;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ftd: one host of an ftvm cluster. Registers the host in ZooKeeper (its console endpoint and capacity), takes part
+ * in the cluster-manager election, watches the VM records and runs, on this host, the roles they name
+ * ({@link VmInstance}), and serves every VM's console (or redirects to its primary's host).
+ */
+public final class HostDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostDaemon.class);
+    /** How often every VM is reconciled even without a change notification. */
+    private static final long RECONCILE_MILLIS = 100;
+
+    private final NodeConfig config;
+    private final WallClock clock;
+    private final MetricRegistry metrics = new MetricRegistry();
+    private final Map<String, VmInstance> instances = new HashMap<>();
+    private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ftd-reconcile");
+        t.setDaemon(true);
+        return t;
+    });
+    private ConsoleServer console;
+    private CoordinatorClient client;
+    private HostRegistry registry;
+    private HostMembership membership;
+    private ClusterManager manager;
+    private VmCatalog catalog;
+    private NodeContext context;
+
+    public HostDaemon(NodeConfig config, WallClock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Starts everything; returns once the host is registered. */
+    public HostDaemon start() throws IOException, InterruptedException {
+        Files.createDirectories(config.dataDir());
+        console = new ConsoleServer(new InetSocketAddress(config.bindAddress(), config.consolePort()),
+                ConsoleServerConfig.defaults());
+        client = new CoordinatorClient(CoordinatorConfig.of(config.zookeeper(), config.cluster(),
+                new Credentials(config.user(), config.password()))
+                .withTimeouts(Duration.ofMillis(config.sessionTimeoutMs()),
+                        Duration.ofMillis(Math.min(config.sessionTimeoutMs(), 5_000)))).start();
+        String consoleAddress = config.advertiseAddress() + ":" + console.address().getPort();
+        registry = HostRegistry.register(client, new HostInfo(config.hostId(), consoleAddress, config.capacityMib(),
+                version()));
+        membership = new HostMembership(client).start();
+        VmRecords records = new VmRecords(client);
+        context = new NodeContext(config.hostId(), config.cluster(), config.advertiseAddress(), records,
+                new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf);
+        manager = new ClusterManager(client, config.hostId(), r -> {
+            if (!r.unplaced().isEmpty()) {
+                LOG.warn("cluster manager: VMs without a backup: {}", r.unplaced());
+            }
+        }).start();
+        catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
+        reconciler.scheduleWithFixedDelay(this::reconcile, RECONCILE_MILLIS, RECONCILE_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("ftd {} up: console {}, cluster '{}' on {}", config.hostId(), consoleAddress, config.cluster(),
+                config.zookeeper());
+        return this;
+    }
+
+    private static String version() {
+        String v = HostDaemon.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private PrimarySettings primarySettings() {
+        return PrimarySettings.defaults(config.dataDir().resolve("snapshots-out"))
+                .withBackupLossTimeout(Duration.ofMillis(config.backupLossTimeoutMs()))
+                .withConnection(connectionSettings());
+    }
+
+    private BackupSettings backupSettings() {
+        return new BackupSettings(new InetSocketAddress(config.bindAddress(), 0), connectionSettings(),
+                config.dataDir().resolve("snapshots-in"), 1 << 20, Duration.ofMillis(config.takeoverGraceMs()),
+                Duration.ofSeconds(60), primarySettings());
+    }
+
+    private ConnectionSettings connectionSettings() {
+        ConnectionSettings c = ConnectionSettings.defaults().withHeartbeat(
+                Duration.ofMillis(config.heartbeatIntervalMs()), Duration.ofMillis(config.peerTimeoutMs()));
+        NodeConfig.Tls tls = config.tls();
+        return tls == null ? c : c.withTls(new TlsConfig(tls.certificate(), tls.privateKey(), tls.trustedCa()));
+    }
+
+    private String consoleOf(String hostId) {
+        HostInfo h = membership.liveHosts().get(hostId);
+        return h == null ? null : h.address();
+    }
+
+    /** The console endpoint this host serves. */
+    public InetSocketAddress consoleAddress() {
+        return console.address();
+    }
+
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    private void reconcile() {
+        try {
+            Set<String> present = new HashSet<>();
+            for (ReconcilePlanner.VmView v : catalog.views()) {
+                present.add(v.vmId());
+                VmInstance i = instances.get(v.vmId());
+                if (i == null) {
+                    i = new VmInstance(v.vmId(), context);
+                    instances.put(v.vmId(), i);
+                    console.attach(v.vmId(), i.console());
+                }
+                i.reconcile(v);
+            }
+            instances.entrySet().removeIf(e -> {
+                if (present.contains(e.getKey())) {
+                    return false;
+                }
+                e.getValue().close();
+                console.detach(e.getKey(), "", "the VM was deleted");
+                return true;
+            });
+        } catch (RuntimeException e) {
+            LOG.error("reconcile failed: {}", e.toString(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        reconciler.shutdownNow();
+        try {
+            reconciler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (VmInstance i : instances.values()) {
+            i.close();
+        }
+        for (AutoCloseable c : new AutoCloseable[] {catalog, manager, membership, registry, client, console}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("while closing: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.ftvm.node.daemon;
+
+import com.codahale.metrics.Histogram;
+import io.ftvm.backup.BackupRole;
+import io.ftvm.backup.TakeoverAuthority;
+import io.ftvm.coordinator.CoordinatorException;
+import io.ftvm.coordinator.ReconcilePlanner;
+import io.ftvm.coordinator.Role;
+import io.ftvm.coordinator.Transition;
+import io.ftvm.coordinator.VmSpec;
+import io.ftvm.coordinator.VmState;
+import io.ftvm.coordinator.VmStatus;
+import io.ftvm.guests.GuestImages;
+import io.ftvm.primary.ConsoleRouter;
+import io.ftvm.primary.OutputHistory;
+import io.ftvm.primary.PrimaryRole;
+import io.ftvm.replication.PeerIdentity;
+import io.ftvm.vmm.board.ElfImage;
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one host does for one VM, driven by the VM's record: boot it when a fresh start names this host primary,
+ * run a backup when a tenure names this host backup, attach the primary to its assigned backup, halt a role whose
+ * tenure the record no longer names (fencing), and serve or redirect the VM's console. Called on the daemon's
+ * reconcile thread only.
+ */
+final class VmInstance implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VmInstance.class);
+    private static final int HISTORY_BYTES = 1 << 20;
+    private static final int PROTOCOL_VERSION = 1;
+
+    private final String vmId;
+    private final NodeContext ctx;
+    private final VmConsoleBackend console = new VmConsoleBackend();
+    private final Set<Long> tenuresSeen = new HashSet<>();
+    private final Histogram outputRule;
+    private PrimaryRole primary;
+    private long primaryTenure = -1;
+    private long attachedBackupTenure = -1;
+    private BackupRole backup;
+    private long backupTenure = -1;
+    private volatile long tookOverAt = -1;
+
+    VmInstance(String vmId, NodeContext ctx) {
+        this.vmId = vmId;
+        this.ctx = ctx;
+        this.outputRule = ctx.metrics().histogram("vm." + vmId + ".output_rule_us");
+    }
+
+    VmConsoleBackend console() {
+        return console;
+    }
+
+    /** Brings this host's part in line with the record. */
+    void reconcile(ReconcilePlanner.VmView view) {
+        VmState s = view.state().state();
+        String me = ctx.hostId();
+        if (backup != null) {
+            BackupRole.State bs = backup.state();
+            if (bs == BackupRole.State.LIVE) {
+                primary = backup.primary();
+                primaryTenure = tookOverAt;
+                tenuresSeen.add(primaryTenure);
+                console.serve(primary, backup.history());
+                ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
+                retired(backup);
+                backup = null;
+            } else if (bs == BackupRole.State.STOPPED || bs == BackupRole.State.FENCED) {
+                LOG.warn("VM {}: backup tenure {} ended: {}", vmId, backupTenure, backup.failure());
+                ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
+                close(backup);
+                backup = null;
+            } else if (bs != BackupRole.State.TAKING_OVER
+                    && !(s.names(me, Role.BACKUP) && s.backupSince() == backupTenure)) {
+                LOG.warn("VM {}: record no longer names this host backup of tenure {} ({}): discarding", vmId,
+                        backupTenure, s);
+                close(backup);
+                backup = null;
+            }
+        }
+        if (primary != null) {
+            PrimaryRole.State ps = primary.state();
+            if (ps == PrimaryRole.State.STOPPED) {
+                // The guest ended here: record it once; the console keeps serving the final output.
+                if (s.names(me, Role.PRIMARY) && s.primarySince() == primaryTenure) {
+                    stopRecord("the guest stopped on " + me);
+                }
+                return;
+            } else if (ps == PrimaryRole.State.FENCED) {
+                primary = null;
+            } else if (!(s.names(me, Role.PRIMARY) && s.primarySince() == primaryTenure)) {
+                primary.fence("the record names " + s.primary() + " primary at epoch " + s.epoch());
+                primary = null;
+            } else if (s.status() == VmStatus.SYNCING && ps == PrimaryRole.State.UNPROTECTED
+                    && s.backupSince() != attachedBackupTenure) {
+                attachBackup(s);
+            }
+        }
+        if (primary == null && backup == null) {
+            if (s.names(me, Role.PRIMARY) && s.status() == VmStatus.UNPROTECTED && s.epoch() == s.primarySince()
+                    && s.reason().startsWith("started on") && tenuresSeen.add(s.primarySince())) {
+                boot(view.spec(), s.primarySince());
+            } else if (s.names(me, Role.BACKUP) && s.status() == VmStatus.SYNCING && tenuresSeen.add(-s.backupSince())) {
+                startBackup(s.backupSince());
+            }
+        }
+        if (primary == null) {
+            String where = s.primary() == null ? null : ctx.consoleOf().apply(s.primary());
+            console.redirect(where, s.primary() == null ? "the VM is " + s.status() : "the primary is " + s.primary());
+        }
+    }
+
+    private void boot(VmSpec spec, long tenure) {
+        try {
+            ConsoleRouter router = new ConsoleRouter((i, o, b) -> { });
+            Machine m = new Machine(MachineConfig.defaults().withRam(spec.memoryMib() << 20), router);
+            m.load(ElfImage.parse(spec.image(), imageBytes(spec.image())));
+            OutputHistory history = new OutputHistory(HISTORY_BYTES, 0);
+            ZkAuthority auth = new ZkAuthority(ctx.records(), vmId, ctx.hostId());
+            primary = newPrimary(m, router, history, 0, auth.primary(tenure));
+            primaryTenure = tenure;
+            attachedBackupTenure = -1;
+            primary.start();
+            console.serve(primary, history);
+            LOG.info("VM {}: booted {} as primary (tenure {})", vmId, spec.image(), tenure);
+        } catch (Exception e) {
+            LOG.error("VM {}: cannot boot {}: {}", vmId, spec.image(), e.getMessage());
+            stopRecord("boot failed on " + ctx.hostId() + ": " + e.getMessage());
+        }
+    }
+
+    private PrimaryRole newPrimary(Machine m, ConsoleRouter router, OutputHistory history, long inputFrom,
+            io.ftvm.primary.RoleAuthority authority) {
+        PrimaryRole p = new PrimaryRole(vmId, ctx.primarySettings(), m, router, history, inputFrom, authority,
+                ctx.clock(), ns -> outputRule.update(ns / 1000));
+        p.addListener((from, to, reason) -> ctx.metrics().counter("vm." + vmId + ".primary." + to).inc());
+        return p;
+    }
+
+    static byte[] imageBytes(String image) throws java.io.IOException {
+        Path p = Path.of(image);
+        if (Files.isRegularFile(p)) {
+            return Files.readAllBytes(p);
+        }
+        String name = image.endsWith(".elf") ? image.substring(0, image.length() - 4) : image;
+        return GuestImages.bytes(name);
+    }
+
+    private void startBackup(long tenure) {
+        try {
+            ZkAuthority auth = new ZkAuthority(ctx.records(), vmId, ctx.hostId());
+            TakeoverAuthority takeover = reason -> {
+                TakeoverAuthority.Outcome o = auth.backup(tenure).takeOver(reason);
+                if (o.verdict() == io.ftvm.primary.RoleAuthority.Verdict.WON) {
+                    tookOverAt = o.epoch();
+                }
+                return o;
+            };
+            PeerIdentity id = new PeerIdentity(PROTOCOL_VERSION, ctx.cluster(), vmId, tenure);
+            BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(
+                    ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure)), takeover, ctx.clock(),
+                    ns -> outputRule.update(ns / 1000));
+            b.addListener((from, to, reason) -> ctx.metrics().counter("vm." + vmId + ".backup." + to).inc());
+            b.start();
+            backup = b;
+            backupTenure = tenure;
+            InetSocketAddress a = b.address();
+            ctx.directory().publish(vmId, Role.BACKUP, tenure, ctx.advertise(a.getPort()));
+            LOG.info("VM {}: backup of tenure {} listening at {}", vmId, tenure, a);
+        } catch (Exception e) {
+            LOG.error("VM {}: cannot start a backup: {}", vmId, e.toString());
+        }
+    }
+
+    private void attachBackup(VmState s) {
+        Optional<String> where;
+        try {
+            where = ctx.directory().lookup(vmId, Role.BACKUP, s.backupSince());
+        } catch (CoordinatorException e) {
+            return; // try again on the next pass
+        }
+        if (where.isEmpty()) {
+            return; // the backup has not published its endpoint yet
+        }
+        String a = where.get();
+        int colon = a.lastIndexOf(':');
+        InetSocketAddress addr = new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
+        attachedBackupTenure = s.backupSince();
+        primary.attachBackup(addr, s.backup(), new PeerIdentity(PROTOCOL_VERSION, ctx.cluster(), vmId,
+                s.backupSince()));
+    }
+
+    private void stopRecord(String reason) {
+        try {
+            var current = ctx.records().state(vmId);
+            if (current.state().status().running()) {
+                ctx.records().transition(current, new Transition.Stop(reason));
+            }
+        } catch (CoordinatorException e) {
+            LOG.warn("VM {}: cannot record the stop: {}", vmId, e.getMessage());
+        }
+    }
+
+    /** A backup shell whose primary lives on (closed with the instance). */
+    private BackupRole retiredShell;
+
+    private void retired(BackupRole b) {
+        retiredShell = b;
+    }
+
+    private static void close(BackupRole b) {
+        try {
+            b.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (primary != null) {
+                primary.close();
+            }
+            if (backup != null) {
+                backup.close();
+            }
+            if (retiredShell != null) {
+                retiredShell.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.ftvm.node.demo;
+
+import io.ftvm.coordinator.CoordinatorClient;
+import io.ftvm.coordinator.CoordinatorConfig;
+import io.ftvm.coordinator.Credentials;
+import io.ftvm.coordinator.DesiredProtection;
+import io.ftvm.coordinator.HostInfo;
+import io.ftvm.coordinator.HostMembership;
+import io.ftvm.coordinator.Transition;
+import io.ftvm.coordinator.VersionedState;
+import io.ftvm.coordinator.VmRecords;
+import io.ftvm.coordinator.VmSpec;
+import io.ftvm.node.console.Endpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A cluster on this machine: an embedded ZooKeeper and {@code n} ftd processes (host-1 ... host-n), each with its
+ * own YAML config, data directory and log file under {@code dir}. Hosts can be killed with SIGKILL and restarted.
+ * Used by the demo and by the failover tests.
+ */
+public final class LocalCluster implements AutoCloseable {
+    public static final String CLUSTER = "demo";
+    static final Credentials CREDENTIALS = new Credentials("ftvm", "demo-secret");
+
+    private final Path dir;
+    private final EmbeddedZooKeeper zookeeper;
+    private final CoordinatorClient client;
+    private final VmRecords records;
+    private final HostMembership membership;
+    private final Map<String, Process> hosts = new LinkedHashMap<>();
+
+    /** Starts ZooKeeper and {@code n} hosts; returns when all have registered (or throws after 60 s). */
+    public LocalCluster(Path dir, int n) throws Exception {
+        this.dir = Files.createDirectories(dir);
+        this.zookeeper = new EmbeddedZooKeeper(dir.resolve("zookeeper"));
+        this.client = new CoordinatorClient(CoordinatorConfig.of(zookeeper.connectString(), CLUSTER, CREDENTIALS))
+                .start();
+        this.records = new VmRecords(client);
+        this.membership = new HostMembership(client).start();
+        for (int i = 1; i <= n; i++) {
+            start("host-" + i);
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (membership.liveHosts().size() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + membership.liveHosts().keySet() + " registered; see the "
+                        + "logs in " + dir);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Starts (or restarts) the ftd process of {@code hostId}. */
+    public void start(String hostId) throws IOException {
+        Path home = Files.createDirectories(dir.resolve(hostId));
+        Path config = home.resolve("ftd.yaml");
+        Files.writeString(config, String.join("\n",
+                "hostId: " + hostId,
+                "cluster: " + CLUSTER,
+                "zookeeper: " + zookeeper.connectString(),
+                "user: " + CREDENTIALS.user(),
+                "password: " + CREDENTIALS.password(),
+                "dataDir: " + home.resolve("data"),
+                "bindAddress: 127.0.0.1",
+                "consolePort: 0",
+                "capacityMib: 1024",
+                "heartbeatIntervalMs: 20",
+                "peerTimeoutMs: 300",
+                "backupLossTimeoutMs: 1000",
+                "takeoverGraceMs: 50",
+                "sessionTimeoutMs: 3000",
+                ""));
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
+                config.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ftd.log").toFile())).start();
+        hosts.put(hostId, p);
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Kills {@code hostId}'s ftd with SIGKILL (no shutdown hooks, sockets reset by the kernel). */
+    public void kill(String hostId) throws InterruptedException {
+        Process p = hosts.get(hostId);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    public boolean alive(String hostId) {
+        Process p = hosts.get(hostId);
+        return p != null && p.isAlive();
+    }
+
+    /** Creates a VM running {@code image} with {@code memoryMib}, protected, started on {@code hostId}. */
+    public void createVm(String vmId, String image, long memoryMib, String hostId) {
+        VersionedState s = records.create(vmId, new VmSpec(image, memoryMib, List.of("console"),
+                DesiredProtection.PROTECTED));
+        records.transition(s, new Transition.Start(hostId));
+    }
+
+    public VersionedState state(String vmId) {
+        return records.state(vmId);
+    }
+
+    /** The console endpoints of all live hosts. */
+    public List<Endpoint> consoles() {
+        List<Endpoint> out = new ArrayList<>();
+        for (HostInfo h : membership.liveHosts().values()) {
+            out.add(Endpoint.parse(h.address()));
+        }
+        return out;
+    }
+
+    public Optional<HostInfo> host(String hostId) {
+        return Optional.ofNullable(membership.liveHosts().get(hostId));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String connectString() {
+        return zookeeper.connectString();
+    }
+
+    /** Waits until {@code check} holds for the VM's state, up to {@code timeout}. */
+    public VersionedState await(String vmId, java.util.function.Predicate<VersionedState> check, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            VersionedState s = records.state(vmId);
+            if (check.test(s)) {
+                return s;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("VM " + vmId + " did not reach the expected state; it is " + s.state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : hosts.values()) {
+            p.destroy();
+        }
+        for (Process p : hosts.values()) {
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        membership.close();
+        client.close();
+        zookeeper.close();
+    }
+}
