@@ -57,7 +57,7 @@ public final class ConsoleMain implements Callable<Integer> {
     private final OutputStream out;
     private final PrintStream err;
 
-    ConsoleMain(InputStream in, OutputStream out, PrintStream err) {
+    public ConsoleMain(InputStream in, OutputStream out, PrintStream err) {
         this.in = in;
         this.out = out;
         this.err = err;
