@@ -102,7 +102,6 @@ public final class SnapshotReceiver {
             throw new ProtocolException("snapshot '" + o.snapshotId() + "' completed after " + received + " of "
                     + o.totalBytes() + " bytes");
         }
-        partial.force(true);
         int crc = crc32c(partial, o.totalBytes());
         if (crc != c.crc32c()) {
             discard();

@@ -53,6 +53,7 @@ public final class ConsoleServer implements AutoCloseable {
         this.group = Transports.group(config.ioThreads());
         try {
             this.server = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+                    .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(config.writeBufferLowBytes(), config.writeBufferHighBytes()))

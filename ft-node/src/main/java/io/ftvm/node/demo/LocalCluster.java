@@ -36,6 +36,8 @@ public final class LocalCluster implements AutoCloseable {
     private final VmRecords records;
     private final HostMembership membership;
     private final Map<String, Process> hosts = new LinkedHashMap<>();
+    /** Each host keeps its console port across restarts, so clients' endpoint lists stay valid. */
+    private final Map<String, Integer> consolePorts = new LinkedHashMap<>();
 
     /** Starts ZooKeeper and {@code n} hosts; returns when all have registered (or throws after 60 s). */
     public LocalCluster(Path dir, int n) throws Exception {
@@ -70,20 +72,31 @@ public final class LocalCluster implements AutoCloseable {
                 "password: " + CREDENTIALS.password(),
                 "dataDir: " + home.resolve("data"),
                 "bindAddress: 127.0.0.1",
-                "consolePort: 0",
+                "consolePort: " + consolePort(hostId),
                 "capacityMib: 1024",
                 "heartbeatIntervalMs: 20",
-                "peerTimeoutMs: 300",
+                "peerTimeoutMs: 1000",
                 "backupLossTimeoutMs: 1000",
                 "takeoverGraceMs: 50",
                 "sessionTimeoutMs: 3000",
                 ""));
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m",
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m", "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
                 config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ftd.log").toFile())).start();
         hosts.put(hostId, p);
+    }
+
+    private int consolePort(String hostId) throws IOException {
+        Integer port = consolePorts.get(hostId);
+        if (port == null) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            consolePorts.put(hostId, port);
+        }
+        return port;
     }
 
     private static String javaBinary() {

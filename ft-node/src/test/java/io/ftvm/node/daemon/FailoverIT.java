@@ -34,6 +34,7 @@ class FailoverIT {
             cut++;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.util.List<String> gaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         long[] nextOffset = {0};
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
             cluster.createVm("kv", "kvstore", 64, "host-1");
@@ -44,7 +45,9 @@ class FailoverIT {
             try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
                     (offset, bytes) -> {
                         synchronized (out) {
-                            assertThat(offset).as("output offsets are contiguous").isEqualTo(nextOffset[0]);
+                            if (offset != nextOffset[0]) {
+                                gaps.add("output at offset " + offset + " while expecting " + nextOffset[0]);
+                            }
                             out.write(bytes, 0, bytes.length);
                             nextOffset[0] += bytes.length;
                         }
@@ -53,8 +56,11 @@ class FailoverIT {
                 assertThat(client.awaitInputAcked(Duration.ofSeconds(30))).isTrue();
 
                 cluster.kill(oldPrimary);
+                // The backup takes over, and a backup is placed on the third host (the manager may first pick the
+                // dead host, whose registration lasts until its ZooKeeper session expires, then correct that).
                 VersionedState after = cluster.await("kv", s -> oldBackup.equals(s.state().primary())
-                        && s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
+                        && s.state().status() == VmStatus.PROTECTED && !oldPrimary.equals(s.state().backup()),
+                        Duration.ofSeconds(60));
                 assertThat(after.state().backup()).isNotIn(oldPrimary, oldBackup);
 
                 client.send(Arrays.copyOfRange(session, cut, session.length));
@@ -67,6 +73,7 @@ class FailoverIT {
                     }
                     Thread.sleep(10);
                 }
+                assertThat(gaps).as("output by offset has no gap and no duplicate").isEmpty();
                 synchronized (out) {
                     assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
                 }

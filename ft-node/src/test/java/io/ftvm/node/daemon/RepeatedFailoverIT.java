@@ -1,0 +1,114 @@
+package io.ftvm.node.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftvm.coordinator.VersionedState;
+import io.ftvm.coordinator.VmStatus;
+import io.ftvm.node.console.ConsoleClient;
+import io.ftvm.node.console.ConsoleClientConfig;
+import io.ftvm.node.demo.LocalCluster;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real processes, many failovers: while a client keeps sending commands, the primary's ftd is killed with SIGKILL
+ * at a random moment, again and again (20 times by default, {@code -Dftvm.failover.kills=N}); each victim comes back
+ * as a spare host. At the end the client's output, read by offset through every failover with no gap and no
+ * duplicate, equals a reference run of exactly the input it sent, and all of that input was acknowledged.
+ */
+class RepeatedFailoverIT {
+    private final Path dir = Path.of("target", "repeated-failover-it", Long.toString(System.currentTimeMillis()));
+
+    @Test
+    void killThePrimaryAgainAndAgain() throws Exception {
+        int kills = Integer.getInteger("ftvm.failover.kills", 20);
+        Random random = new Random(Long.getLong("ftvm.failover.seed", System.nanoTime()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.util.List<String> gaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        long[] next = {0};
+        java.util.List<String> events = new java.util.ArrayList<>();
+        try (LocalCluster cluster = new LocalCluster(dir, 3)) {
+            cluster.createVm("kv", "kvstore", 32, "host-1");
+            cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
+            AtomicBoolean sending = new AtomicBoolean(true);
+            try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
+                    (offset, bytes) -> {
+                        synchronized (out) {
+                            if (offset != next[0]) {
+                                gaps.add("output at offset " + offset + " while expecting " + next[0]);
+                            }
+                            out.write(bytes, 0, bytes.length);
+                            next[0] += bytes.length;
+                        }
+                    }, e -> {
+                        synchronized (events) {
+                            events.add(e.toString());
+                        }
+                    })) {
+                Thread feeder = new Thread(() -> {
+                    int i = 0;
+                    while (sending.get()) {
+                        byte[] line = ((i++ % 5 == 4 ? "sum" : "incr n 1") + "\n").getBytes(StandardCharsets.US_ASCII);
+                        try {
+                            client.send(line);
+                            synchronized (sent) {
+                                sent.write(line, 0, line.length);
+                            }
+                            Thread.sleep(15);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }, "feeder");
+                long attached = System.nanoTime() + 30_000_000_000L;
+                while (next[0] < 14 && System.nanoTime() < attached) {
+                    Thread.sleep(5); // the console is attached and has the banner before the first kill
+                }
+                feeder.start();
+                for (int k = 0; k < kills; k++) {
+                    VersionedState s = cluster.await("kv", v -> v.state().status() == VmStatus.PROTECTED,
+                            Duration.ofSeconds(60));
+                    Thread.sleep(random.nextInt(400));
+                    String victim = s.state().primary();
+                    cluster.kill(victim);
+                    cluster.await("kv", v -> v.state().primary() != null && !victim.equals(v.state().primary()),
+                            Duration.ofSeconds(30));
+                    cluster.start(victim);
+                }
+                cluster.await("kv", v -> v.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
+                sending.set(false);
+                feeder.join(10_000);
+                boolean acked = client.awaitInputAcked(Duration.ofSeconds(60));
+                synchronized (events) {
+                    assertThat(acked).as("all input acknowledged; client %s at %s, acked %d, pending %d; events %s",
+                            client.state(), client.connectedTo(), client.inputAcked(), client.inputPending(),
+                            events.subList(Math.max(0, events.size() - 12), events.size())).isTrue();
+                }
+                byte[] input;
+                synchronized (sent) {
+                    input = sent.toByteArray();
+                }
+                String expected = ReferenceRun.output("kvstore", 32, input);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (System.nanoTime() < deadline) {
+                    synchronized (out) {
+                        if (out.size() >= expected.length()) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(10);
+                }
+                assertThat(gaps).as("output by offset has no gap and no duplicate").isEmpty();
+                synchronized (out) {
+                    assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+                }
+            }
+        }
+    }
+}
