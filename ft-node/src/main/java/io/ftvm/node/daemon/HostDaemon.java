@@ -59,6 +59,9 @@ public final class HostDaemon implements AutoCloseable {
     private ClusterManager manager;
     private VmCatalog catalog;
     private NodeContext context;
+    /** Set once the VM records were read in full: reconciling starts with adopting what they say of this host. */
+    private volatile boolean ready;
+    private boolean adopted;
 
     public HostDaemon(NodeConfig config, WallClock clock) {
         this.config = config;
@@ -75,19 +78,25 @@ public final class HostDaemon implements AutoCloseable {
                 .withTimeouts(Duration.ofMillis(config.sessionTimeoutMs()),
                         Duration.ofMillis(Math.min(config.sessionTimeoutMs(), 5_000)))).start();
         String consoleAddress = config.advertiseAddress() + ":" + console.address().getPort();
-        registry = HostRegistry.register(client, new HostInfo(config.hostId(), consoleAddress, config.capacityMib(),
-                version()));
         membership = new HostMembership(client).start();
         VmRecords records = new VmRecords(client);
         context = new NodeContext(config.hostId(), config.cluster(), config.advertiseAddress(), records,
                 new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf);
+        catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
+        if (!catalog.awaitInitialized(Duration.ofSeconds(30))) {
+            throw new IOException("the VM records could not be read within 30 s");
+        }
+        ready = true;
+        reconciler.execute(this::reconcile);
+        reconciler.scheduleWithFixedDelay(this::reconcile, RECONCILE_MILLIS, RECONCILE_MILLIS, TimeUnit.MILLISECONDS);
+        // Registered last: a host takes roles only once it has read the records and adopted what they said of it.
+        registry = HostRegistry.register(client, new HostInfo(config.hostId(), consoleAddress, config.capacityMib(),
+                version()));
         manager = new ClusterManager(client, config.hostId(), r -> {
             if (!r.unplaced().isEmpty()) {
                 LOG.warn("cluster manager: VMs without a backup: {}", r.unplaced());
             }
         }).start();
-        catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
-        reconciler.scheduleWithFixedDelay(this::reconcile, RECONCILE_MILLIS, RECONCILE_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("ftd {} up: console {}, cluster '{}' on {}", config.hostId(), consoleAddress, config.cluster(),
                 config.zookeeper());
         return this;
@@ -131,7 +140,24 @@ public final class HostDaemon implements AutoCloseable {
         return metrics;
     }
 
+    /** First pass: roles the records name for this host predate this process (see {@link VmInstance#adopt}). */
+    private void adoptExisting() {
+        for (ReconcilePlanner.VmView v : catalog.views()) {
+            VmInstance i = new VmInstance(v.vmId(), context);
+            i.adopt(v.state().state());
+            instances.put(v.vmId(), i);
+            console.attach(v.vmId(), i.console());
+        }
+    }
+
     private void reconcile() {
+        if (!ready) {
+            return;
+        }
+        if (!adopted) {
+            adopted = true;
+            adoptExisting();
+        }
         try {
             Set<String> present = new HashSet<>();
             for (ReconcilePlanner.VmView v : catalog.views()) {

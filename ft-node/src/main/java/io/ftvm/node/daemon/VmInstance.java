@@ -56,6 +56,22 @@ final class VmInstance implements AutoCloseable {
         this.outputRule = ctx.metrics().histogram("vm." + vmId + ".output_rule_us");
     }
 
+    /**
+     * This ftd just started and found the VM's record: roles it names for this host are from a previous life of
+     * the daemon (their instances died with it) and are not taken up again; the VM is not booted afresh, which
+     * would lose its state. The coordinator moves such roles on (the backup is dropped, the primary's VM is lost).
+     */
+    void adopt(VmState s) {
+        if (s.names(ctx.hostId(), Role.PRIMARY)) {
+            tenuresSeen.add(s.primarySince());
+            LOG.warn("VM {}: the record names this host primary since epoch {}, from before this ftd started: "
+                    + "not booting it afresh", vmId, s.primarySince());
+        }
+        if (s.names(ctx.hostId(), Role.BACKUP)) {
+            tenuresSeen.add(-s.backupSince());
+        }
+    }
+
     VmConsoleBackend console() {
         return console;
     }
@@ -106,8 +122,9 @@ final class VmInstance implements AutoCloseable {
             }
         }
         if (primary == null && backup == null) {
-            if (s.names(me, Role.PRIMARY) && s.status() == VmStatus.UNPROTECTED && s.epoch() == s.primarySince()
-                    && s.reason().startsWith("started on") && tenuresSeen.add(s.primarySince())) {
+            // A primary tenure this process has not seen can only come from a Start: a takeover by this host is
+            // recorded when it happens, and tenures from a previous life of this ftd are adopted at start-up.
+            if (s.names(me, Role.PRIMARY) && tenuresSeen.add(s.primarySince())) {
                 boot(view.spec(), s.primarySince());
             } else if (s.names(me, Role.BACKUP) && s.status() == VmStatus.SYNCING && tenuresSeen.add(-s.backupSince())) {
                 startBackup(s.backupSince());
