@@ -130,6 +130,11 @@ public final class BackupRole implements AutoCloseable {
         return primary;
     }
 
+    /** The replication endpoint's counters (bytes received, refused connections). */
+    public io.ftvm.replication.Framing.Stats replicationStats() {
+        return endpoint.stats();
+    }
+
     /** Entries received that replay has not reached yet. */
     public int backlog() {
         return log.backlog();

@@ -301,8 +301,11 @@ public final class PrimaryRole implements AutoCloseable {
     private void watchBackup() {
         try {
             checkBackup();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // never let the periodic task die
             LOG.error("VM {}: backup monitor failed: {}", vmId, e.toString(), e);
+        } catch (Error e) {
+            LOG.error("VM {}: backup monitor failed: {}", vmId, e.toString(), e);
+            throw e;
         }
     }
 

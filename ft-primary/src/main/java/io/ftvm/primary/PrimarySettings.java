@@ -26,9 +26,12 @@ public record PrimarySettings(RecordConfig record, int outputGateBytes, int inpu
         }
     }
 
-    /** Defaults: 1 MiB slices, 64 KiB of held output, 64 KiB of input, 64 MiB in flight, 1 s backup loss timeout. */
+    /**
+     * Defaults: 250,000-instruction slices, 64 KiB of held output, 64 KiB of input, 64 MiB in flight, a 1 s backup
+     * loss timeout.
+     */
     public static PrimarySettings defaults(Path snapshotDir) {
-        return new PrimarySettings(new RecordConfig(1_000_000, 50_000_000, true), 64 * 1024, 64 * 1024, 64L << 20,
+        return new PrimarySettings(new RecordConfig(250_000, 50_000_000, true), 64 * 1024, 64 * 1024, 64L << 20,
                 Duration.ofSeconds(1), Duration.ofMillis(100), snapshotDir, ConnectionSettings.defaults());
     }
 

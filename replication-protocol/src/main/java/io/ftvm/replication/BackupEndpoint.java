@@ -67,9 +67,12 @@ public final class BackupEndpoint implements AutoCloseable {
                             ch.closeFuture().addListener(f -> onClosed(ch));
                         }
                     }).bind(address).sync().channel();
-        } catch (RuntimeException | InterruptedException | Error e) {
+        } catch (InterruptedException | RuntimeException | Error e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
+        } catch (Exception e) { // Netty's sync() rethrows checked causes (BindException) undeclared
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new ConnectFailedException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
     }
 

@@ -39,6 +39,7 @@ public final class Framing {
         private final LongAdder malformedMessages = new LongAdder();
         private final LongAdder tlsRefusals = new LongAdder();
         private final LongAdder connectionErrors = new LongAdder();
+        private final LongAdder bytesReceived = new LongAdder();
         private volatile String lastCloseReason;
 
         /** Connections closed for a frame over the limit. */
@@ -54,6 +55,11 @@ public final class Framing {
         /** Connections refused during the TLS handshake (no or untrusted certificate, not TLS at all). */
         public long tlsRefusals() {
             return tlsRefusals.sum();
+        }
+
+        /** Bytes of frames received (length prefixes included), over all connections. */
+        public long bytesReceived() {
+            return bytesReceived.sum();
         }
 
         /** Why the endpoint last closed a connection (a violation, a refused peer, a silent peer...), or null. */
@@ -88,7 +94,7 @@ public final class Framing {
             p.addLast("tls", ssl.newHandler(p.channel().alloc()));
         }
         p.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4, true));
-        p.addLast("message-decoder", new Decoder(reads));
+        p.addLast("message-decoder", new Decoder(reads, stats));
         p.addLast("message-encoder", new Encoder(reads == Reads.FROM_BACKUP));
         p.addLast("protocol-guard", new Guard(stats));
     }
@@ -96,10 +102,12 @@ public final class Framing {
     /** Frame bytes to message records. */
     private static final class Decoder extends MessageToMessageDecoder<ByteBuf> {
         private final Reads reads;
+        private final Stats stats;
         private boolean failed;
 
-        Decoder(Reads reads) {
+        Decoder(Reads reads, Stats stats) {
             this.reads = reads;
+            this.stats = stats;
         }
 
         @Override
@@ -107,6 +115,7 @@ public final class Framing {
             if (failed) {
                 return; // after a violation nothing more is delivered, even frames already buffered
             }
+            stats.bytesReceived.add(frame.readableBytes() + 4L);
             try {
                 out.add(reads == Reads.FROM_PRIMARY ? WireMapper.decodeFromPrimary(frame)
                         : WireMapper.decodeFromBackup(frame));

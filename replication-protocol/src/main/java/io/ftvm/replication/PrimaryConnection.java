@@ -57,7 +57,7 @@ public final class PrimaryConnection implements AutoCloseable {
      * that it needs a snapshot, and the connection ends.
      *
      * @throws InterruptedException if interrupted while connecting
-     * @throws java.net.ConnectException (unchecked through Netty) when the backup cannot be reached
+     * @throws ConnectFailedException when the backup cannot be reached
      */
     public PrimaryConnection(InetSocketAddress backup, PeerIdentity identity, SenderLog sender,
             ConnectionSettings settings, OutgoingSnapshot.Provider snapshots) throws InterruptedException {
@@ -84,9 +84,12 @@ public final class PrimaryConnection implements AutoCloseable {
                 String why = closeReason();
                 LOG.info("replication connection to {} closed{}", backup, why == null ? "" : ": " + why);
             });
-        } catch (RuntimeException | InterruptedException | Error e) {
+        } catch (InterruptedException | RuntimeException | Error e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
+        } catch (Exception e) { // Netty's sync() rethrows checked causes (ConnectException) undeclared
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new ConnectFailedException("cannot connect to backup " + backup + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,74 @@
+package io.ftvm.node.bench;
+
+import io.ftvm.backup.BackupRole;
+import io.ftvm.backup.BackupSettings;
+import io.ftvm.backup.TakeoverAuthority;
+import io.ftvm.guests.GuestImages;
+import io.ftvm.primary.ConsoleRouter;
+import io.ftvm.primary.OutputHistory;
+import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.PrimarySettings;
+import io.ftvm.primary.RoleAuthority;
+import io.ftvm.replication.PeerIdentity;
+import io.ftvm.vmm.board.ElfImage;
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.replay.WallClock;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+/** A primary and (optionally) a backup of one guest in this process, over loopback, for measurements. */
+final class InProcessPair implements AutoCloseable {
+    private static final PeerIdentity ID = new PeerIdentity(1, "bench", "vm", 2);
+
+    final PrimaryRole primary;
+    final OutputHistory history = new OutputHistory(1 << 20, 0);
+    final BackupRole backup;
+
+    InProcessPair(String image, long ramMib, Path dir, boolean protect, LongConsumer outputRuleNanos)
+            throws Exception {
+        ConsoleRouter router = new ConsoleRouter((i, o, b) -> { });
+        Machine m = new Machine(MachineConfig.defaults().withRam(ramMib << 20), router);
+        m.load(ElfImage.parse(image, GuestImages.bytes(image)));
+        PrimarySettings ps = PrimarySettings.defaults(dir.resolve("primary"));
+        primary = new PrimaryRole("vm", ps, m, router, history, 0, RoleAuthority.ALWAYS_WINS, WallClock.SYSTEM,
+                outputRuleNanos);
+        if (protect) {
+            backup = new BackupRole("vm", ID, new BackupSettings(new InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), 0), ps.connection(), dir.resolve("backup"), 1 << 20,
+                    Duration.ofMillis(200), Duration.ofSeconds(30), ps),
+                    reason -> TakeoverAuthority.Outcome.fenced(), WallClock.SYSTEM, ns -> { });
+            backup.start();
+        } else {
+            backup = null;
+        }
+        primary.start();
+        if (protect) {
+            primary.attachBackup(backup.address(), "bench-backup", ID);
+            await(() -> primary.state() == PrimaryRole.State.PROTECTED
+                    && backup.state() == BackupRole.State.REPLAYING, "protection");
+        }
+    }
+
+    static void await(BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        primary.close();
+        if (backup != null) {
+            backup.close();
+        }
+    }
+}

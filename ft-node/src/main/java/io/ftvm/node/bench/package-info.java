@@ -1,0 +1,2 @@
+/** Benchmarks of the protected VM ({@code bench/failover}). */
+package io.ftvm.node.bench;
