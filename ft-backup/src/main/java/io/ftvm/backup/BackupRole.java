@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupRole implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRole.class);
-    private static final long REPLAY_WAIT_NANOS = 20_000_000L;
+    private static final long REPLAY_WAIT_NANOS = 5_000_000L;
 
     /** The backup's states (see the class comment for the edges). */
     public enum State {

@@ -187,6 +187,8 @@ final class VmInstance implements AutoCloseable {
                     ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure)), takeover, ctx.clock(),
                     ns -> outputRule.update(ns / 1000));
             b.addListener((from, to, reason) -> ctx.metrics().counter("vm." + vmId + ".backup." + to).inc());
+            // Serve the console the moment this host is primary (the reconcile pass adopts the role after).
+            b.onLive(p -> console.serve(p, b.history()));
             b.start();
             backup = b;
             backupTenure = tenure;
