@@ -96,6 +96,7 @@ public final class FailoverBenchmark {
             print("backup_lag_p99_ms", lag.get((int) (lag.size() * 0.99)));
             print("log_mbit_s_idle", idle / 1e6);
             print("log_mbit_s_busy", busy / 1e6);
+            print("join_snapshot_pause_ms", pair.primary.lastSnapshotPauseNanos() / 1e6);
         }
     }
 

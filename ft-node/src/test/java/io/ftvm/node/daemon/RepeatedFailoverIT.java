@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real processes, many failovers: while a client keeps sending commands, the primary's ftd is killed with SIGKILL
+ * Real processes, many failovers: while a client keeps sending random commands, the primary's ftd is killed with SIGKILL
  * at a random moment, again and again (20 times by default, {@code -Dftvm.failover.kills=N}); each victim comes back
  * as a spare host. At the end the client's output, read by offset through every failover with no gap and no
  * duplicate, equals a reference run of exactly the input it sent, and all of that input was acknowledged.
@@ -24,10 +24,27 @@ import org.junit.jupiter.api.Test;
 class RepeatedFailoverIT {
     private final Path dir = Path.of("target", "repeated-failover-it", Long.toString(System.currentTimeMillis()));
 
+    /** A random kvstore command over a small key space (so gets, dels and incrs hit existing keys). */
+    static String randomCommand(Random r) {
+        String key = "k" + r.nextInt(12);
+        switch (r.nextInt(8)) {
+            case 0: return "set " + key + " v" + r.nextInt(1000);
+            case 1: return "get " + key;
+            case 2: return "del " + key;
+            case 3: return "incr c" + r.nextInt(3) + " " + (r.nextInt(200) - 100);
+            case 4: return "count";
+            case 5: return "sum";
+            case 6: return "list";
+            default: return "incr n 1";
+        }
+    }
+
     @Test
     void killThePrimaryAgainAndAgain() throws Exception {
         int kills = Integer.getInteger("ftvm.failover.kills", 20);
-        Random random = new Random(Long.getLong("ftvm.failover.seed", System.nanoTime()));
+        long seed = Long.getLong("ftvm.failover.seed", System.nanoTime());
+        System.err.println("RepeatedFailoverIT seed " + seed + " (rerun with -Dftvm.failover.seed=" + seed + ")");
+        Random random = new Random(seed);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         java.util.List<String> gaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
@@ -52,9 +69,9 @@ class RepeatedFailoverIT {
                         }
                     })) {
                 Thread feeder = new Thread(() -> {
-                    int i = 0;
+                    Random commands = new Random(random.nextLong());
                     while (sending.get()) {
-                        byte[] line = ((i++ % 5 == 4 ? "sum" : "incr n 1") + "\n").getBytes(StandardCharsets.US_ASCII);
+                        byte[] line = (randomCommand(commands) + "\n").getBytes(StandardCharsets.US_ASCII);
                         try {
                             client.send(line);
                             synchronized (sent) {
