@@ -242,6 +242,11 @@ public final class BackupRole implements AutoCloseable {
             target.append(offset, (byte) b);
             target.published();
         });
+        try {
+            Files.deleteIfExists(snap); // restored: the file is not needed again (a new join sends a new one)
+        } catch (IOException e) {
+            LOG.warn("VM {}: cannot delete {}: {}", vmId, snap, e.toString());
+        }
         machine = m;
         history = h;
         router = r;
@@ -272,7 +277,10 @@ public final class BackupRole implements AutoCloseable {
         transition(State.TAKING_OVER, "primary silent: " + endpoint.lastCloseReason());
         TakeoverAuthority.Outcome o = authority.takeOver("primary silent: " + endpoint.lastCloseReason());
         if (o.verdict() == RoleAuthority.Verdict.RETRY) {
-            Thread.sleep(100); // ZooKeeper unreachable: ask again shortly
+            // ZooKeeper unreachable: stay a backup (the primary may come back and the pair carry on); ask again.
+            transition(State.REPLAYING, "takeover deferred: ZooKeeper unreachable");
+            disconnectedSince = -1;
+            Thread.sleep(100);
             return;
         }
         if (o.verdict() == RoleAuthority.Verdict.FENCED) {

@@ -61,6 +61,9 @@ public final class PrimaryRole implements AutoCloseable {
         final PeerIdentity identity;
         volatile PrimaryConnection connection;
         volatile OutgoingSnapshot snapshot;
+        /** The snapshot being taken for this backup (VM thread completes it). */
+        CompletableFuture<OutgoingSnapshot> snapshotRequest;
+        final java.util.concurrent.atomic.AtomicBoolean inSyncPending = new java.util.concurrent.atomic.AtomicBoolean();
         long disconnectedSince = -1;
         long lastAttempt;
 
@@ -88,7 +91,8 @@ public final class PrimaryRole implements AutoCloseable {
     private final Thread vmThread;
     private volatile State state = State.STARTING;
     private volatile Link link;
-    private volatile CompletableFuture<OutgoingSnapshot> snapshotRequest;
+    /** The backup whose snapshot the VM thread is to take at its next pause, or null. */
+    private volatile Link snapshotFor;
     private volatile RunResult lastResult;
     private volatile long lastSnapshotPauseNanos = -1;
 
@@ -154,8 +158,9 @@ public final class PrimaryRole implements AutoCloseable {
             while (state != State.FENCED && state != State.STOPPED) {
                 RunResult r = driver.run(Long.MAX_VALUE);
                 lastResult = r;
-                if (snapshotRequest != null) {
-                    takeSnapshot();
+                Link wanted = snapshotFor;
+                if (wanted != null) {
+                    takeSnapshot(wanted);
                     continue;
                 }
                 if (r.reason() != RunResult.Reason.LIMIT) {
@@ -172,7 +177,7 @@ public final class PrimaryRole implements AutoCloseable {
 
     /** Holds the VM while the backup falls behind or the gate is full (backpressure throttles, never buffers). */
     private void throttle() throws InterruptedException {
-        while (state != State.FENCED && state != State.STOPPED && snapshotRequest == null) {
+        while (state != State.FENCED && state != State.STOPPED && snapshotFor == null) {
             Link l = link;
             SenderLog log = shipping.sender();
             if (gate.full()) {
@@ -188,32 +193,51 @@ public final class PrimaryRole implements AutoCloseable {
         }
     }
 
-    private void takeSnapshot() {
-        CompletableFuture<OutgoingSnapshot> request = snapshotRequest;
-        Link l = link;
+    private void takeSnapshot(Link l) {
+        CompletableFuture<OutgoingSnapshot> request;
+        synchronized (this) {
+            request = l.snapshotRequest;
+            snapshotFor = null;
+        }
+        Path file = null;
         try {
-            if (l == null) {
-                throw new IOException("no backup is attached any more");
-            }
             long t0 = clock.nanoTime();
             Files.createDirectories(settings.snapshotDir());
             String id = vmId + "-e" + l.identity.epoch() + "-i" + machine.icount();
-            Path file = settings.snapshotDir().resolve(id + ".snap");
+            file = settings.snapshotDir().resolve(id + ".snap");
             try (OutputStream out = Files.newOutputStream(file)) {
                 SnapshotFile.write(machine, out);
             }
             OutgoingSnapshot snap = OutgoingSnapshot.of(id, file, machine.icount(), l.log.nextSequence());
-            shipping.attach(l.log, machine.icount());
-            gate.hold();
-            l.snapshot = snap;
+            synchronized (this) {
+                // The backup may have been dropped or replaced while the file was written: attach only to it.
+                if (link != l || state != State.SYNCING) {
+                    throw new IOException("backup " + l.name + " is no longer attached");
+                }
+                shipping.attach(l.log, machine.icount());
+                gate.hold();
+                l.snapshot = snap;
+            }
             lastSnapshotPauseNanos = clock.nanoTime() - t0;
             LOG.info("VM {}: snapshot {} for backup {} ({} bytes, VM paused {} ms)", vmId, id, l.address,
                     snap.size(), lastSnapshotPauseNanos / 1_000_000);
-            snapshotRequest = null;
             request.complete(snap);
         } catch (IOException | RuntimeException e) {
-            snapshotRequest = null;
+            synchronized (this) {
+                l.snapshotRequest = null;
+            }
+            deleteQuietly(file);
             request.completeExceptionally(e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", file, e.toString());
+            }
         }
     }
 
@@ -241,13 +265,21 @@ public final class PrimaryRole implements AutoCloseable {
     }
 
     private void connect(Link l) {
-        if (link != l) {
+        PrimaryConnection open = l.connection;
+        if (link != l || open != null && open.isOpen()) {
             return;
         }
         l.lastAttempt = clock.nanoTime();
         try {
-            l.connection = new PrimaryConnection(l.address, l.identity, l.log, settings.connection(),
+            PrimaryConnection c = new PrimaryConnection(l.address, l.identity, l.log, settings.connection(),
                     from -> snapshotFor(l));
+            synchronized (this) {
+                if (link == l && (state == State.SYNCING || state == State.PROTECTED)) {
+                    l.connection = c;
+                    return;
+                }
+            }
+            c.close(); // dropped or fenced meanwhile
         } catch (RuntimeException e) {
             LOG.debug("VM {}: cannot reach backup {}: {}", vmId, l.address, e.toString());
         } catch (InterruptedException e) {
@@ -266,11 +298,15 @@ public final class PrimaryRole implements AutoCloseable {
                     + " is no longer held"));
         }
         synchronized (this) {
-            if (snapshotRequest == null) {
-                snapshotRequest = new CompletableFuture<>();
+            if (link != l) {
+                return CompletableFuture.failedFuture(new IOException("backup " + l.name + " is no longer attached"));
+            }
+            if (l.snapshotRequest == null) {
+                l.snapshotRequest = new CompletableFuture<>();
+                snapshotFor = l;
                 driver.requestPause();
             }
-            return snapshotRequest;
+            return l.snapshotRequest;
         }
     }
 
@@ -283,14 +319,19 @@ public final class PrimaryRole implements AutoCloseable {
         for (Runnable r : inputAckListeners) {
             r.run();
         }
-        if (state == State.SYNCING && l.snapshot != null) {
+        if (state == State.SYNCING && l.snapshot != null && l.inSyncPending.compareAndSet(false, true)) {
             monitor.execute(() -> {
+                l.inSyncPending.set(false);
                 if (link == l && state == State.SYNCING) {
                     RoleAuthority.Verdict v = authority.backupInSync(l.name, l.identity.epoch());
                     if (v == RoleAuthority.Verdict.FENCED) {
                         fence("fenced when reporting the backup in sync");
                     } else if (v == RoleAuthority.Verdict.WON) {
                         transition(State.PROTECTED, "backup " + l.name + " at " + l.address + " in sync");
+                        OutgoingSnapshot sent = l.snapshot;
+                        if (sent != null) {
+                            deleteQuietly(sent.file()); // a reconnect now resumes the log, not the snapshot
+                        }
                     } // RETRY: the next ACK asks again
                 }
             });
@@ -329,41 +370,50 @@ public final class PrimaryRole implements AutoCloseable {
             c.close();
             l.connection = null;
         }
-        if (now - l.disconnectedSince > settings.backupLossTimeout().toNanos()) {
-            backupLost(l, "backup " + l.address + " silent for more than " + settings.backupLossTimeout().toMillis()
-                    + " ms");
-        } else if (now - l.lastAttempt >= settings.reconnectInterval().toNanos()) {
-            connect(l);
+        if (now - l.disconnectedSince > settings.backupLossTimeout().toNanos()
+                && backupLost(l, "backup " + l.address + " silent for more than "
+                        + settings.backupLossTimeout().toMillis() + " ms")) {
+            return;
+        }
+        if (now - l.lastAttempt >= settings.reconnectInterval().toNanos()) {
+            connect(l); // also while ZooKeeper cannot be reached: the backup may come back first
         }
     }
 
-    private void backupLost(Link l, String reason) {
+    /** Returns true when the loss is settled (went unprotected, or fenced); false to keep trying (RETRY). */
+    private boolean backupLost(Link l, String reason) {
         RoleAuthority.Verdict v = authority.goUnprotected(l.identity.epoch(), reason);
         if (v == RoleAuthority.Verdict.FENCED) {
             fence("lost the race to go unprotected: " + reason);
-            return;
+            return true;
         }
         if (v == RoleAuthority.Verdict.RETRY) {
-            return; // output stays held; the monitor asks again
+            return false; // output stays held; the monitor asks again
         }
-        dropBackup(l);
+        dropBackup(l, true);
         gate.passAll();
         for (Runnable r : inputAckListeners) {
             r.run();
         }
         transition(State.UNPROTECTED, reason);
+        return true;
     }
 
-    private void dropBackup(Link l) {
+    /** {@code durable}: the primary won the right to go on alone, so delivered input counts as acknowledged. */
+    private void dropBackup(Link l, boolean durable) {
         synchronized (this) {
             if (link == l) {
                 link = null;
             }
         }
-        shipping.detach();
+        shipping.detach(durable);
         PrimaryConnection c = l.connection;
         if (c != null) {
             c.close();
+        }
+        OutgoingSnapshot sent = l.snapshot;
+        if (sent != null) {
+            deleteQuietly(sent.file());
         }
     }
 
@@ -374,8 +424,11 @@ public final class PrimaryRole implements AutoCloseable {
         driver.requestStop();
         Link l = link;
         if (l != null) {
-            dropBackup(l);
+            dropBackup(l, false);
+        } else {
+            shipping.detach(false);
         }
+        monitor.shutdown(); // nothing more to watch; lets the role (and its machine) be collected
         if (dropped > 0) {
             LOG.warn("VM {}: fenced; {} bytes of held output discarded", vmId, dropped);
         }
@@ -443,7 +496,9 @@ public final class PrimaryRole implements AutoCloseable {
         monitor.shutdownNow();
         Link l = link;
         if (l != null) {
-            dropBackup(l);
+            dropBackup(l, false);
+        } else {
+            shipping.detach(false);
         }
     }
 }

@@ -34,6 +34,11 @@ public final class ShippingEventLog implements EventLog {
     private volatile long inputAcked;
     private long size;
     private volatile boolean closed;
+    /**
+     * Whether input delivered with no backup counts as acknowledged: true while the primary runs alone by right
+     * (started unprotected, or won going unprotected); false once fenced or closed, when nothing is durable.
+     */
+    private boolean durableAlone = true;
 
     /** A log whose input stream continues at {@code inputFrom} (bytes already delivered before this log). */
     public ShippingEventLog(long inputFrom, Runnable onHorizon) {
@@ -59,8 +64,11 @@ public final class ShippingEventLog implements EventLog {
         } else if (e instanceof Event.ConsoleInput c) {
             synchronized (inputMarks) {
                 inputDelivered += c.bytes().length;
-                inputAcked = inputDelivered;
+                if (durableAlone) {
+                    inputAcked = inputDelivered;
+                }
             }
+            onHorizon.run(); // tells clients at once (nothing to wait for)
         }
         size++;
         boolean last = e instanceof Event.PowerOff || e instanceof Event.TrapLoop;
@@ -76,6 +84,7 @@ public final class ShippingEventLog implements EventLog {
     public void attach(SenderLog target, long icount) {
         synchronized (inputMarks) {
             inputMarks.clear();
+            durableAlone = true;
             byte[] base = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                     .putLong(inputDelivered).array();
             target.append(new Messages.Entry(icount, KIND_INPUT_BASE, base));
@@ -83,12 +92,19 @@ public final class ShippingEventLog implements EventLog {
         sender = target;
     }
 
-    /** No backup any more: nothing is shipped, and all delivered input counts as acknowledged. */
-    public void detach() {
+    /**
+     * No backup any more: nothing is shipped. With {@code durable} (the primary won the right to go on alone) all
+     * delivered input counts as acknowledged; without (fenced, closed) the acknowledged offset stays where the backup
+     * left it, and never moves again.
+     */
+    public void detach(boolean durable) {
         sender = null;
         synchronized (inputMarks) {
             inputMarks.clear();
-            inputAcked = inputDelivered;
+            durableAlone = durable;
+            if (durable) {
+                inputAcked = inputDelivered;
+            }
         }
     }
 

@@ -90,6 +90,7 @@ final class VmInstance implements AutoCloseable {
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
                 retired(backup);
                 backup = null;
+                return; // this view may predate the takeover: judge the new primary on the next one
             } else if (bs == BackupRole.State.STOPPED || bs == BackupRole.State.FENCED) {
                 LOG.warn("VM {}: backup tenure {} ended: {}", vmId, backupTenure, backup.failure());
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
@@ -102,6 +103,9 @@ final class VmInstance implements AutoCloseable {
                 close(backup);
                 backup = null;
             }
+        }
+        if (primary != null && s.epoch() < primaryTenure) {
+            return; // a view older than this host's own tenure: wait for the cache to catch up
         }
         if (primary != null) {
             PrimaryRole.State ps = primary.state();
