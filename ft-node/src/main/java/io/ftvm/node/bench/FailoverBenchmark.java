@@ -127,7 +127,7 @@ public final class FailoverBenchmark {
             Endpoint[] victimConsole = {null};
             ConsoleClient[] holder = new ConsoleClient[1];
             try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles())
-                    .withBackoff(Duration.ofMillis(10), Duration.ofMillis(200)),
+                    .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)),
                     (offset, bytes) -> {
                         Endpoint at = holder[0] == null ? null : holder[0].connectedTo();
                         synchronized (firstAfter) {
