@@ -3,12 +3,18 @@ package io.ftvm.node.daemon;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Reads a {@link NodeConfig} from YAML, strictly: unknown keys, wrong types and bad values name the key. */
@@ -27,14 +33,39 @@ public final class NodeConfigLoader {
         return parse(file.toString(), text);
     }
 
+    private static final Set<String> KEYS = Arrays.stream(NodeConfig.class.getRecordComponents())
+            .map(RecordComponent::getName).collect(Collectors.toCollection(TreeSet::new));
+    private static final Set<String> OPTIONAL = Set.of("advertiseAddress", "tls");
+
+    /** Unknown keys and missing required keys, named before any value is looked at. */
+    private static void checkKeys(String source, JsonNode tree) {
+        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                throw new NodeConfig.InvalidConfigException("config " + source + ": unknown key '" + key
+                        + "' (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        for (String key : KEYS) {
+            if (!OPTIONAL.contains(key) && (!tree.has(key) || tree.get(key).isNull())) {
+                throw new NodeConfig.InvalidConfigException("config " + source + ": " + key + ": missing");
+            }
+        }
+    }
+
     /** Parses {@code yaml}; {@code source} names it in messages. */
     public NodeConfig parse(String source, String yaml) {
         try {
-            NodeConfig c = mapper.readValue(yaml, NodeConfig.class);
-            if (c == null) {
+            JsonNode tree = mapper.readTree(yaml);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 throw new NodeConfig.InvalidConfigException("config " + source + " is empty");
             }
-            return c;
+            if (!tree.isObject()) {
+                throw new NodeConfig.InvalidConfigException("config " + source + " must be a mapping of keys to "
+                        + "values");
+            }
+            checkKeys(source, tree);
+            return mapper.treeToValue(tree, NodeConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new NodeConfig.InvalidConfigException("config " + source + ": unknown key '" + e.getPropertyName()
                     + "' (known: " + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
