@@ -3,6 +3,7 @@ package io.ftvm.node.daemon;
 import com.codahale.metrics.MetricRegistry;
 import io.ftvm.backup.BackupSettings;
 import io.ftvm.coordinator.ClusterManager;
+import io.ftvm.coordinator.CoordinationState;
 import io.ftvm.coordinator.CoordinatorClient;
 import io.ftvm.coordinator.CoordinatorConfig;
 import io.ftvm.coordinator.Credentials;
@@ -13,6 +14,7 @@ import io.ftvm.coordinator.HostRegistry;
 import io.ftvm.coordinator.ReconcilePlanner;
 import io.ftvm.coordinator.VmCatalog;
 import io.ftvm.coordinator.VmRecords;
+import io.ftvm.node.admin.AdminServer;
 import io.ftvm.node.console.ConsoleServer;
 import io.ftvm.node.console.ConsoleServerConfig;
 import io.ftvm.primary.PrimarySettings;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +62,9 @@ public final class HostDaemon implements AutoCloseable {
     private ClusterManager manager;
     private VmCatalog catalog;
     private NodeContext context;
+    private AdminServer admin;
+    /** Role summaries per VM, refreshed by every reconcile pass (read by the admin endpoint's thread). */
+    private volatile Map<String, String> roles = Map.of();
     /** Set once the VM records were read in full: reconciling starts with adopting what they say of this host. */
     private volatile boolean ready;
     private boolean adopted;
@@ -97,9 +103,29 @@ public final class HostDaemon implements AutoCloseable {
                 LOG.warn("cluster manager: VMs without a backup: {}", r.unplaced());
             }
         }).start();
+        if (config.adminPort() != null) {
+            admin = new AdminServer(new InetSocketAddress(config.bindAddress(), config.adminPort()),
+                    config.adminToken(), metrics, this::health);
+        }
         LOG.info("ftd {} up: console {}, cluster '{}' on {}", config.hostId(), consoleAddress, config.cluster(),
                 config.zookeeper());
         return this;
+    }
+
+    private AdminServer.Health health() {
+        CoordinationState zk = client.connection().state();
+        boolean registered = registry != null && registry.registered();
+        Map<String, Object> details = new TreeMap<>();
+        details.put("host", config.hostId());
+        details.put("zookeeper", zk.name());
+        details.put("registered", registered);
+        details.put("vms", roles);
+        return new AdminServer.Health(zk == CoordinationState.CONNECTED && registered, details);
+    }
+
+    /** The admin endpoint, or null when the config has no adminPort. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     private static String version() {
@@ -170,6 +196,9 @@ public final class HostDaemon implements AutoCloseable {
                 }
                 i.reconcile(v);
             }
+            Map<String, String> summary = new TreeMap<>();
+            instances.forEach((id, i) -> summary.put(id, i.describe()));
+            roles = Map.copyOf(summary);
             instances.entrySet().removeIf(e -> {
                 if (present.contains(e.getKey())) {
                     return false;
@@ -194,7 +223,7 @@ public final class HostDaemon implements AutoCloseable {
         for (VmInstance i : instances.values()) {
             i.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {catalog, manager, membership, registry, client, console}) {
+        for (AutoCloseable c : new AutoCloseable[] {admin, catalog, manager, membership, registry, client, console}) {
             if (c == null) {
                 continue;
             }

@@ -21,11 +21,13 @@ import java.nio.file.Path;
  * @param takeoverGraceMs     a backup whose primary stays disconnected this long takes over
  * @param sessionTimeoutMs    ZooKeeper session timeout
  * @param tls                 mutual TLS for replication, or null
+ * @param adminPort           the admin endpoint's port (health, metrics), or null for none (0: any free port)
+ * @param adminToken          the bearer token the admin endpoint requires (at least 16 characters)
  */
 public record NodeConfig(String hostId, String cluster, String zookeeper, String user, String password,
         Path dataDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
         long heartbeatIntervalMs, long peerTimeoutMs, long backupLossTimeoutMs, long takeoverGraceMs,
-        long sessionTimeoutMs, Tls tls) {
+        long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken) {
 
     /** Paths of the PEM files for mutual TLS. */
     public record Tls(Path certificate, Path privateKey, Path trustedCa) {
@@ -53,6 +55,11 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
         require(backupLossTimeoutMs >= 1, "backupLossTimeoutMs", backupLossTimeoutMs, "at least 1");
         require(takeoverGraceMs >= 0, "takeoverGraceMs", takeoverGraceMs, "0 or more");
         require(sessionTimeoutMs >= 1000, "sessionTimeoutMs", sessionTimeoutMs, "at least 1000");
+        if (adminPort != null) {
+            require(adminPort >= 0 && adminPort <= 65535, "adminPort", adminPort, "0-65535");
+            require(adminToken != null && adminToken.length() >= 16, "adminToken",
+                    adminToken == null ? null : "(hidden)", "at least 16 characters when adminPort is set");
+        }
         if (tls != null) {
             require(tls.certificate() != null && tls.privateKey() != null && tls.trustedCa() != null, "tls", "partial",
                     "all of certificate, privateKey and trustedCa");

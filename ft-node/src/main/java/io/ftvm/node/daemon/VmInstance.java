@@ -72,6 +72,16 @@ final class VmInstance implements AutoCloseable {
         }
     }
 
+    /** This host's part, for health reports: {@code primary:PROTECTED}, {@code backup:REPLAYING} or {@code none}. */
+    String describe() {
+        PrimaryRole p = primary;
+        BackupRole b = backup;
+        if (p != null) {
+            return "primary:" + p.state();
+        }
+        return b != null ? "backup:" + b.state() : "none";
+    }
+
     VmConsoleBackend console() {
         return console;
     }

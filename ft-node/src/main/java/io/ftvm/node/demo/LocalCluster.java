@@ -38,6 +38,9 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Process> hosts = new LinkedHashMap<>();
     /** Each host keeps its console port across restarts, so clients' endpoint lists stay valid. */
     private final Map<String, Integer> consolePorts = new LinkedHashMap<>();
+    private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
+    /** The bearer token of every host's admin endpoint (health, metrics). */
+    public static final String ADMIN_TOKEN = "local-cluster-admin-token";
 
     /** Starts ZooKeeper and {@code n} hosts; returns when all have registered (or throws after 60 s). */
     public LocalCluster(Path dir, int n) throws Exception {
@@ -72,7 +75,9 @@ public final class LocalCluster implements AutoCloseable {
                 "password: " + CREDENTIALS.password(),
                 "dataDir: " + home.resolve("data"),
                 "bindAddress: 127.0.0.1",
-                "consolePort: " + consolePort(hostId),
+                "consolePort: " + port(consolePorts, hostId),
+                "adminPort: " + port(adminPorts, hostId),
+                "adminToken: " + ADMIN_TOKEN,
                 "capacityMib: 1024",
                 "heartbeatIntervalMs: 20",
                 "peerTimeoutMs: 1000",
@@ -88,15 +93,20 @@ public final class LocalCluster implements AutoCloseable {
         hosts.put(hostId, p);
     }
 
-    private int consolePort(String hostId) throws IOException {
-        Integer port = consolePorts.get(hostId);
+    private static int port(Map<String, Integer> ports, String hostId) throws IOException {
+        Integer port = ports.get(hostId);
         if (port == null) {
             try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            consolePorts.put(hostId, port);
+            ports.put(hostId, port);
         }
         return port;
+    }
+
+    /** The admin endpoint of {@code hostId} as {@code http://127.0.0.1:PORT} (bearer token {@link #ADMIN_TOKEN}). */
+    public String adminUrl(String hostId) {
+        return "http://127.0.0.1:" + adminPorts.get(hostId);
     }
 
     private static String javaBinary() {

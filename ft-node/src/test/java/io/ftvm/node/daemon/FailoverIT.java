@@ -42,6 +42,19 @@ class FailoverIT {
                     Duration.ofSeconds(60));
             String oldPrimary = protectedState.state().primary();
             String oldBackup = protectedState.state().backup();
+            // A running ftd exports its roles' metrics and health on its admin endpoint.
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(cluster.adminUrl(oldPrimary) + "/metrics"))
+                    .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("vm_kv_primary_PROTECTED 1.0");
+            java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(cluster.adminUrl(oldBackup) + "/health"))
+                    .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kv\":\"backup:REPLAYING\"");
             try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
                     (offset, bytes) -> {
                         synchronized (out) {

@@ -69,6 +69,10 @@ class NodeConfigLoaderTest {
                 .hasMessageContaining("capacityMib");
         assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "tls:\n  certificate: /x.pem\n"))
                 .hasMessageContaining("tls").hasMessageContaining("privateKey");
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "adminPort: 9100\n"))
+                .hasMessageContaining("adminToken").hasMessageContaining("at least 16");
+        assertThat(loader.parse("f.yaml", GOOD + "adminPort: 9100\nadminToken: 0123456789abcdef\n").adminPort())
+                .isEqualTo(9100);
         assertThatThrownBy(() -> loader.parse("f.yaml", "hostId: [unclosed"))
                 .isInstanceOf(NodeConfig.InvalidConfigException.class).hasMessageContaining("f.yaml");
         assertThatThrownBy(() -> loader.parse("f.yaml", "")).hasMessageContaining("f.yaml");

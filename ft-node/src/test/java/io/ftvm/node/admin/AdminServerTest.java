@@ -1,0 +1,66 @@
+package io.ftvm.node.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.codahale.metrics.MetricRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** The admin endpoint over real HTTP on loopback: token required and counted, metrics in Prometheus text, health. */
+class AdminServerTest {
+    private static final String TOKEN = "0123456789abcdef-token";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpResponse<String> get(AdminServer s, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.address().getPort() + path))
+                .timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void metricsAndHealthNeedTheToken() throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.counter("vm.kv.primary.PROTECTED").inc(3);
+        metrics.histogram("vm.kv.output_rule_us").update(250);
+        AtomicBoolean healthy = new AtomicBoolean(true);
+        try (AdminServer s = new AdminServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN,
+                metrics, () -> new AdminServer.Health(healthy.get(), Map.of("host", "host-a")))) {
+            assertThat(get(s, "/metrics", null).statusCode()).isEqualTo(401);
+            assertThat(get(s, "/metrics", "wrong-token-wrong-token").statusCode()).isEqualTo(401);
+            assertThat(get(s, "/health", null).statusCode()).isEqualTo(401);
+            assertThat(metrics.counter("ftd.admin.refused").getCount()).isEqualTo(3);
+
+            HttpResponse<String> m = get(s, "/metrics", TOKEN);
+            assertThat(m.statusCode()).isEqualTo(200);
+            assertThat(m.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            assertThat(m.body()).contains("vm_kv_primary_PROTECTED 3.0").contains("vm_kv_output_rule_us{quantile=")
+                    .contains("ftd_admin_refused 3.0");
+
+            HttpResponse<String> h = get(s, "/health", TOKEN);
+            assertThat(h.statusCode()).isEqualTo(200);
+            assertThat(h.body()).contains("\"status\":\"UP\"").contains("\"host\":\"host-a\"");
+            healthy.set(false);
+            assertThat(get(s, "/health", TOKEN).statusCode()).isEqualTo(503);
+            assertThat(get(s, "/metrics/other", TOKEN).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aShortTokenIsRefusedAtStart() {
+        assertThatThrownBy(() -> new AdminServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "short",
+                new MetricRegistry(), () -> new AdminServer.Health(true, Map.of())))
+                .hasMessageContaining("at least 16 characters");
+    }
+}
