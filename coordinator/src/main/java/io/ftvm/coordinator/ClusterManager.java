@@ -129,6 +129,12 @@ public final class ClusterManager implements Closeable {
         lifecycle = Lifecycle.STARTED;
         client.connection().addListener(linkListener);
         membership.start();
+        try {
+            // The catalog's first load triggers the first round: let the host view be complete by then.
+            membership.awaitInitialized(java.time.Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         catalog.start();
         try {
             latch.start();
@@ -138,6 +144,17 @@ public final class ClusterManager implements Closeable {
         long every = client.config().managerRetryInterval().toMillis();
         executor.scheduleWithFixedDelay(this::requestReconcile, every, every, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** Both watch-based views have read everything once (the retry interval brings the first round after). */
+    private boolean viewsLoaded() {
+        try {
+            return membership.awaitInitialized(java.time.Duration.ZERO)
+                    && catalog.awaitInitialized(java.time.Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** True while this manager holds the latch and may act. */
@@ -167,8 +184,8 @@ public final class ClusterManager implements Closeable {
 
     private void reconcile() {
         reconcileQueued.set(false);
-        if (!acting()) {
-            return;
+        if (!acting() || !viewsLoaded()) {
+            return; // never plan from a partial view: a host or VM not yet loaded would be missed
         }
         ReconcilePlanner.Plan plan = planner.plan(membership.liveHosts(), freshest(catalog.views()));
         // Each action is on another VM: they go out together (ZooKeeper pipelines them), each one checking the role.
