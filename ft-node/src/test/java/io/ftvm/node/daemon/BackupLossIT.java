@@ -7,7 +7,6 @@ import io.ftvm.coordinator.VmStatus;
 import io.ftvm.node.console.ConsoleClient;
 import io.ftvm.node.console.ConsoleClientConfig;
 import io.ftvm.node.demo.LocalCluster;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,17 +23,13 @@ class BackupLossIT {
     @Test
     void thePrimaryCarriesOnAndIsProtectedAgain() throws Exception {
         StringBuilder input = new StringBuilder();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RecordedOutput out = new RecordedOutput();
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             VersionedState before = cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED,
                     Duration.ofSeconds(60));
             try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
-                    (offset, bytes) -> {
-                        synchronized (out) {
-                            out.write(bytes, 0, bytes.length);
-                        }
-                    }, e -> { })) {
+                    out, e -> { })) {
                 for (int i = 0; i < 20; i++) {
                     String line = "incr n " + i + "\n";
                     input.append(line);
@@ -66,18 +61,8 @@ class BackupLossIT {
                 }
                 assertThat(client.awaitInputAcked(Duration.ofSeconds(30))).isTrue();
                 String expected = ReferenceRun.output("kvstore", 32, input.toString().getBytes(StandardCharsets.US_ASCII));
-                long deadline = System.nanoTime() + 30_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    synchronized (out) {
-                        if (out.size() >= expected.length()) {
-                            break;
-                        }
-                    }
-                    Thread.sleep(10);
-                }
-                synchronized (out) {
-                    assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
-                }
+                out.awaitLength(expected.length(), 30_000);
+                assertThat(out.text()).isEqualTo(expected);
             }
         }
     }

@@ -7,7 +7,6 @@ import io.ftvm.coordinator.VmStatus;
 import io.ftvm.node.console.ConsoleClient;
 import io.ftvm.node.console.ConsoleClientConfig;
 import io.ftvm.node.demo.LocalCluster;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +32,7 @@ class FailoverIT {
         while (session[cut - 1] != '\n') {
             cut++;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.util.List<String> gaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        long[] nextOffset = {0};
+        RecordedOutput out = new RecordedOutput();
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
             cluster.createVm("kv", "kvstore", 64, "host-1");
             VersionedState protectedState = cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED,
@@ -56,15 +53,7 @@ class FailoverIT {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kv\":\"backup:REPLAYING\"");
             try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
-                    (offset, bytes) -> {
-                        synchronized (out) {
-                            if (offset != nextOffset[0]) {
-                                gaps.add("output at offset " + offset + " while expecting " + nextOffset[0]);
-                            }
-                            out.write(bytes, 0, bytes.length);
-                            nextOffset[0] += bytes.length;
-                        }
-                    }, e -> { })) {
+                    out, e -> { })) {
                 client.send(Arrays.copyOf(session, cut));
                 assertThat(client.awaitInputAcked(Duration.ofSeconds(30))).isTrue();
 
@@ -77,19 +66,9 @@ class FailoverIT {
                 assertThat(after.state().backup()).isNotIn(oldPrimary, oldBackup);
 
                 client.send(Arrays.copyOfRange(session, cut, session.length));
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    synchronized (out) {
-                        if (out.size() >= expected.length()) {
-                            break;
-                        }
-                    }
-                    Thread.sleep(10);
-                }
-                assertThat(gaps).as("output by offset has no gap and no duplicate").isEmpty();
-                synchronized (out) {
-                    assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
-                }
+                out.awaitLength(expected.length(), 60_000);
+                assertThat(out.gaps()).as("output by offset has no gap and no duplicate").isEmpty();
+                assertThat(out.text()).isEqualTo(expected);
             }
         }
     }

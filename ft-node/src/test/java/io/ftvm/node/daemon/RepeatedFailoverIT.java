@@ -45,25 +45,15 @@ class RepeatedFailoverIT {
         long seed = Long.getLong("ftvm.failover.seed", System.nanoTime());
         System.err.println("RepeatedFailoverIT seed " + seed + " (rerun with -Dftvm.failover.seed=" + seed + ")");
         Random random = new Random(seed);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.util.List<String> gaps = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        RecordedOutput out = new RecordedOutput();
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        long[] next = {0};
         java.util.List<String> events = new java.util.ArrayList<>();
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
             AtomicBoolean sending = new AtomicBoolean(true);
             try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
-                    (offset, bytes) -> {
-                        synchronized (out) {
-                            if (offset != next[0]) {
-                                gaps.add("output at offset " + offset + " while expecting " + next[0]);
-                            }
-                            out.write(bytes, 0, bytes.length);
-                            next[0] += bytes.length;
-                        }
-                    }, e -> {
+                    out, e -> {
                         synchronized (events) {
                             events.add(e.toString());
                         }
@@ -84,7 +74,7 @@ class RepeatedFailoverIT {
                     }
                 }, "feeder");
                 long attached = System.nanoTime() + 30_000_000_000L;
-                while (next[0] < 14 && System.nanoTime() < attached) {
+                while (out.received() < 14 && System.nanoTime() < attached) {
                     Thread.sleep(5); // the console is attached and has the banner before the first kill
                 }
                 feeder.start();
@@ -112,19 +102,9 @@ class RepeatedFailoverIT {
                     input = sent.toByteArray();
                 }
                 String expected = ReferenceRun.output("kvstore", 32, input);
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (System.nanoTime() < deadline) {
-                    synchronized (out) {
-                        if (out.size() >= expected.length()) {
-                            break;
-                        }
-                    }
-                    Thread.sleep(10);
-                }
-                assertThat(gaps).as("output by offset has no gap and no duplicate").isEmpty();
-                synchronized (out) {
-                    assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo(expected);
-                }
+                out.awaitLength(expected.length(), 60_000);
+                assertThat(out.gaps()).as("output by offset has no gap and no duplicate").isEmpty();
+                assertThat(out.text()).isEqualTo(expected);
             }
         }
     }
