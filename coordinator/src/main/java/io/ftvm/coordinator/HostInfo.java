@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * @param address     {@code host:port} of its replication endpoint
  * @param capacityMib VM memory the host offers, shared by the primaries and backups placed on it
  * @param version     the ftvm version the host runs
+ * @param admin       {@code host:port} of its admin endpoint (HTTP), or null when it has none
  */
-public record HostInfo(String hostId, String address, long capacityMib, String version) {
+public record HostInfo(String hostId, String address, long capacityMib, String version, String admin) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public HostInfo {
@@ -25,6 +26,14 @@ public record HostInfo(String hostId, String address, long capacityMib, String v
         if (capacityMib < 0) {
             throw new IllegalArgumentException("capacityMib of host '" + hostId + "' must be >= 0, was " + capacityMib);
         }
+        if (admin != null && admin.isBlank()) {
+            throw new IllegalArgumentException("admin address of host '" + hostId + "' must not be blank");
+        }
+    }
+
+    /** A host without an admin endpoint. */
+    public HostInfo(String hostId, String address, long capacityMib, String version) {
+        this(hostId, address, capacityMib, version, null);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  * <ul>
  *   <li>a VM whose backup's host is not live is made unprotected (the backup is dropped, which fences it if it still
  *       runs somewhere), on behalf of its primary;</li>
+ *   <li>a VM whose spec no longer wants protection (turned off or suspended) is made unprotected;</li>
  *   <li>a VM that wants protection and runs unprotected on a live primary gets a backup from {@link PlacementPolicy},
  *       counting the memory of every primary and backup on live hosts, including the ones placed in this pass;</li>
  *   <li>a VM that needs a backup but cannot get one is listed with the reason.</li>
@@ -61,6 +62,12 @@ public final class ReconcilePlanner {
             if (s.status().hasBackup() && !live.containsKey(s.backup())) {
                 actions.add(new Action(vm.state(), new Transition.GoUnprotected(s.primary(),
                         "backup host " + s.backup() + " left the cluster")));
+                continue;
+            }
+            if (s.status().hasBackup() && vm.spec().protection() != DesiredProtection.PROTECTED) {
+                actions.add(new Action(vm.state(), new Transition.GoUnprotected(s.primary(),
+                        vm.spec().protection() == DesiredProtection.NONE ? "fault tolerance turned off"
+                                : "fault tolerance suspended")));
                 continue;
             }
             if (vm.spec().protection() != DesiredProtection.PROTECTED || s.status() != VmStatus.UNPROTECTED) {

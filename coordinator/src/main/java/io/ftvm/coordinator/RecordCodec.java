@@ -34,7 +34,7 @@ public final class RecordCodec {
     private static final Set<String> STATE_FIELDS = Set.of("format", "kind", "epoch", "status", "primary",
             "primarySince", "backup", "backupSince", "reason");
     private static final Set<String> HOST_FIELDS = Set.of("format", "kind", "hostId", "address", "capacityMib",
-            "version");
+            "version", "admin");
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -70,6 +70,9 @@ public final class RecordCodec {
         n.put("address", host.address());
         n.put("capacityMib", host.capacityMib());
         n.put("version", host.version());
+        if (host.admin() != null) {
+            n.put("admin", host.admin());
+        }
         return write(n);
     }
 
@@ -110,7 +113,8 @@ public final class RecordCodec {
         String address = r.text("address", false);
         long capacity = r.integer("capacityMib");
         String version = r.text("version", false);
-        return r.build(() -> new HostInfo(hostId, address, capacity, version));
+        String admin = r.optionalText("admin");
+        return r.build(() -> new HostInfo(hostId, address, capacity, version, admin));
     }
 
     private ObjectNode header(String kind) {
@@ -204,6 +208,11 @@ public final class RecordCodec {
                 throw fail("field '" + field + "' must be a string" + (nullable ? " or null" : "") + ", was " + n);
             }
             return n.textValue();
+        }
+
+        /** A string field that may be absent (null then). */
+        String optionalText(String field) {
+            return root.has(field) ? text(field, false) : null;
         }
 
         <E extends Enum<E>> E enumValue(String field, Class<E> type) {

@@ -66,6 +66,38 @@ public final class VmRecords {
         return codec.decodeSpec(paths.full(path), read(vmId, path, null));
     }
 
+    /**
+     * Sets the VM's desired protection (turn fault tolerance on, off, suspend or resume it) by a compare-and-set on
+     * the spec znode, retried when another writer got there first. The cluster manager acts on the change.
+     *
+     * @return the spec as written
+     * @throws NoSuchVmException if the VM has no record
+     */
+    public VmSpec setProtection(String vmId, DesiredProtection protection) {
+        Objects.requireNonNull(protection, "protection");
+        String path = paths.vm(vmId);
+        for (int attempt = 0; ; attempt++) {
+            Stat stat = new Stat();
+            VmSpec current = codec.decodeSpec(paths.full(path), read(vmId, path, stat));
+            VmSpec next = new VmSpec(current.image(), current.memoryMib(), current.devices(), protection);
+            if (next.equals(current)) {
+                return current;
+            }
+            try {
+                curator.setData().withVersion(stat.getVersion()).forPath(path, codec.encodeSpec(next));
+                return next;
+            } catch (KeeperException.BadVersionException e) {
+                if (attempt >= 10) {
+                    throw new CoordinatorException("the spec of VM " + vmId + " keeps changing; try again", e);
+                }
+            } catch (KeeperException.NoNodeException e) {
+                throw new NoSuchVmException(vmId);
+            } catch (Exception e) {
+                throw ZkErrors.translate(paths.full(path), e);
+            }
+        }
+    }
+
     /** The VM's current state with its znode version. */
     public VersionedState state(String vmId) {
         String path = paths.state(vmId);

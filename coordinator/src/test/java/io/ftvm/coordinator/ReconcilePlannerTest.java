@@ -67,6 +67,20 @@ class ReconcilePlannerTest {
     }
 
     @Test
+    void dropsTheBackupOfAVmWhoseFaultToleranceIsTurnedOffOrSuspended() {
+        SortedMap<String, HostInfo> live = hosts("a", 1000, "b", 1000, "c", 1000);
+        ReconcilePlanner.Plan plan = planner.plan(live, List.of(
+                vm("off", 10, DesiredProtection.NONE, new VmState(5, VmStatus.PROTECTED, "a", 1, "b", 4, "")),
+                vm("paused", 10, DesiredProtection.SUSPENDED, new VmState(6, VmStatus.SYNCING, "a", 1, "b", 6, "")),
+                vm("waiting", 10, DesiredProtection.SUSPENDED, unprotected("a"))));
+        assertThat(plan.actions()).extracting(a -> a.expected().vmId() + "->" + a.transition() + ": "
+                + ((Transition.GoUnprotected) a.transition()).reason())
+                .containsExactly("off->go unprotected on a: fault tolerance turned off",
+                        "paused->go unprotected on a: fault tolerance suspended");
+        assertThat(plan.unplaced()).isEmpty();
+    }
+
+    @Test
     void deterministic() {
         SortedMap<String, HostInfo> live = hosts("a", 5000, "b", 5000, "c", 5000, "d", 5000);
         List<ReconcilePlanner.VmView> vms = new ArrayList<>();

@@ -23,6 +23,10 @@ class RecordCodecTest {
         }
         HostInfo h = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0");
         assertThat(codec.decodeHost(P, codec.encodeHost(h))).isEqualTo(h);
+        HostInfo withAdmin = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0", "10.0.0.1:7480");
+        assertThat(codec.decodeHost(P, codec.encodeHost(withAdmin))).isEqualTo(withAdmin);
+        VmSpec suspended = new VmSpec("kvstore", 64, List.of(), DesiredProtection.SUSPENDED);
+        assertThat(codec.decodeSpec(P, codec.encodeSpec(suspended))).isEqualTo(suspended);
     }
 
     @Test

@@ -67,6 +67,22 @@ class VmRecordsIT {
     }
 
     @Test
+    void protectionIsChangedOnTheSpecOnly() {
+        records.create("ft", ZkTestSupport.vmSpec(64));
+        records.transition("ft", 0, new Transition.Start("h1"));
+        VersionedState before = records.state("ft");
+        for (DesiredProtection p : List.of(DesiredProtection.SUSPENDED, DesiredProtection.NONE,
+                DesiredProtection.PROTECTED, DesiredProtection.PROTECTED)) {
+            assertThat(records.setProtection("ft", p).protection()).isEqualTo(p);
+            assertThat(records.spec("ft").protection()).isEqualTo(p);
+        }
+        assertThat(records.spec("ft").image()).isEqualTo(ZkTestSupport.vmSpec(64).image());
+        assertThat(records.state("ft")).isEqualTo(before);
+        assertThatThrownBy(() -> records.setProtection("nope", DesiredProtection.NONE))
+                .isInstanceOf(NoSuchVmException.class);
+    }
+
+    @Test
     void aWriteWhoseReplyWasLostIsRecognisedAsWon() {
         VersionedState s0 = records.create("replay", ZkTestSupport.vmSpec(256));
         TransitionOutcome first = records.transition(s0, new Transition.Start("h1"));
