@@ -3,6 +3,8 @@ package io.ftvm.replication;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The primary's side of the log stream, free of Netty: numbers appended entries, keeps every entry until the
@@ -13,6 +15,7 @@ import java.util.Optional;
  * <p>Thread-safe: the VM's thread appends, the network thread takes batches and applies ACKs.
  */
 public final class SenderLog {
+    private static final int SENT_RING = 256;
     /** Bytes an entry costs in the budget beyond its payload. */
     static final int ENTRY_OVERHEAD = 24;
     /** How long a waiter for an ACK spins before it blocks. */
@@ -29,6 +32,15 @@ public final class SenderLog {
     private long ackedSequence = -1;
     /** Written under the lock, read without it by waiters that spin briefly before blocking. */
     private volatile long ackedIcount = -1;
+    /** Payload bytes appended since this log was created (for the log-bandwidth metric). */
+    private long bytesAppended;
+    /** Batches handed out and not yet acknowledged: last sequence and send time, a ring (no allocation). */
+    private final long[] sentSeq = new long[SENT_RING];
+    private final long[] sentAt = new long[SENT_RING];
+    private int sentHead;
+    private int sentCount;
+    private LongSupplier nanoClock = System::nanoTime;
+    private volatile LongConsumer ackLatencyNanos = ns -> { };
 
     /** Told (on the network thread, outside the log's lock) after every ACK. */
     @FunctionalInterface
@@ -65,10 +77,29 @@ public final class SenderLog {
         this.ackListener = listener;
     }
 
+    /**
+     * Told, for every batch whose last entry is acknowledged exactly, the time from handing the batch out to its
+     * ACK (nanoseconds, on the ACK's thread): the ACK latency the Output Rule waits for.
+     */
+    public void setAckLatencyListener(LongConsumer listener) {
+        this.ackLatencyNanos = listener;
+    }
+
+    /** The clock the ACK latency is measured with (tests). */
+    public synchronized void setNanoClock(LongSupplier clock) {
+        this.nanoClock = clock;
+    }
+
+    /** Payload bytes appended since this log was created. */
+    public synchronized long bytesAppended() {
+        return bytesAppended;
+    }
+
     /** Appends an entry and returns its sequence number. */
     public synchronized long append(Messages.Entry e) {
         retained.add(e);
         bytesRetained += e.payloadLength() + ENTRY_OVERHEAD;
+        bytesAppended += e.payloadLength();
         return nextSequence++;
     }
 
@@ -88,6 +119,14 @@ public final class SenderLog {
         List<Messages.Entry> entries = new ArrayList<>(retained.subList(from, from + n));
         Messages.LogBatch b = new Messages.LogBatch(nextToSend, entries);
         nextToSend += n;
+        if (sentCount == SENT_RING) { // the oldest batch goes unmeasured rather than the ring growing
+            sentHead = (sentHead + 1) % SENT_RING;
+            sentCount--;
+        }
+        int slot = (sentHead + sentCount) % SENT_RING;
+        sentSeq[slot] = nextToSend - 1;
+        sentAt[slot] = nanoClock.getAsLong();
+        sentCount++;
         return Optional.of(b);
     }
 
@@ -120,6 +159,15 @@ public final class SenderLog {
         }
         ackedSequence = ack.sequence();
         ackedIcount = ack.icount();
+        long now = -1;
+        while (sentCount > 0 && sentSeq[sentHead] <= ack.sequence()) {
+            if (sentSeq[sentHead] == ack.sequence()) { // the ACK of this batch's last entry: one round trip
+                now = now < 0 ? nanoClock.getAsLong() : now;
+                ackLatencyNanos.accept(now - sentAt[sentHead]);
+            }
+            sentHead = (sentHead + 1) % SENT_RING;
+            sentCount--;
+        }
         notifyAll();
     }
 
@@ -132,6 +180,7 @@ public final class SenderLog {
             return false;
         }
         nextToSend = sequence;
+        sentCount = 0; // batches sent on the old connection are not measured
         return true;
     }
 

@@ -132,4 +132,39 @@ class SenderReceiverLogTest {
         assertThatThrownBy(() -> next.onMessage(new io.ftvm.replication.Messages.SnapshotOffer("s", 10, 0, 0)))
                 .hasMessageContaining("without snapshot storage");
     }
+
+    @Test
+    void measuresEachBatchFromSendToItsAckAndCountsBytes() throws Exception {
+        SenderLog sender = new SenderLog(1 << 20);
+        long[] now = {1_000};
+        sender.setNanoClock(() -> now[0]);
+        List<Long> latencies = new ArrayList<>();
+        sender.setAckLatencyListener(latencies::add);
+        for (int i = 0; i < 4; i++) {
+            sender.append(entry(i, 10));
+        }
+        assertThat(sender.bytesAppended()).isEqualTo(40);
+        LogBatch first = sender.nextBatch(2).orElseThrow();   // seq 0-1 at t=1000
+        now[0] = 1_500;
+        LogBatch second = sender.nextBatch(2).orElseThrow();  // seq 2-3 at t=1500
+        now[0] = 2_000;
+        sender.onAck(new Ack(1, 1));                          // first batch: 1000 ns
+        now[0] = 2_100;
+        sender.onAck(new Ack(2, 2));                          // mid-batch: not a whole round trip
+        now[0] = 2_700;
+        sender.onAck(new Ack(3, 3));                          // second batch: 1200 ns
+        assertThat(latencies).containsExactly(1_000L, 1_200L);
+        assertThat(first.firstSequence()).isZero();
+        assertThat(second.firstSequence()).isEqualTo(2);
+        // a resume re-sends: batches from the old connection are forgotten, the re-sent one is measured
+        sender.append(entry(5, 7));
+        sender.nextBatch(10).orElseThrow();                   // seq 4 at t=2700
+        assertThat(sender.resumeFrom(4)).isTrue();
+        now[0] = 3_000;
+        sender.nextBatch(10).orElseThrow();                   // seq 4 again at t=3000
+        now[0] = 3_050;
+        sender.onAck(new Ack(4, 5));
+        assertThat(latencies).containsExactly(1_000L, 1_200L, 50L);
+        assertThat(sender.bytesAppended()).isEqualTo(47);
+    }
 }
