@@ -1,9 +1,12 @@
 package io.ftvm.vmm.replay;
 
+import io.ftvm.vmm.snapshot.SnapshotException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,17 +23,19 @@ import java.util.zip.CRC32C;
  * file    = header record*
  * header  = magic "FTVMREC1" (8) | major u16 = 1 | minor u16 | length u32 | body (length bytes) | crc32c(body) u32
  * body    = ramBytes u64 | instructionsPerTick u64 | nameLength u16 | name (UTF-8) | imageLength u32 | image
+ *           [minor &ge; 1: snapshotLength u32 | start snapshot]
  * record  = length u32 | payload (length bytes: an {@link EventCodec} entry) | crc32c(payload) u32
  * </pre>
  *
  * All integers are little-endian. Records are appended and flushed one by one, so a crash can leave only the last
  * record incomplete: {@link #read} detects such a torn tail and cuts it (reporting how many bytes it dropped). A bad
  * record followed by further data is corruption, not a torn tail, and is refused. An unknown major version is refused.
+ * A recording starts from a boot (the image) or, since 1.1, from a start snapshot whose checksum and configuration
+ * are checked when the header is read ({@link RecordingHeaderCodec}).
  */
 public final class RecordingFile {
     static final byte[] MAGIC = "FTVMREC1".getBytes(StandardCharsets.US_ASCII);
     static final int MAJOR = 1;
-    static final int MINOR = 0;
     static final int MAX_RECORD = 1 + 8 + 4 + EventCodec.MAX_INPUT;
     static final int MAX_IMAGE = 64 << 20;
     /** Largest recording {@link #read} accepts (it reads the file into memory). */
@@ -49,6 +54,10 @@ public final class RecordingFile {
             throw new RecordingException(path + ": the image (" + header.image().length
                     + " bytes) is larger than a recording can hold (" + MAX_IMAGE + " bytes)");
         }
+        if (header.startSnapshot().length > MAX_FILE / 2) {
+            throw new RecordingException(path + ": the start snapshot (" + header.startSnapshot().length
+                    + " bytes) is larger than a recording can hold (" + MAX_FILE / 2 + " bytes)");
+        }
         try {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
@@ -60,19 +69,27 @@ public final class RecordingFile {
     }
 
     static byte[] encodeHeader(RecordingHeader h) {
-        byte[] name = h.imageName().getBytes(StandardCharsets.UTF_8);
-        if (name.length > 1000) {
-            name = java.util.Arrays.copyOf(name, 1000);
-        }
-        byte[] image = h.image();
-        ByteBuffer body = ByteBuffer.allocate(8 + 8 + 2 + name.length + 4 + image.length)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        body.putLong(h.ramBytes()).putLong(h.instructionsPerTick()).putShort((short) name.length).put(name)
-                .putInt(image.length).put(image);
-        ByteBuffer out = ByteBuffer.allocate(8 + 2 + 2 + 4 + body.capacity() + 4).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).putShort((short) MAJOR).putShort((short) MINOR).putInt(body.capacity()).put(body.array())
-                .putInt(crc(body.array(), 0, body.capacity()));
-        return out.array();
+        return RecordingHeaderCodec.encode(h);
+    }
+
+    /**
+     * Writes a header (format 1.1) whose start snapshot, a {@link io.ftvm.vmm.snapshot.SnapshotFile} of
+     * {@code length} bytes, is streamed from {@code snapshot} and checked on the way (magic, configuration,
+     * checksum), so a large snapshot is never held in memory. Returns the bytes written; records follow.
+     *
+     * @throws SnapshotException when the snapshot is damaged or truncated (what was written must be discarded)
+     */
+    public static long writeSnapshotHeader(WritableByteChannel out, String name, InputStream snapshot, long length)
+            throws IOException, SnapshotException {
+        return RecordingHeaderCodec.writeSnapshotHeader(out, name, snapshot, length);
+    }
+
+    /** One complete record for {@code e} (length, payload, checksum), as the file holds it. */
+    public static byte[] encodeRecord(Event e) {
+        byte[] payload = EventCodec.encode(e);
+        ByteBuffer rec = ByteBuffer.allocate(4 + payload.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        rec.putInt(payload.length).put(payload).putInt(crc(payload, 0, payload.length));
+        return rec.array();
     }
 
     static int crc(byte[] b, int off, int len) {
@@ -154,45 +171,7 @@ public final class RecordingFile {
     }
 
     private static RecordingHeader readHeader(Path path, ByteBuffer b) throws RecordingException {
-        if (b.remaining() < 16) {
-            throw new RecordingException(path + ": not an ftvm recording (file too short)");
-        }
-        byte[] magic = new byte[8];
-        b.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
-            throw new RecordingException(path + ": not an ftvm recording (bad magic)");
-        }
-        int major = b.getShort() & 0xffff;
-        int minor = b.getShort() & 0xffff;
-        if (major != MAJOR) {
-            throw new RecordingException(path + ": recording format version " + major + "." + minor
-                    + " is not supported (this ftvm reads version " + MAJOR + ".x)");
-        }
-        long len = b.getInt() & 0xffffffffL;
-        if (len > b.remaining() - 4L || len > MAX_IMAGE + 1024L) {
-            throw new RecordingException(path + ": truncated or damaged header (length " + len + ")");
-        }
-        int bodyAt = b.position();
-        b.position(bodyAt + (int) len);
-        if (b.getInt() != crc(b.array(), bodyAt, (int) len)) {
-            throw new RecordingException(path + ": header checksum mismatch");
-        }
-        ByteBuffer body = ByteBuffer.wrap(b.array(), bodyAt, (int) len).order(ByteOrder.LITTLE_ENDIAN);
-        try {
-            long ram = body.getLong();
-            long ipt = body.getLong();
-            byte[] name = new byte[body.getShort() & 0xffff];
-            body.get(name);
-            int imageLen = body.getInt();
-            if (imageLen < 0 || imageLen != body.remaining()) {
-                throw new RecordingException(path + ": header image length " + imageLen + " does not match");
-            }
-            byte[] image = new byte[imageLen];
-            body.get(image);
-            return new RecordingHeader(ram, ipt, new String(name, StandardCharsets.UTF_8), image);
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new RecordingException(path + ": header too short");
-        }
+        return RecordingHeaderCodec.read(path.toString(), b);
     }
 
     /** Appends entries to a recording file; each is flushed to the OS as it is written. */
@@ -208,9 +187,7 @@ public final class RecordingFile {
 
         @Override
         public void append(Event e) throws RecordingException {
-            byte[] payload = EventCodec.encode(e);
-            ByteBuffer rec = ByteBuffer.allocate(4 + payload.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-            rec.putInt(payload.length).put(payload).putInt(crc(payload, 0, payload.length)).flip();
+            ByteBuffer rec = ByteBuffer.wrap(encodeRecord(e));
             try {
                 while (rec.hasRemaining()) {
                     channel.write(rec);

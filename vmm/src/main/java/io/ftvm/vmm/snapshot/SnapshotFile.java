@@ -131,6 +131,38 @@ public final class SnapshotFile {
 
     private static final byte[] ZERO_PAGE = new byte[Ram.PAGE_SIZE];
 
+    /**
+     * Checks a whole snapshot held in memory without restoring it: magic, major version and checksum; returns the
+     * machine configuration it was taken with. A snapshot that passes can still be refused by {@link #read} (its
+     * values are checked there), but not for damage.
+     */
+    public static MachineConfig check(byte[] snapshot) throws SnapshotException {
+        int header = MAGIC.length + 2 + 2 + 8 + 8;
+        if (snapshot.length < header + 4) {
+            throw new SnapshotException("truncated snapshot (" + snapshot.length + " bytes)");
+        }
+        if (!Arrays.equals(snapshot, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new SnapshotException("not an ftvm snapshot (bad magic)");
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(snapshot); // big-endian, as written
+        int major = b.getShort(MAGIC.length) & 0xffff;
+        int minor = b.getShort(MAGIC.length + 2) & 0xffff;
+        if (major != MAJOR) {
+            throw new SnapshotException("snapshot format version " + major + "." + minor
+                    + " is not supported (this ftvm reads version " + MAJOR + ".x)");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(snapshot, 0, snapshot.length - 4);
+        if ((int) crc.getValue() != b.getInt(snapshot.length - 4)) {
+            throw new SnapshotException("checksum mismatch: the snapshot is damaged or truncated");
+        }
+        try {
+            return new MachineConfig(b.getLong(MAGIC.length + 4), b.getLong(MAGIC.length + 12));
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException("invalid machine configuration: " + e.getMessage());
+        }
+    }
+
     /** Reads a snapshot into a new machine whose console goes to {@code sink}. */
     public static Machine read(InputStream source, OutputSink sink) throws SnapshotException, IOException {
         BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);

@@ -4,12 +4,15 @@ import io.ftvm.vmm.board.ElfImage;
 import io.ftvm.vmm.board.InvalidImageException;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.board.OutputSink;
 import io.ftvm.vmm.replay.DivergenceException;
 import io.ftvm.vmm.replay.Event;
 import io.ftvm.vmm.replay.MemoryEventLog;
 import io.ftvm.vmm.replay.RecordingException;
 import io.ftvm.vmm.replay.RecordingFile;
 import io.ftvm.vmm.replay.ReplayDriver;
+import io.ftvm.vmm.snapshot.SnapshotException;
+import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ftvm replay FILE}: re-executes a recording exactly, printing the guest console on stdout, checking every
- * digest, and reporting the final instruction count and digest on stderr.
+ * digest, and reporting the final instruction count and digest on stderr. A recording that starts from a snapshot
+ * (a VM's live log fetched from ftd) restores it instead of booting; its console output starts there.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replay a recording made with 'ftvm run --record': console on stdout, every digest verified, "
@@ -59,6 +63,20 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("ftvm replay: " + file + ": cut a torn tail of " + rec.tornTailBytes()
                     + " bytes (the recording ended abruptly); replaying the complete entries");
         }
+        OutputStream console = new BufferedOutputStream(out, 1 << 16);
+        if (rec.header().startsFromSnapshot()) {
+            Machine restored;
+            try {
+                restored = SnapshotFile.read(rec.header().openStartSnapshot(), sink(console));
+            } catch (SnapshotException e) {
+                err.println("ftvm replay: " + file + ": the start snapshot cannot be restored: " + e.getMessage());
+                return RunCommand.EXIT_BAD_IMAGE;
+            }
+            restored.setTranslation(!interpret);
+            err.println("ftvm replay: " + file + ": starting from a snapshot at icount " + restored.icount()
+                    + " (" + rec.header().imageName() + ")");
+            return replay(rec, restored, console);
+        }
         MachineConfig config;
         ElfImage elf;
         try {
@@ -68,7 +86,6 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("ftvm replay: " + file + ": the recorded machine cannot be rebuilt: " + e.getMessage());
             return RunCommand.EXIT_BAD_IMAGE;
         }
-        OutputStream console = new BufferedOutputStream(out, 1 << 16);
         Machine machine;
         try {
             machine = newMachine(config, console);
@@ -88,13 +105,17 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private static Machine newMachine(MachineConfig config, OutputStream console) {
-        return new Machine(config, (icount, offset, b) -> {
+        return new Machine(config, sink(console));
+    }
+
+    private static OutputSink sink(OutputStream console) {
+        return (icount, offset, b) -> {
             try {
                 console.write(b);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        };
     }
 
     private int replay(RecordingFile.Contents rec, Machine machine, OutputStream console)
