@@ -1,5 +1,7 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleException;
+
 /** What a console endpoint serves for one VM: released output with absolute byte offsets, and an input stream. */
 public interface ConsoleBackend {
     /** Oldest output offset still held (older bytes were dropped from the bounded history). */

@@ -1,5 +1,12 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConnectionEvent;
+import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleClientConfig;
+import io.ftvm.replication.console.ConsoleCodec;
+import io.ftvm.replication.console.ConsoleMessage;
+import io.ftvm.replication.console.Endpoint;
+import io.ftvm.replication.console.EscapeDetector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

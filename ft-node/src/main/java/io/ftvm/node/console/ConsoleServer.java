@@ -1,5 +1,7 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleFraming;
+import io.ftvm.replication.console.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

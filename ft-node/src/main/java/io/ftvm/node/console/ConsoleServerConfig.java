@@ -1,5 +1,6 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleCodec;
 import java.time.Duration;
 
 /**

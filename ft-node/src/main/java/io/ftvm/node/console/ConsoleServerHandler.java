@@ -1,9 +1,14 @@
 package io.ftvm.node.console;
 
-import io.ftvm.node.console.ConsoleMessage.Bye;
-import io.ftvm.node.console.ConsoleMessage.FromClient;
-import io.ftvm.node.console.ConsoleMessage.Hello;
-import io.ftvm.node.console.ConsoleMessage.Input;
+import io.ftvm.replication.console.ConsoleCodec;
+import io.ftvm.replication.console.ConsoleError;
+import io.ftvm.replication.console.ConsoleException;
+import io.ftvm.replication.console.ConsoleFraming;
+import io.ftvm.replication.console.ConsoleMessage;
+import io.ftvm.replication.console.ConsoleMessage.Bye;
+import io.ftvm.replication.console.ConsoleMessage.FromClient;
+import io.ftvm.replication.console.ConsoleMessage.Hello;
+import io.ftvm.replication.console.ConsoleMessage.Input;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

@@ -1,5 +1,6 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleFraming;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 

@@ -1,8 +1,8 @@
 package io.ftvm.node.daemon;
 
 import io.ftvm.node.console.ConsoleBackend;
-import io.ftvm.node.console.ConsoleError;
-import io.ftvm.node.console.ConsoleException;
+import io.ftvm.replication.console.ConsoleError;
+import io.ftvm.replication.console.ConsoleException;
 import io.ftvm.node.console.ServingState;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;

@@ -10,7 +10,7 @@ import io.ftvm.coordinator.Transition;
 import io.ftvm.coordinator.VersionedState;
 import io.ftvm.coordinator.VmRecords;
 import io.ftvm.coordinator.VmSpec;
-import io.ftvm.node.console.Endpoint;
+import io.ftvm.replication.console.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package io.ftvm.node.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ftvm.replication.console.ConnectionEvent;
+import io.ftvm.replication.console.ConsoleClient;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,11 @@ package io.ftvm.node.console;
 import static io.ftvm.node.console.TestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ftvm.node.console.ConnectionEvent.Kind;
+import io.ftvm.replication.console.ConnectionEvent.Kind;
+import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleCodec;
+import io.ftvm.replication.console.ConsoleMessage;
+import io.ftvm.replication.console.Endpoint;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

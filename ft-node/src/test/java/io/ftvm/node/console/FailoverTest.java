@@ -3,7 +3,11 @@ package io.ftvm.node.console;
 import static io.ftvm.node.console.TestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ftvm.node.console.ConnectionEvent.Kind;
+import io.ftvm.replication.console.ConnectionEvent;
+import io.ftvm.replication.console.ConnectionEvent.Kind;
+import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleException;
+import io.ftvm.replication.console.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleError;
+import io.ftvm.replication.console.ConsoleException;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -2,9 +2,12 @@ package io.ftvm.node.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ftvm.node.console.ConsoleMessage.Error;
-import io.ftvm.node.console.ConsoleMessage.Input;
-import io.ftvm.node.console.ConsoleMessage.Welcome;
+import io.ftvm.replication.console.ConsoleCodec;
+import io.ftvm.replication.console.ConsoleError;
+import io.ftvm.replication.console.ConsoleMessage;
+import io.ftvm.replication.console.ConsoleMessage.Error;
+import io.ftvm.replication.console.ConsoleMessage.Input;
+import io.ftvm.replication.console.ConsoleMessage.Welcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
@@ -60,14 +63,14 @@ class ProtocolViolationTest {
 
     @Test
     void aServerMessageFromAClientIsRefused() throws Exception {
-        refused(c -> c.sendRaw(frame(ConsoleCodec.INPUT_ACK, 0, 0, 0, 0, 0, 0, 0, 1)),
+        refused(c -> c.sendRaw(frame(7 /* INPUT_ACK */, 0, 0, 0, 0, 0, 0, 0, 1)),
                 "unexpected message type 7");
     }
 
     @Test
     void aHelloWithoutTheMagicIsRefused() throws Exception {
         refused(c -> c.sendRaw("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()), "oversized frame");
-        refused(c -> c.sendRaw(frame(ConsoleCodec.HELLO, 'G', 'E', 'T', ' ', 0, 1)), "not an ftvm console peer");
+        refused(c -> c.sendRaw(frame(1 /* HELLO */, 'G', 'E', 'T', ' ', 0, 1)), "not an ftvm console peer");
     }
 
     @Test

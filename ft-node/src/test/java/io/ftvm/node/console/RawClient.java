@@ -1,5 +1,8 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleCodec;
+import io.ftvm.replication.console.ConsoleException;
+import io.ftvm.replication.console.ConsoleMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;

@@ -1,5 +1,7 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleClientConfig;
+import io.ftvm.replication.console.Endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.ftvm.node.daemon;
 
-import io.ftvm.node.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleClient;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

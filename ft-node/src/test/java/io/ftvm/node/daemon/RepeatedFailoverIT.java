@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftvm.coordinator.VersionedState;
 import io.ftvm.coordinator.VmStatus;
-import io.ftvm.node.console.ConsoleClient;
-import io.ftvm.node.console.ConsoleClientConfig;
+import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleClientConfig;
 import io.ftvm.node.demo.LocalCluster;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

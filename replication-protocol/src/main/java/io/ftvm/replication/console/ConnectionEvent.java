@@ -1,4 +1,4 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
 /**
  * A change in a {@link ConsoleClient}'s connection, for its connection listener.

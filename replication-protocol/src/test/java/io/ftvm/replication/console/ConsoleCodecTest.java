@@ -1,18 +1,18 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ftvm.node.console.ConsoleMessage.Bye;
-import io.ftvm.node.console.ConsoleMessage.Error;
-import io.ftvm.node.console.ConsoleMessage.Hello;
-import io.ftvm.node.console.ConsoleMessage.Input;
-import io.ftvm.node.console.ConsoleMessage.InputAck;
-import io.ftvm.node.console.ConsoleMessage.Output;
-import io.ftvm.node.console.ConsoleMessage.Ping;
-import io.ftvm.node.console.ConsoleMessage.Pong;
-import io.ftvm.node.console.ConsoleMessage.Redirect;
-import io.ftvm.node.console.ConsoleMessage.Welcome;
+import io.ftvm.replication.console.ConsoleMessage.Bye;
+import io.ftvm.replication.console.ConsoleMessage.Error;
+import io.ftvm.replication.console.ConsoleMessage.Hello;
+import io.ftvm.replication.console.ConsoleMessage.Input;
+import io.ftvm.replication.console.ConsoleMessage.InputAck;
+import io.ftvm.replication.console.ConsoleMessage.Output;
+import io.ftvm.replication.console.ConsoleMessage.Ping;
+import io.ftvm.replication.console.ConsoleMessage.Pong;
+import io.ftvm.replication.console.ConsoleMessage.Redirect;
+import io.ftvm.replication.console.ConsoleMessage.Welcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;

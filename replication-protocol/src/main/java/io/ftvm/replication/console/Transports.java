@@ -1,4 +1,4 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,25 +12,28 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-/** Native epoll where available (Linux), NIO elsewhere or with {@code -Dftvm.console.nio=true}. */
-final class Transports {
+/**
+ * Native epoll where available (Linux), NIO elsewhere or with {@code -Dftvm.console.nio=true}. Public for ft-node's
+ * console server, which uses the same transports as the client.
+ */
+public final class Transports {
     private Transports() {
     }
 
-    static boolean epoll() {
+    public static boolean epoll() {
         return !Boolean.getBoolean("ftvm.console.nio") && Epoll.isAvailable();
     }
 
-    static EventLoopGroup group(int threads) {
+    public static EventLoopGroup group(int threads) {
         return new MultiThreadIoEventLoopGroup(threads,
                 epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    static Class<? extends ServerChannel> serverChannel() {
+    public static Class<? extends ServerChannel> serverChannel() {
         return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    static Class<? extends SocketChannel> socketChannel() {
+    public static Class<? extends SocketChannel> socketChannel() {
         return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }

@@ -1,4 +1,4 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
 /** The error codes of the console protocol's ERROR message (wire values are fixed; see docs/console-protocol.md). */
 public enum ConsoleError {

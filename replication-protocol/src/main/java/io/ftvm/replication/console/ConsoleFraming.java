@@ -1,4 +1,4 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -34,7 +34,7 @@ public final class ConsoleFraming {
     public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("ftvm.console.closeReason");
 
     /** Which end this pipeline is. */
-    enum Side {
+    public enum Side {
         SERVER, CLIENT
     }
 
@@ -65,7 +65,11 @@ public final class ConsoleFraming {
     private ConsoleFraming() {
     }
 
-    static void install(ChannelPipeline p, Side side, Duration keepalive, Duration peerTimeout, Stats stats) {
+    /**
+     * Adds the shared handlers to {@code p}: idle timers, framing, strict decoding for {@code side}, encoding,
+     * keepalive and the violation guard. The caller's handler goes after them.
+     */
+    public static void install(ChannelPipeline p, Side side, Duration keepalive, Duration peerTimeout, Stats stats) {
         p.addLast("idle", new IdleStateHandler(peerTimeout.toMillis(), keepalive.toMillis(), 0, TimeUnit.MILLISECONDS));
         p.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(ConsoleCodec.MAX_FRAME, 0, 4, 0, 4, true));
         p.addLast("message-decoder", new Decoder(side));
@@ -75,13 +79,13 @@ public final class ConsoleFraming {
     }
 
     /** Remembers and logs why {@code ctx}'s channel closes (first reason wins), then closes it. */
-    static void closeWith(ChannelHandlerContext ctx, Stats stats, String reason) {
+    public static void closeWith(ChannelHandlerContext ctx, Stats stats, String reason) {
         remember(ctx, stats, reason, false);
         ctx.close();
     }
 
     /** Sends {@code last} (an ERROR, REDIRECT or BYE), then closes, remembering {@code reason}. */
-    static void sendAndClose(ChannelHandlerContext ctx, Stats stats, ConsoleMessage last, String reason) {
+    public static void sendAndClose(ChannelHandlerContext ctx, Stats stats, ConsoleMessage last, String reason) {
         remember(ctx, stats, reason, false);
         ctx.channel().writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }

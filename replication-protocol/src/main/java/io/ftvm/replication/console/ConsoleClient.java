@@ -1,12 +1,12 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
-import io.ftvm.node.console.ConsoleClientHandler.Ending;
-import io.ftvm.node.console.ConsoleMessage.Bye;
-import io.ftvm.node.console.ConsoleMessage.Error;
-import io.ftvm.node.console.ConsoleMessage.InputAck;
-import io.ftvm.node.console.ConsoleMessage.Output;
-import io.ftvm.node.console.ConsoleMessage.Redirect;
-import io.ftvm.node.console.ConsoleMessage.Welcome;
+import io.ftvm.replication.console.ConsoleClientHandler.Ending;
+import io.ftvm.replication.console.ConsoleMessage.Bye;
+import io.ftvm.replication.console.ConsoleMessage.Error;
+import io.ftvm.replication.console.ConsoleMessage.InputAck;
+import io.ftvm.replication.console.ConsoleMessage.Output;
+import io.ftvm.replication.console.ConsoleMessage.Redirect;
+import io.ftvm.replication.console.ConsoleMessage.Welcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,17 +1,17 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
-import io.ftvm.node.console.ConsoleMessage.Bye;
-import io.ftvm.node.console.ConsoleMessage.Error;
-import io.ftvm.node.console.ConsoleMessage.FromClient;
-import io.ftvm.node.console.ConsoleMessage.FromServer;
-import io.ftvm.node.console.ConsoleMessage.Hello;
-import io.ftvm.node.console.ConsoleMessage.Input;
-import io.ftvm.node.console.ConsoleMessage.InputAck;
-import io.ftvm.node.console.ConsoleMessage.Output;
-import io.ftvm.node.console.ConsoleMessage.Ping;
-import io.ftvm.node.console.ConsoleMessage.Pong;
-import io.ftvm.node.console.ConsoleMessage.Redirect;
-import io.ftvm.node.console.ConsoleMessage.Welcome;
+import io.ftvm.replication.console.ConsoleMessage.Bye;
+import io.ftvm.replication.console.ConsoleMessage.Error;
+import io.ftvm.replication.console.ConsoleMessage.FromClient;
+import io.ftvm.replication.console.ConsoleMessage.FromServer;
+import io.ftvm.replication.console.ConsoleMessage.Hello;
+import io.ftvm.replication.console.ConsoleMessage.Input;
+import io.ftvm.replication.console.ConsoleMessage.InputAck;
+import io.ftvm.replication.console.ConsoleMessage.Output;
+import io.ftvm.replication.console.ConsoleMessage.Ping;
+import io.ftvm.replication.console.ConsoleMessage.Pong;
+import io.ftvm.replication.console.ConsoleMessage.Redirect;
+import io.ftvm.replication.console.ConsoleMessage.Welcome;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -284,7 +284,8 @@ public final class ConsoleCodec {
         }
     }
 
-    static ConsoleException violation(String reason) {
+    /** A protocol violation: the peer sent something the protocol forbids; the connection must be closed. */
+    public static ConsoleException violation(String reason) {
         return new ConsoleException(ConsoleError.PROTOCOL_VIOLATION, reason);
     }
 }

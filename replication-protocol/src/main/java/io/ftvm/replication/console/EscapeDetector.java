@@ -1,4 +1,4 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
 import java.io.ByteArrayOutputStream;
 

@@ -1,4 +1,4 @@
-package io.ftvm.node.console;
+package io.ftvm.replication.console;
 
 /**
  * A console-protocol failure the caller can act on: its {@link ConsoleError} code and, where the code has one, the
