@@ -3,6 +3,10 @@ package io.ftvm.backup;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.RecordingCopy;
+import io.ftvm.primary.RecordingTap;
+import io.ftvm.primary.RecordingUnavailableException;
+import io.ftvm.primary.VmMetrics;
 import io.ftvm.primary.RoleAuthority;
 import io.ftvm.replication.BackupEndpoint;
 import io.ftvm.replication.Messages;
@@ -17,12 +21,12 @@ import io.ftvm.vmm.replay.WallClock;
 import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,13 +62,17 @@ public final class BackupRole implements AutoCloseable {
     private final BackupSettings settings;
     private final TakeoverAuthority authority;
     private final WallClock clock;
-    private final LongConsumer outputRuleNanos;
+    private final VmMetrics metrics;
+    private final SnapshotReceiver snapshots;
+    private volatile Takeover lastTakeover;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<PrimaryRole>> liveListeners = new CopyOnWriteArrayList<>();
     private final BackupEndpoint endpoint;
     private final Thread replayThread;
     private volatile State state = State.JOINING;
     private volatile IncomingEventLog log = new IncomingEventLog();
+    /** The VM's live recording from the join snapshot on; the primary this backup becomes continues it. */
+    private volatile RecordingTap recording;
     private volatile Path pendingSnapshot;
     private volatile Machine machine;
     private volatile OutputHistory history;
@@ -80,13 +88,14 @@ public final class BackupRole implements AutoCloseable {
      * @throws IOException when the snapshot directory cannot be created
      */
     public BackupRole(String vmId, PeerIdentity identity, BackupSettings settings, TakeoverAuthority authority,
-            WallClock clock, LongConsumer outputRuleNanos) throws IOException, InterruptedException {
+            WallClock clock, VmMetrics metrics) throws IOException, InterruptedException {
         this.vmId = vmId;
         this.settings = settings;
         this.authority = authority;
         this.clock = clock;
-        this.outputRuleNanos = outputRuleNanos;
-        SnapshotReceiver snapshots = new SnapshotReceiver(settings.snapshotDir(), this::installSnapshot);
+        this.metrics = metrics;
+        this.recording = new RecordingTap(settings.asPrimary().recording(), vmId);
+        this.snapshots = new SnapshotReceiver(settings.snapshotDir(), this::installSnapshot);
         ReceiverLog receiver = new ReceiverLog(identity, 0, this::receive);
         this.endpoint = new BackupEndpoint(settings.listen(), receiver, settings.connection(), snapshots);
         this.replayThread = new Thread(this::run, "backup-replay-" + vmId);
@@ -125,6 +134,16 @@ public final class BackupRole implements AutoCloseable {
         return history;
     }
 
+    /**
+     * Writes this VM's recording as this host holds it (see {@link PrimaryRole#copyRecording}): from the snapshot
+     * the backup joined from through every entry received, and after a takeover on through the new primary's own.
+     *
+     * @throws RecordingUnavailableException before the join snapshot arrived, or when recording is off or closed
+     */
+    public RecordingCopy copyRecording(OutputStream out) throws IOException, RecordingUnavailableException {
+        return recording.copyTo(out);
+    }
+
     /** The primary this backup became (null until LIVE). */
     public PrimaryRole primary() {
         return primary;
@@ -133,6 +152,35 @@ public final class BackupRole implements AutoCloseable {
     /** The replication endpoint's counters (bytes received, refused connections). */
     public io.ftvm.replication.Framing.Stats replicationStats() {
         return endpoint.stats();
+    }
+
+    /**
+     * The timing of this backup's takeover: when it decided (wall clock), how long it had noticed the primary's
+     * absence before deciding ({@code detectionNanos}: the disconnect notice to the decision, i.e. the grace period
+     * and the replay loop's reaction), and the decision to going live ({@code takeoverNanos}: the ZooKeeper CAS,
+     * replay to the end of the log, starting record mode).
+     */
+    public record Takeover(long decidedUnixMillis, long liveUnixMillis, long detectionNanos, long takeoverNanos) {
+    }
+
+    /** The takeover this backup made, or null. */
+    public Takeover lastTakeover() {
+        return lastTakeover;
+    }
+
+    /** The highest instruction count the primary has shipped (-1: none yet): replay lags it by the difference. */
+    public long receivedIcount() {
+        return log.receivedIcount();
+    }
+
+    /** Bytes of the snapshot in transfer received so far (0 when none is in transfer). */
+    public long snapshotReceivedBytes() {
+        return snapshots.received();
+    }
+
+    /** The size of the snapshot in transfer (0 when none is). */
+    public long snapshotOfferedBytes() {
+        return snapshots.offeredBytes();
     }
 
     /** Entries received that replay has not reached yet. */
@@ -171,6 +219,7 @@ public final class BackupRole implements AutoCloseable {
         everConnected = true;
         try {
             log.receive(e);
+            recording.appendShipped(e);
         } catch (RecordingException ex) {
             fail("corrupt log entry: " + ex.getMessage());
             throw new IllegalStateException("corrupt log entry: " + ex.getMessage(), ex);
@@ -179,6 +228,11 @@ public final class BackupRole implements AutoCloseable {
 
     /** A snapshot arrived whole and verified: replay restarts from it, on a fresh log. */
     private void installSnapshot(Messages.SnapshotOffer offer, Path file) {
+        RecordingTap tap = new RecordingTap(settings.asPrimary().recording(), vmId);
+        tap.beginFromSnapshot(file, offer.icount()); // copied before replay loads (and deletes) it
+        RecordingTap oldTap = recording;
+        recording = tap; // entries after the snapshot arrive on this thread, after this
+        oldTap.close();
         IncomingEventLog old = log;
         log = new IncomingEventLog();
         pendingSnapshot = file;
@@ -186,6 +240,9 @@ public final class BackupRole implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- replay thread
+
+    /** Digests already counted from the current replay driver (replay thread only). */
+    private long digestsCounted;
 
     private void run() {
         long joinDeadline = clock.nanoTime() + settings.joinTimeout().toNanos();
@@ -196,6 +253,7 @@ public final class BackupRole implements AutoCloseable {
                 if (snap != null) {
                     pendingSnapshot = null;
                     driver = load(snap);
+                    digestsCounted = 0;
                     continue;
                 }
                 if (driver == null) {
@@ -207,6 +265,8 @@ public final class BackupRole implements AutoCloseable {
                     continue;
                 }
                 ReplayDriver.Result r = driver.run(Long.MAX_VALUE, REPLAY_WAIT_NANOS);
+                metrics.digestsChecked(r.digestsChecked() - digestsCounted);
+                digestsCounted = r.digestsChecked();
                 if (r.outcome() == ReplayDriver.Outcome.POWERED_OFF) {
                     fail("the guest powered off (exit code " + r.exitCode() + "); nothing left to protect");
                     return;
@@ -216,6 +276,7 @@ public final class BackupRole implements AutoCloseable {
                 }
             }
         } catch (DivergenceException e) {
+            metrics.digestMismatch();
             fail("divergence: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             fail("replay failed: " + e);
@@ -274,6 +335,9 @@ public final class BackupRole implements AutoCloseable {
     }
 
     private void takeOver(ReplayDriver driver) throws DivergenceException, InterruptedException {
+        long decided = clock.nanoTime();
+        long decidedUnixMillis = clock.unixNanos() / 1_000_000;
+        long noticed = disconnectedSince;
         transition(State.TAKING_OVER, "primary silent: " + endpoint.lastCloseReason());
         TakeoverAuthority.Outcome o = authority.takeOver("primary silent: " + endpoint.lastCloseReason());
         if (o.verdict() == RoleAuthority.Verdict.RETRY) {
@@ -297,9 +361,13 @@ public final class BackupRole implements AutoCloseable {
             return;
         }
         PrimaryRole p = new PrimaryRole(vmId, settings.asPrimary(), machine, router, history, l.inputTotal(),
-                o.asPrimary(), clock, outputRuleNanos);
+                o.asPrimary(), clock, metrics, recording);
         primary = p;
         p.start();
+        long live = clock.nanoTime();
+        lastTakeover = new Takeover(decidedUnixMillis, decidedUnixMillis + (live - decided) / 1_000_000,
+                decided - noticed, live - decided);
+        metrics.tookOver(decided - noticed, live - decided);
         transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + ")");
         for (Consumer<PrimaryRole> c : liveListeners) {
             c.accept(p);
@@ -327,5 +395,6 @@ public final class BackupRole implements AutoCloseable {
         if (p != null) {
             p.close();
         }
+        recording.close(); // deletes the file (the live primary, if any, closed it already)
     }
 }

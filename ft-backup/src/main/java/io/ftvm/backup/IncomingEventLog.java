@@ -23,6 +23,8 @@ public final class IncomingEventLog implements EventLog {
     private long size;
     private long inputTotal;
     private boolean closed;
+    /** The highest instruction count of any event received (the primary has executed at least this far). */
+    private volatile long receivedIcount = -1;
 
     /** Adds a received entry (network thread). */
     public void receive(Messages.Entry e) throws RecordingException {
@@ -46,6 +48,11 @@ public final class IncomingEventLog implements EventLog {
         append(ev);
     }
 
+    /** The highest instruction count of any event received so far (-1: none). */
+    public long receivedIcount() {
+        return receivedIcount;
+    }
+
     @Override
     public synchronized void append(Event e) throws RecordingException {
         if (closed) {
@@ -56,6 +63,9 @@ public final class IncomingEventLog implements EventLog {
         }
         queue.add(e);
         size++;
+        if (e.icount() > receivedIcount) {
+            receivedIcount = e.icount();
+        }
         notifyAll();
     }
 

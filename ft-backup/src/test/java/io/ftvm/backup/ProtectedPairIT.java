@@ -6,6 +6,8 @@ import io.ftvm.guests.GuestImages;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.VmMetrics;
+import com.codahale.metrics.MetricRegistry;
 import io.ftvm.primary.PrimarySettings;
 import io.ftvm.primary.RoleAuthority;
 import io.ftvm.replication.ConnectionSettings;
@@ -81,12 +83,12 @@ class ProtectedPairIT {
         Machine machine = new Machine(MachineConfig.defaults().withRam(32L << 20), router);
         machine.load(ElfImage.parse("kvstore.elf", GuestImages.bytes("kvstore")));
         OutputHistory primaryOut = new OutputHistory(1 << 20, 0);
-        AtomicInteger outputRuleSamples = new AtomicInteger();
+        VmMetrics metrics = VmMetrics.of(new MetricRegistry(), "kv");
         PrimarySettings ps = PrimarySettings.defaults(dir.resolve("primary"))
                 .withConnection(ConnectionSettings.defaults().withHeartbeat(Duration.ofMillis(50),
                         Duration.ofMillis(500)));
         PrimaryRole primary = new PrimaryRole("kv", ps, machine, router, primaryOut, 0, RoleAuthority.ALWAYS_WINS,
-                WallClock.SYSTEM, ns -> outputRuleSamples.incrementAndGet());
+                WallClock.SYSTEM, metrics);
         BackupSettings bs = new BackupSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 ps.connection(), dir.resolve("backup"), 1 << 20, Duration.ofMillis(200), Duration.ofSeconds(20),
                 PrimarySettings.defaults(dir.resolve("backup-as-primary")));
@@ -96,7 +98,7 @@ class ProtectedPairIT {
             return new TakeoverAuthority.Outcome(RoleAuthority.Verdict.WON, RoleAuthority.ALWAYS_WINS, 3);
         };
         Client client = new Client();
-        try (BackupRole backup = new BackupRole("kv", ID, bs, authority, WallClock.SYSTEM, ns -> { })) {
+        try (BackupRole backup = new BackupRole("kv", ID, bs, authority, WallClock.SYSTEM, metrics)) {
             backup.start();
             primary.start();
             await(() -> client.text().contains("kvstore ready") || primaryOut.end() > 0, "the banner");
@@ -113,13 +115,19 @@ class ProtectedPairIT {
             await(() -> primary.inputAcked() == cut, "the first half acknowledged");
             Thread.sleep(200);
             client.drain(primaryOut);
-            assertThat(outputRuleSamples.get()).as("output went through the gate").isPositive();
+            assertThat(metrics.outputHoldTimer().getCount()).as("output went through the gate").isPositive();
+            assertThat(metrics.ackLatencyTimer().getCount()).as("ACK latencies measured").isPositive();
+            assertThat(primary.logBytesShipped()).isPositive();
+            assertThat(primary.backupAckedIcount()).isPositive();
             assertThat(expected).startsWith(client.text());
 
             // The primary's host dies: no goodbye, its connection just ends.
             primary.close();
             await(() -> backup.state() == BackupRole.State.LIVE, "the takeover");
             assertThat(takeovers.get()).isEqualTo(1);
+            assertThat(metrics.failovers()).isEqualTo(1);
+            assertThat(metrics.takeoverTimer().getCount()).isEqualTo(1);
+            assertThat(backup.lastTakeover().takeoverNanos()).isPositive();
             PrimaryRole live = backup.primary();
             assertThat(live.inputAccepted()).as("input the old primary acknowledged is in the new primary")
                     .isEqualTo(cut);

@@ -21,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +84,8 @@ public final class PrimaryRole implements AutoCloseable {
     private final RoleAuthority authority;
     private final WallClock clock;
     private final String vmId;
+    private final VmMetrics metrics;
+    private final RecordingTap recording;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> inputAckListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService monitor;
@@ -101,19 +102,31 @@ public final class PrimaryRole implements AutoCloseable {
      * input continues at offset {@code inputFrom} and whose released output goes to {@code history}.
      */
     public PrimaryRole(String vmId, PrimarySettings settings, Machine machine, ConsoleRouter router,
-            OutputHistory history, long inputFrom, RoleAuthority authority, WallClock clock,
-            LongConsumer outputRuleNanos) {
+            OutputHistory history, long inputFrom, RoleAuthority authority, WallClock clock, VmMetrics metrics) {
+        this(vmId, settings, machine, router, history, inputFrom, authority, clock, metrics, null);
+    }
+
+    /**
+     * As above, appending to {@code recording} (the tap of the backup this primary continues; it passes to this
+     * role, which closes it), or, if null, to a new recording that starts with a snapshot of {@code machine}.
+     */
+    public PrimaryRole(String vmId, PrimarySettings settings, Machine machine, ConsoleRouter router,
+            OutputHistory history, long inputFrom, RoleAuthority authority, WallClock clock, VmMetrics metrics,
+            RecordingTap recording) {
         this.vmId = vmId;
+        this.recording = recording != null ? recording : new RecordingTap(settings.recording(), vmId);
+        this.metrics = metrics;
         this.settings = settings;
         this.machine = machine;
         this.router = router;
         this.authority = authority;
         this.clock = clock;
         this.gate = new OutputGate(history, settings.outputGateBytes(), machine::endSlice, clock::nanoTime,
-                outputRuleNanos);
+                metrics::outputHeld);
         this.input = new InputBuffer(settings.inputBufferBytes(), inputFrom);
         this.shipping = new ShippingEventLog(inputFrom, this::flush);
-        this.driver = new RecordDriver(machine, shipping, input, settings.record(), clock, icount -> throttle());
+        this.driver = new RecordDriver(machine, new TappedEventLog(shipping, this.recording), input,
+                settings.record(), clock, icount -> throttle());
         this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "primary-monitor-" + vmId);
             t.setDaemon(true);
@@ -129,6 +142,7 @@ public final class PrimaryRole implements AutoCloseable {
 
     /** Runs the VM (unprotected until a backup is attached). */
     public void start() {
+        recording.beginFromMachine(machine); // before record mode runs; nothing if a backup's tap continues
         router.route(gate);
         transition(State.UNPROTECTED, "started");
         vmThread.start();
@@ -241,6 +255,27 @@ public final class PrimaryRole implements AutoCloseable {
         }
     }
 
+    /** Payload bytes of the log shipped to backups so far. */
+    public long logBytesShipped() {
+        return shipping.shippedBytes();
+    }
+
+    /** Log entries shipped to backups so far. */
+    public long logEntriesShipped() {
+        return shipping.shippedEntries();
+    }
+
+    /** The guest instruction count the current backup has acknowledged receiving up to (-1: no backup). */
+    public long backupAckedIcount() {
+        Link l = link;
+        return l == null ? -1 : l.log.ackedIcount();
+    }
+
+    /** The metrics this role updates. */
+    public VmMetrics metrics() {
+        return metrics;
+    }
+
     /** How long the VM was paused for the last snapshot, in nanoseconds (-1: none yet). */
     public long lastSnapshotPauseNanos() {
         return lastSnapshotPauseNanos;
@@ -258,6 +293,7 @@ public final class PrimaryRole implements AutoCloseable {
         }
         Link l = new Link(new SenderLog(settings.maxBytesInFlight(), 1), address, name, identity);
         l.log.setAckListener((seq, icount) -> onAck(l, seq, icount));
+        l.log.setAckLatencyListener(metrics::ackLatency);
         link = l;
         transition(State.SYNCING, "backup assigned at " + address + " (epoch " + identity.epoch() + ")");
         l.disconnectedSince = clock.nanoTime();
@@ -488,11 +524,33 @@ public final class PrimaryRole implements AutoCloseable {
         return !vmThread.isAlive();
     }
 
+    /**
+     * Writes this VM's recording so far to {@code out}: a self-contained recording file (format 1.1) that
+     * {@code ftvm replay} re-executes exactly, from the snapshot the recording starts with (the freshly booted
+     * machine, or the snapshot a backup that became this primary joined from) through every entry written (complete
+     * records only) to the last point record mode executed to. Safe on any thread while the VM runs, which it does
+     * not slow beyond a lock held to read the tap's position; {@code out} is not closed.
+     *
+     * @return bytes written, the first and last icount the copy covers, and whether the tap stopped early (size
+     *         bound, I/O error) with the reason
+     * @throws RecordingUnavailableException when there is no recording (recording off, could not start, closed)
+     * @throws IOException when the recording cannot be read or {@code out} cannot be written
+     */
+    public RecordingCopy copyRecording(OutputStream out) throws IOException, RecordingUnavailableException {
+        return recording.copyTo(out);
+    }
+
+    /** The live recording's state, file, size and icount range. */
+    public RecordingTap.Status recordingStatus() {
+        return recording.status();
+    }
+
     @Override
     public void close() throws InterruptedException {
         transition(State.STOPPED, "closed");
         driver.requestStop();
         vmThread.join(5_000);
+        recording.close();
         monitor.shutdownNow();
         Link l = link;
         if (l != null) {

@@ -33,6 +33,9 @@ public final class ShippingEventLog implements EventLog {
     private long inputDelivered;
     private volatile long inputAcked;
     private long size;
+    /** Bytes and entries shipped to backups (written by the VM thread only, read by metrics). */
+    private volatile long shippedBytes;
+    private volatile long shippedEntries;
     private volatile boolean closed;
     /**
      * Whether input delivered with no backup counts as acknowledged: true while the primary runs alone by right
@@ -54,7 +57,10 @@ public final class ShippingEventLog implements EventLog {
         }
         SenderLog s = sender;
         if (s != null) {
-            long seq = s.append(new Messages.Entry(e.icount(), KIND_VMM_EVENT, EventCodec.encode(e)));
+            byte[] payload = EventCodec.encode(e);
+            long seq = s.append(new Messages.Entry(e.icount(), KIND_VMM_EVENT, payload));
+            shippedBytes += payload.length; // single writer: a volatile write is enough
+            shippedEntries++;
             if (e instanceof Event.ConsoleInput c) {
                 synchronized (inputMarks) {
                     inputDelivered += c.bytes().length;
@@ -106,6 +112,16 @@ public final class ShippingEventLog implements EventLog {
                 inputAcked = inputDelivered;
             }
         }
+    }
+
+    /** Payload bytes of the VMM events shipped to backups so far (all backups of this primary). */
+    public long shippedBytes() {
+        return shippedBytes;
+    }
+
+    /** VMM events shipped to backups so far. */
+    public long shippedEntries() {
+        return shippedEntries;
     }
 
     public SenderLog sender() {

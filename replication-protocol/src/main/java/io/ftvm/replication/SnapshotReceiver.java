@@ -117,6 +117,11 @@ public final class SnapshotReceiver {
     }
 
     /** Bytes held of the snapshot being transferred. */
+    /** The size of the snapshot being received (0 when none is in transfer). */
+    public synchronized long offeredBytes() {
+        return current == null ? 0 : current.totalBytes();
+    }
+
     public synchronized long received() {
         return received;
     }

@@ -7,6 +7,7 @@ import io.ftvm.guests.GuestImages;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.VmMetrics;
 import io.ftvm.primary.PrimarySettings;
 import io.ftvm.primary.RoleAuthority;
 import io.ftvm.replication.PeerIdentity;
@@ -36,12 +37,13 @@ final class InProcessPair implements AutoCloseable {
         m.load(ElfImage.parse(image, GuestImages.bytes(image)));
         PrimarySettings ps = PrimarySettings.defaults(dir.resolve("primary"));
         primary = new PrimaryRole("vm", ps, m, router, history, 0, RoleAuthority.ALWAYS_WINS, WallClock.SYSTEM,
-                outputRuleNanos);
+                VmMetrics.discarding("vm").observeOutputHold(outputRuleNanos));
         if (protect) {
             backup = new BackupRole("vm", ID, new BackupSettings(new InetSocketAddress(
                     InetAddress.getLoopbackAddress(), 0), ps.connection(), dir.resolve("backup"), 1 << 20,
                     Duration.ofMillis(200), Duration.ofSeconds(30), ps),
-                    reason -> TakeoverAuthority.Outcome.fenced(), WallClock.SYSTEM, ns -> { });
+                    reason -> TakeoverAuthority.Outcome.fenced(), WallClock.SYSTEM,
+                    VmMetrics.discarding("vm"));
             backup.start();
         } else {
             backup = null;

@@ -1,6 +1,7 @@
 package io.ftvm.node.daemon;
 
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
 import io.ftvm.backup.BackupSettings;
 import io.ftvm.coordinator.ClusterManager;
 import io.ftvm.coordinator.CoordinationState;
@@ -14,10 +15,12 @@ import io.ftvm.coordinator.HostRegistry;
 import io.ftvm.coordinator.ReconcilePlanner;
 import io.ftvm.coordinator.VmCatalog;
 import io.ftvm.coordinator.VmRecords;
+import io.ftvm.node.admin.AdminApi;
 import io.ftvm.node.admin.AdminServer;
 import io.ftvm.node.console.ConsoleServer;
 import io.ftvm.node.console.ConsoleServerConfig;
 import io.ftvm.primary.PrimarySettings;
+import io.ftvm.primary.RecordingSettings;
 import io.ftvm.replication.ConnectionSettings;
 import io.ftvm.replication.TlsConfig;
 import io.ftvm.vmm.replay.WallClock;
@@ -25,9 +28,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -49,7 +55,8 @@ public final class HostDaemon implements AutoCloseable {
     private final NodeConfig config;
     private final WallClock clock;
     private final MetricRegistry metrics = new MetricRegistry();
-    private final Map<String, VmInstance> instances = new HashMap<>();
+    /** Changed on the reconcile thread only; read by the admin endpoint's threads. */
+    private final Map<String, VmInstance> instances = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ftd-reconcile");
         t.setDaemon(true);
@@ -63,6 +70,7 @@ public final class HostDaemon implements AutoCloseable {
     private VmCatalog catalog;
     private NodeContext context;
     private AdminServer admin;
+    private JmxReporter jmx;
     /** Role summaries per VM, refreshed by every reconcile pass (read by the admin endpoint's thread). */
     private volatile Map<String, String> roles = Map.of();
     /** Set once the VM records were read in full: reconciling starts with adopting what they say of this host. */
@@ -77,6 +85,7 @@ public final class HostDaemon implements AutoCloseable {
     /** Starts everything; returns once the host is registered. */
     public HostDaemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
+        sweepRecordings();
         console = new ConsoleServer(new InetSocketAddress(config.bindAddress(), config.consolePort()),
                 ConsoleServerConfig.defaults());
         client = new CoordinatorClient(CoordinatorConfig.of(config.zookeeper(), config.cluster(),
@@ -95,21 +104,92 @@ public final class HostDaemon implements AutoCloseable {
         ready = true;
         reconciler.execute(this::reconcile);
         reconciler.scheduleWithFixedDelay(this::reconcile, RECONCILE_MILLIS, RECONCILE_MILLIS, TimeUnit.MILLISECONDS);
+        String adminAddress = null;
+        if (config.adminPort() != null) {
+            OperationsApi api = new OperationsApi(config.hostId(), config.cluster(), records, catalog, membership,
+                    new LocalVmsOnReconcileThread(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1)));
+            admin = new AdminServer(new InetSocketAddress(config.bindAddress(), config.adminPort()),
+                    config.adminToken(), metrics, this::health, api);
+            adminAddress = config.advertiseAddress() + ":" + admin.address().getPort();
+        }
+        jmx = JmxReporter.forRegistry(metrics).inDomain("io.ftvm").build();
+        jmx.start();
+        registerHostGauges();
         // Registered last: a host takes roles only once it has read the records and adopted what they said of it.
         registry = HostRegistry.register(client, new HostInfo(config.hostId(), consoleAddress, config.capacityMib(),
-                version()));
+                version(), adminAddress));
         manager = new ClusterManager(client, config.hostId(), r -> {
             if (!r.unplaced().isEmpty()) {
                 LOG.warn("cluster manager: VMs without a backup: {}", r.unplaced());
             }
         }).start();
-        if (config.adminPort() != null) {
-            admin = new AdminServer(new InetSocketAddress(config.bindAddress(), config.adminPort()),
-                    config.adminToken(), metrics, this::health);
-        }
         LOG.info("ftd {} up: console {}, cluster '{}' on {}", config.hostId(), consoleAddress, config.cluster(),
                 config.zookeeper());
         return this;
+    }
+
+    private void registerHostGauges() {
+        metrics.gauge("ftvm_host_up", () -> () -> health().healthy() ? 1 : 0);
+        metrics.gauge("ftvm_hosts_live", () -> () -> membership.liveHosts().size());
+        metrics.gauge("ftvm_zookeeper_connected",
+                () -> () -> client.connection().state() == CoordinationState.CONNECTED ? 1 : 0);
+    }
+
+    /** The admin API's access to this host's instances: every call runs on the reconcile thread. */
+    private final class LocalVmsOnReconcileThread implements OperationsApi.LocalVms {
+        @Override
+        public Optional<Map<String, Object>> figures(String vmId) {
+            VmInstance i = instances.get(vmId);
+            return i == null ? Optional.empty() : Optional.of(i.figures());
+        }
+
+        @Override
+        public Optional<VmInstance.Crash> crash(String vmId, String role) throws IOException {
+            try {
+                return reconciler.submit(() -> {
+                    VmInstance i = instances.get(vmId);
+                    return Optional.ofNullable(i == null ? null : i.crash(role));
+                }).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("the crash drill failed on " + config.hostId() + ": " + e, e);
+            }
+        }
+
+        @Override
+        public Optional<AdminApi.StreamBody> recording(String vmId) throws IOException {
+            VmInstance i = instances.get(vmId);
+            java.nio.file.Path file = i == null ? null : i.copyRecording(config.dataDir());
+            if (file == null) {
+                return Optional.empty();
+            }
+            return Optional.of(out -> {
+                try {
+                    Files.copy(file, out);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            });
+        }
+    }
+
+    /**
+     * Recordings left by a previous life of this ftd belong to roles that are never taken up again (see
+     * {@link VmInstance#adopt}): delete them so they do not pile up.
+     */
+    private void sweepRecordings() throws IOException {
+        java.nio.file.Path dir = primarySettings().recording().directory();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                Files.deleteIfExists(f);
+                LOG.info("deleted {} (a recording from before this ftd started)", f);
+            }
+        }
     }
 
     private AdminServer.Health health() {
@@ -134,7 +214,9 @@ public final class HostDaemon implements AutoCloseable {
     }
 
     private PrimarySettings primarySettings() {
-        return PrimarySettings.defaults(config.dataDir().resolve("snapshots-out"))
+        PrimarySettings defaults = PrimarySettings.defaults(config.dataDir().resolve("snapshots-out"));
+        return defaults.withRecording(config.recordingMaxMib() == 0 ? RecordingSettings.off()
+                        : new RecordingSettings(defaults.recording().directory(), config.recordingMaxMib() << 20))
                 .withBackupLossTimeout(Duration.ofMillis(config.backupLossTimeoutMs()))
                 .withConnection(connectionSettings());
     }
@@ -203,7 +285,7 @@ public final class HostDaemon implements AutoCloseable {
                 if (present.contains(e.getKey())) {
                     return false;
                 }
-                e.getValue().close();
+                e.getValue().delete();
                 console.detach(e.getKey(), "", "the VM was deleted");
                 return true;
             });
@@ -223,7 +305,7 @@ public final class HostDaemon implements AutoCloseable {
         for (VmInstance i : instances.values()) {
             i.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {admin, catalog, manager, membership, registry, client, console}) {
+        for (AutoCloseable c : new AutoCloseable[] {admin, jmx, catalog, manager, membership, registry, client, console}) {
             if (c == null) {
                 continue;
             }

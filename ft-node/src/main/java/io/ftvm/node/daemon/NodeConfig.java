@@ -23,11 +23,13 @@ import java.nio.file.Path;
  * @param tls                 mutual TLS for replication, or null
  * @param adminPort           the admin endpoint's port (health, metrics), or null for none (0: any free port)
  * @param adminToken          the bearer token the admin endpoint requires (at least 16 characters)
+ * @param recordingMaxMib     bound of each VM's live recording in MiB (0: no recordings; default 256)
  */
 public record NodeConfig(String hostId, String cluster, String zookeeper, String user, String password,
         Path dataDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
         long heartbeatIntervalMs, long peerTimeoutMs, long backupLossTimeoutMs, long takeoverGraceMs,
-        long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken) {
+        long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken,
+        Long recordingMaxMib) {
 
     /** Paths of the PEM files for mutual TLS. */
     public record Tls(Path certificate, Path privateKey, Path trustedCa) {
@@ -60,6 +62,11 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
             require(adminToken != null && adminToken.length() >= 16, "adminToken",
                     adminToken == null ? null : "(hidden)", "at least 16 characters when adminPort is set");
         }
+        if (recordingMaxMib == null) {
+            recordingMaxMib = 256L;
+        }
+        require(recordingMaxMib == 0 || recordingMaxMib >= 1 && recordingMaxMib <= 1024, "recordingMaxMib",
+                recordingMaxMib, "0 (off) or 1-1024");
         if (tls != null) {
             require(tls.certificate() != null && tls.privateKey() != null && tls.trustedCa() != null, "tls", "partial",
                     "all of certificate, privateKey and trustedCa");

@@ -1,6 +1,5 @@
 package io.ftvm.node.daemon;
 
-import com.codahale.metrics.Histogram;
 import io.ftvm.backup.BackupRole;
 import io.ftvm.backup.TakeoverAuthority;
 import io.ftvm.coordinator.CoordinatorException;
@@ -14,6 +13,10 @@ import io.ftvm.guests.GuestImages;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.RecordingCopy;
+import io.ftvm.primary.RecordingUnavailableException;
+import io.ftvm.primary.VmMetrics;
+import io.ftvm.node.metrics.VmGauges;
 import io.ftvm.replication.PeerIdentity;
 import io.ftvm.vmm.board.ElfImage;
 import io.ftvm.vmm.board.Machine;
@@ -22,6 +25,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -42,18 +47,39 @@ final class VmInstance implements AutoCloseable {
     private final NodeContext ctx;
     private final VmConsoleBackend console = new VmConsoleBackend();
     private final Set<Long> tenuresSeen = new HashSet<>();
-    private final Histogram outputRule;
-    private PrimaryRole primary;
+    private final VmMetrics metrics;
+    private final VmGauges gauges;
+    /** Volatile: the admin endpoint and the gauges read them from other threads. */
+    private volatile PrimaryRole primary;
     private long primaryTenure = -1;
     private long attachedBackupTenure = -1;
-    private BackupRole backup;
+    private volatile BackupRole backup;
+    private volatile VmState lastState;
+    /** The primary was killed by a drill: its console is not served until another host takes over. */
+    private boolean crashed;
     private long backupTenure = -1;
     private volatile long tookOverAt = -1;
 
     VmInstance(String vmId, NodeContext ctx) {
         this.vmId = vmId;
         this.ctx = ctx;
-        this.outputRule = ctx.metrics().histogram("vm." + vmId + ".output_rule_us");
+        this.metrics = VmMetrics.of(ctx.metrics(), vmId);
+        this.gauges = new VmGauges(ctx.metrics(), metrics, new VmGauges.Source() {
+            @Override
+            public PrimaryRole primary() {
+                return primary;
+            }
+
+            @Override
+            public BackupRole backup() {
+                return backup;
+            }
+
+            @Override
+            public VmState state() {
+                return lastState;
+            }
+        });
     }
 
     /**
@@ -82,12 +108,143 @@ final class VmInstance implements AutoCloseable {
         return b != null ? "backup:" + b.state() : "none";
     }
 
+    /** This host's live figures for the VM (admin API): its roles' states, rates, lag, snapshot progress. */
+    Map<String, Object> figures() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", ctx.hostId());
+        PrimaryRole p = primary;
+        if (p != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("state", p.state().name());
+            f.put("icount", p.machine().icount());
+            f.put("mips", round(gauges.primaryMips()));
+            f.put("logBytes", p.logBytesShipped());
+            f.put("logEntries", p.logEntriesShipped());
+            f.put("logBytesPerSecond", Math.round(gauges.logBytesPerSecond()));
+            f.put("backupAckedIcount", p.backupAckedIcount());
+            f.put("ackLatencyP50Ms", millis(metrics.ackLatencyTimer().getSnapshot().getMedian()));
+            f.put("ackLatencyP99Ms", millis(metrics.ackLatencyTimer().getSnapshot().get99thPercentile()));
+            f.put("outputHoldP99Ms", millis(metrics.outputHoldTimer().getSnapshot().get99thPercentile()));
+            m.put("primary", f);
+        }
+        BackupRole b = backup;
+        if (b != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("state", b.state().name());
+            f.put("icount", b.icount());
+            f.put("receivedIcount", b.receivedIcount());
+            f.put("lagInstructions", VmGauges.lagInstructions(b));
+            Double lag = gauges.lagSeconds(b);
+            f.put("lagSeconds", lag == null ? null : round(lag));
+            f.put("mips", round(gauges.replayMips()));
+            f.put("snapshotReceivedBytes", b.snapshotReceivedBytes());
+            f.put("snapshotSizeBytes", b.snapshotOfferedBytes());
+            m.put("backup", f);
+        }
+        BackupRole shell = retiredShell;
+        if (shell != null && shell.lastTakeover() != null) {
+            BackupRole.Takeover t = shell.lastTakeover();
+            m.put("lastTakeover", Map.of("decidedUnixMillis", t.decidedUnixMillis(),
+                    "liveUnixMillis", t.liveUnixMillis(), "detectionMs", millis(t.detectionNanos()),
+                    "takeoverMs", millis(t.takeoverNanos())));
+        }
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static double millis(double nanos) {
+        return round(nanos / 1e6);
+    }
+
+    /**
+     * Copies the VM's recording as this host's primary holds it into a temporary file under {@code dir} (complete
+     * records only; consistent while the VM runs on).
+     *
+     * @return the file, or null when this host is not the VM's primary
+     * @throws IOException when the recording cannot be copied or is unavailable (the message says why)
+     */
+    java.nio.file.Path copyRecording(java.nio.file.Path dir) throws java.io.IOException {
+        PrimaryRole p = primary;
+        if (p == null) {
+            return null;
+        }
+        Files.createDirectories(dir);
+        java.nio.file.Path tmp = Files.createTempFile(dir, vmId + "-", ".recording");
+        try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+            RecordingCopy c = p.copyRecording(out);
+            LOG.info("VM {}: recording copied: {} bytes, icount {}..{}{}", vmId, c.bytes(), c.firstIcount(),
+                    c.lastIcount(), c.truncated() ? " (truncated: " + c.reason() + ")" : "");
+            return tmp;
+        } catch (RecordingUnavailableException e) {
+            Files.deleteIfExists(tmp);
+            throw new RecordingUnavailable(e.getMessage());
+        } catch (java.io.IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** The VM's recording cannot be had on this host (recording off, not started yet, closed). */
+    static final class RecordingUnavailable extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        RecordingUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** What a crash drill did: the role it killed, when (wall clock) and at which tenure. */
+    record Crash(String role, long crashedAtUnixMillis, long tenure) {
+    }
+
+    /**
+     * Kills this host's instance of {@code role} the way a host failure would: no goodbye, no record change, the
+     * connection just ends (failover drills). The tenure is not taken up again.
+     *
+     * @return null when this host does not run that role for the VM
+     */
+    Crash crash(String role) {
+        try {
+            if (role.equals("primary") && primary != null) {
+                PrimaryRole p = primary;
+                primary = null;
+                crashed = true;
+                p.close();
+                LOG.warn("VM {}: primary instance of tenure {} killed by a drill", vmId, primaryTenure);
+                return new Crash(role, ctx.clock().unixNanos() / 1_000_000, primaryTenure);
+            }
+            if (role.equals("backup") && backup != null) {
+                BackupRole b = backup;
+                backup = null;
+                b.close();
+                ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
+                LOG.warn("VM {}: backup instance of tenure {} killed by a drill", vmId, backupTenure);
+                return new Crash(role, ctx.clock().unixNanos() / 1_000_000, backupTenure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
     VmConsoleBackend console() {
         return console;
     }
 
     /** Brings this host's part in line with the record. */
     void reconcile(ReconcilePlanner.VmView view) {
+        lastState = view.state().state();
+        try {
+            reconcileRoles(view);
+        } finally {
+            gauges.sample(ctx.clock().nanoTime());
+        }
+    }
+
+    private void reconcileRoles(ReconcilePlanner.VmView view) {
         VmState s = view.state().state();
         String me = ctx.hostId();
         if (backup != null) {
@@ -145,6 +302,11 @@ final class VmInstance implements AutoCloseable {
             }
         }
         if (primary == null) {
+            if (crashed && s.names(me, Role.PRIMARY) && s.primarySince() == primaryTenure) {
+                console.redirect(null, "the primary was killed; a backup is taking over");
+                return;
+            }
+            crashed = false;
             String where = s.primary() == null ? null : ctx.consoleOf().apply(s.primary());
             console.redirect(where, s.primary() == null ? "the VM is " + s.status() : "the primary is " + s.primary());
         }
@@ -172,8 +334,9 @@ final class VmInstance implements AutoCloseable {
     private PrimaryRole newPrimary(Machine m, ConsoleRouter router, OutputHistory history, long inputFrom,
             io.ftvm.primary.RoleAuthority authority) {
         PrimaryRole p = new PrimaryRole(vmId, ctx.primarySettings(), m, router, history, inputFrom, authority,
-                ctx.clock(), ns -> outputRule.update(ns / 1000));
-        p.addListener((from, to, reason) -> ctx.metrics().counter("vm." + vmId + ".primary." + to).inc());
+                ctx.clock(), metrics);
+        p.addListener((from, to, reason) -> ctx.metrics().counter(metrics.name("ftvm_role_transitions_total",
+                "role", "primary", "state", to.name())).inc());
         return p;
     }
 
@@ -199,8 +362,9 @@ final class VmInstance implements AutoCloseable {
             PeerIdentity id = new PeerIdentity(PROTOCOL_VERSION, ctx.cluster(), vmId, tenure);
             BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(
                     ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure)), takeover, ctx.clock(),
-                    ns -> outputRule.update(ns / 1000));
-            b.addListener((from, to, reason) -> ctx.metrics().counter("vm." + vmId + ".backup." + to).inc());
+                    metrics);
+            b.addListener((from, to, reason) -> ctx.metrics().counter(metrics.name("ftvm_role_transitions_total",
+                    "role", "backup", "state", to.name())).inc());
             // Serve the console the moment this host is primary (the reconcile pass adopts the role after).
             b.onLive(p -> console.serve(p, b.history()));
             b.start();
@@ -244,7 +408,7 @@ final class VmInstance implements AutoCloseable {
     }
 
     /** A backup shell whose primary lives on (closed with the instance). */
-    private BackupRole retiredShell;
+    private volatile BackupRole retiredShell;
 
     private void retired(BackupRole b) {
         retiredShell = b;
@@ -256,6 +420,12 @@ final class VmInstance implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Closes the roles and removes the VM's metrics (the VM was deleted). */
+    void delete() {
+        close();
+        gauges.remove();
     }
 
     @Override

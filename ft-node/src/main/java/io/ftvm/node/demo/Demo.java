@@ -66,6 +66,10 @@ public final class Demo implements Callable<Integer> {
             return 3;
         }
         try (cluster) {
+            Path token = Files.writeString(work.resolve("admin-token"), LocalCluster.ADMIN_TOKEN + "\n");
+            info.println("[demo] operate it from another terminal:");
+            info.println("[demo]   export FTCTL_ENDPOINT=" + cluster.adminEndpoints() + " FTCTL_TOKEN_FILE=" + token);
+            info.println("[demo]   bin/ftctl status;  bin/ftctl drill failover kv;  bin/ftctl console kv");
             cluster.createVm("kv", "kvstore", 64, "host-1");
             Thread watcher = new Thread(() -> watch(cluster), "demo-watch");
             watcher.setDaemon(true);

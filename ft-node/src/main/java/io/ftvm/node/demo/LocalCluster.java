@@ -109,6 +109,11 @@ public final class LocalCluster implements AutoCloseable {
         return "http://127.0.0.1:" + adminPorts.get(hostId);
     }
 
+    /** Every host's admin endpoint, {@code 127.0.0.1:PORT,...} (what {@code ftctl --endpoint} takes). */
+    public String adminEndpoints() {
+        return String.join(",", adminPorts.values().stream().map(p -> "127.0.0.1:" + p).toList());
+    }
+
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -32,21 +32,32 @@ class AdminServerTest {
     @Test
     void metricsAndHealthNeedTheToken() throws Exception {
         MetricRegistry metrics = new MetricRegistry();
-        metrics.counter("vm.kv.primary.PROTECTED").inc(3);
-        metrics.histogram("vm.kv.output_rule_us").update(250);
+        io.ftvm.primary.VmMetrics vm = io.ftvm.primary.VmMetrics.of(metrics, "kv");
+        vm.outputHeld(2_500_000);
+        vm.digestsChecked(7);
+        metrics.gauge(vm.name("ftvm_role_state", "role", "primary", "state", "PROTECTED"), () -> () -> 1);
+        metrics.gauge(vm.name("ftvm_guest_mips", "role", "backup"), () -> () -> null); // not applicable: skipped
         AtomicBoolean healthy = new AtomicBoolean(true);
         try (AdminServer s = new AdminServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN,
                 metrics, () -> new AdminServer.Health(healthy.get(), Map.of("host", "host-a")))) {
             assertThat(get(s, "/metrics", null).statusCode()).isEqualTo(401);
             assertThat(get(s, "/metrics", "wrong-token-wrong-token").statusCode()).isEqualTo(401);
             assertThat(get(s, "/health", null).statusCode()).isEqualTo(401);
-            assertThat(metrics.counter("ftd.admin.refused").getCount()).isEqualTo(3);
+            assertThat(metrics.counter("ftvm_admin_refused_total").getCount()).isEqualTo(3);
 
             HttpResponse<String> m = get(s, "/metrics", TOKEN);
             assertThat(m.statusCode()).isEqualTo(200);
             assertThat(m.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-            assertThat(m.body()).contains("vm_kv_primary_PROTECTED 3.0").contains("vm_kv_output_rule_us{quantile=")
-                    .contains("ftd_admin_refused 3.0");
+            assertThat(m.body())
+                    .contains("# TYPE ftvm_role_state gauge")
+                    .contains("ftvm_role_state{vm=\"kv\",role=\"primary\",state=\"PROTECTED\",} 1.0")
+                    .contains("# TYPE ftvm_output_hold_seconds summary")
+                    .contains("ftvm_output_hold_seconds{vm=\"kv\",quantile=\"0.5\",} 0.0025")
+                    .contains("ftvm_output_hold_seconds_count{vm=\"kv\",} 1.0")
+                    .contains("# TYPE ftvm_digest_checks_total counter")
+                    .contains("ftvm_digest_checks_total{vm=\"kv\",} 7.0")
+                    .contains("ftvm_admin_refused_total 3.0")
+                    .doesNotContain("ftvm_guest_mips");
 
             HttpResponse<String> h = get(s, "/health", TOKEN);
             assertThat(h.statusCode()).isEqualTo(200);

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * not-yet-durable bytes that the test makes durable by hand ({@link #ackInput}) or at once ({@link #autoAck}).
  * Every input byte ever accepted is kept for assertions.
  */
-final class InMemoryConsoleBackend implements ConsoleBackend {
+public final class InMemoryConsoleBackend implements ConsoleBackend {
     private final byte[] ring;
     private final int inputLimit;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -26,18 +26,18 @@ final class InMemoryConsoleBackend implements ConsoleBackend {
     private volatile ServingState serving = ServingState.SERVING;
 
     /** {@code historyBytes} of output held; at most {@code inputLimit} input bytes accepted and not yet durable. */
-    InMemoryConsoleBackend(int historyBytes, int inputLimit) {
+    public InMemoryConsoleBackend(int historyBytes, int inputLimit) {
         this.ring = new byte[historyBytes];
         this.inputLimit = inputLimit;
     }
 
     // ------------------------------------------------------------ test controls
 
-    void appendOutput(byte[] bytes) {
+    public void appendOutput(byte[] bytes) {
         appendOutput(bytes, 0, bytes.length);
     }
 
-    void appendOutput(byte[] bytes, int off, int len) {
+    public void appendOutput(byte[] bytes, int off, int len) {
         synchronized (this) {
             for (int i = 0; i < len; i++) {
                 ring[(int) ((outputEnd + i) % ring.length)] = bytes[off + i];
@@ -64,7 +64,7 @@ final class InMemoryConsoleBackend implements ConsoleBackend {
     }
 
     /** From now on accepted input is durable at once. */
-    void autoAck(boolean on) {
+    public void autoAck(boolean on) {
         synchronized (this) {
             autoAck = on;
         }
@@ -79,12 +79,12 @@ final class InMemoryConsoleBackend implements ConsoleBackend {
     }
 
     /** Every input byte accepted, in stream order from offset 0. */
-    synchronized byte[] inputBytes() {
+    public synchronized byte[] inputBytes() {
         return inputLog.toByteArray();
     }
 
     /** Input bytes from {@code from} (for replicating them to another backend). */
-    synchronized byte[] inputBytes(long from) {
+    public synchronized byte[] inputBytes(long from) {
         byte[] all = inputLog.toByteArray();
         return java.util.Arrays.copyOfRange(all, (int) Math.min(from, all.length), all.length);
     }

@@ -10,21 +10,22 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 
 /** Loopback addresses, bounded waits, quick timings, reference data. */
-final class TestSupport {
-    static final String VM = "vm-1";
+/** Shared by the console tests here and ft-cli's console command tests (ft-node's test jar). */
+public final class TestSupport {
+    public static final String VM = "vm-1";
 
     private TestSupport() {
     }
 
-    static InetSocketAddress loopback() {
+    public static InetSocketAddress loopback() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 
-    static Endpoint endpoint(ConsoleServer s) {
+    public static Endpoint endpoint(ConsoleServer s) {
         return new Endpoint(s.address().getAddress().getHostAddress(), s.address().getPort());
     }
 
-    static ConsoleServer server(InMemoryConsoleBackend backend) throws InterruptedException {
+    public static ConsoleServer server(InMemoryConsoleBackend backend) throws InterruptedException {
         ConsoleServer s = new ConsoleServer(loopback(), ConsoleServerConfig.defaults());
         if (backend != null) {
             s.attach(VM, backend);
@@ -32,12 +33,12 @@ final class TestSupport {
         return s;
     }
 
-    static ConsoleClientConfig clientConfig(Endpoint... endpoints) {
+    public static ConsoleClientConfig clientConfig(Endpoint... endpoints) {
         return ConsoleClientConfig.of(VM, List.of(endpoints)).withBackoff(Duration.ofMillis(10),
                 Duration.ofMillis(200));
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    public static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -47,7 +48,7 @@ final class TestSupport {
         }
     }
 
-    static byte[] randomBytes(int n, long seed) {
+    public static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;

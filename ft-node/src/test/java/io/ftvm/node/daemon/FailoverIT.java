@@ -41,17 +41,31 @@ class FailoverIT {
             String oldBackup = protectedState.state().backup();
             // A running ftd exports its roles' metrics and health on its admin endpoint.
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.http.HttpRequest metricsRequest = java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(cluster.adminUrl(oldPrimary) + "/metrics"))
-                    .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("vm_kv_primary_PROTECTED 1.0");
-            java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+                    .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build();
+            String want = "ftvm_vm_status{vm=\"kv\",status=\"PROTECTED\",} 1.0"; // the primary's next reconcile
+            String metricsBody = "";
+            for (long end = System.nanoTime() + 30_000_000_000L; System.nanoTime() < end
+                    && !metricsBody.contains(want); Thread.sleep(50)) {
+                java.net.http.HttpResponse<String> r = http.send(metricsRequest,
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                metricsBody = r.body();
+            }
+            assertThat(metricsBody).contains(want)
+                    .contains("ftvm_role_state{vm=\"kv\",role=\"primary\",state=\"PROTECTED\",} 1.0")
+                    .contains("ftvm_role_transitions_total{vm=\"kv\",role=\"primary\",state=\"PROTECTED\",} 1.0");
+            // The record says PROTECTED once the backup ACKs the log; its replay may still be restoring the snapshot.
+            java.net.http.HttpRequest healthRequest = java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(cluster.adminUrl(oldBackup) + "/health"))
-                    .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"kv\":\"backup:REPLAYING\"");
+                    .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build();
+            String healthBody = "";
+            for (long end = System.nanoTime() + 30_000_000_000L; System.nanoTime() < end
+                    && !healthBody.contains("\"kv\":\"backup:REPLAYING\""); Thread.sleep(50)) {
+                healthBody = http.send(healthRequest, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(healthBody).contains("\"status\":\"UP\"").contains("\"kv\":\"backup:REPLAYING\"");
             try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
                     out, e -> { })) {
                 client.send(Arrays.copyOf(session, cut));

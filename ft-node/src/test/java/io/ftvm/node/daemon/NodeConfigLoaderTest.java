@@ -76,6 +76,10 @@ class NodeConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("f.yaml", "hostId: [unclosed"))
                 .isInstanceOf(NodeConfig.InvalidConfigException.class).hasMessageContaining("f.yaml");
         assertThatThrownBy(() -> loader.parse("f.yaml", "")).hasMessageContaining("f.yaml");
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "recordingMaxMib: 5000\n"))
+                .hasMessageContaining("recordingMaxMib").hasMessageContaining("0 (off) or 1-1024");
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "recordingMaxMib: -1\n"))
+                .hasMessageContaining("recordingMaxMib");
         assertThatThrownBy(() -> loader.load(Path.of("/nonexistent/ftd.yaml")))
                 .hasMessageContaining("cannot read config /nonexistent/ftd.yaml");
     }

@@ -17,6 +17,7 @@ import io.ftvm.node.demo.EmbeddedZooKeeper;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.VmMetrics;
 import io.ftvm.primary.PrimarySettings;
 import io.ftvm.replication.PeerIdentity;
 import io.ftvm.vmm.board.ElfImage;
@@ -79,13 +80,15 @@ class PartitionIT {
             PrimarySettings ps = PrimarySettings.defaults(dir.resolve("a"))
                     .withBackupLossTimeout(Duration.ofMillis(backupWins ? 3000 : 100));
             PrimaryRole primary = new PrimaryRole("kv", ps, m, router, primaryOut, 0,
-                    new ZkAuthority(records, "kv", "host-a").primary(primaryTenure), WallClock.SYSTEM, ns -> { });
+                    new ZkAuthority(records, "kv", "host-a").primary(primaryTenure), WallClock.SYSTEM,
+                    VmMetrics.discarding("kv"));
             PeerIdentity id = new PeerIdentity(1, "p", "kv", backupTenure);
             BackupRole backup = new BackupRole("kv", id, new BackupSettings(new InetSocketAddress(
                     InetAddress.getLoopbackAddress(), 0), ps.connection(), dir.resolve("b"), 1 << 20,
                     Duration.ofMillis(backupWins ? 50 : 3000), Duration.ofSeconds(30),
                     PrimarySettings.defaults(dir.resolve("b-primary"))),
-                    new ZkAuthority(records, "kv", "host-b").backup(backupTenure), WallClock.SYSTEM, ns -> { });
+                    new ZkAuthority(records, "kv", "host-b").backup(backupTenure), WallClock.SYSTEM,
+                    VmMetrics.discarding("kv"));
             try (LinkProxy link = new LinkProxy(backup.address())) {
                 backup.start();
                 primary.start();

@@ -1,8 +1,12 @@
-package io.ftvm.node.console;
+package io.ftvm.cli.console;
 
 import static io.ftvm.node.console.TestSupport.await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ftvm.node.console.ConsoleServer;
+import io.ftvm.node.console.InMemoryConsoleBackend;
+import io.ftvm.node.console.TestSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -33,16 +37,19 @@ class ConsoleMainTest {
 
     @Test
     void badArgumentsExitWithTwoAndSayWhy() {
-        assertThat(run(stdin(""), "--endpoint", "h:1")).isEqualTo(2);
-        assertThat(err()).contains("Missing required option: '--vm=ID'");
+        assertThat(run(stdin(""), "--console-endpoint", "h:1")).isEqualTo(2);
+        assertThat(err()).contains("Missing required parameter: 'VM'");
         errBytes.reset();
-        assertThat(run(stdin(""), "--vm", "v", "--endpoint", "nohost")).isEqualTo(2);
+        assertThat(run(stdin(""), "v")).isEqualTo(2);
+        assertThat(err()).contains("--console-endpoint is required");
+        errBytes.reset();
+        assertThat(run(stdin(""), "v", "--console-endpoint", "nohost")).isEqualTo(2);
         assertThat(err()).contains("'nohost' is not host:port");
         errBytes.reset();
-        assertThat(run(stdin(""), "--vm", "v", "--endpoint", "h:1", "--from", "yesterday")).isEqualTo(2);
+        assertThat(run(stdin(""), "v", "--console-endpoint", "h:1", "--from", "yesterday")).isEqualTo(2);
         assertThat(err()).contains("'yesterday' is not oldest, end or a non-negative offset");
         errBytes.reset();
-        assertThat(run(stdin(""), "--vm", "v", "--endpoint", "h:1", "--bogus")).isEqualTo(2);
+        assertThat(run(stdin(""), "v", "--console-endpoint", "h:1", "--bogus")).isEqualTo(2);
         assertThat(err()).contains("Unknown option: '--bogus'", "Usage:");
     }
 
@@ -55,7 +62,7 @@ class ConsoleMainTest {
             PipedOutputStream typing = new PipedOutputStream();
             PipedInputStream in = new PipedInputStream(typing);
             AtomicInteger code = new AtomicInteger(-1);
-            Thread t = new Thread(() -> code.set(run(in, "--vm", TestSupport.VM, "--endpoint",
+            Thread t = new Thread(() -> code.set(run(in, TestSupport.VM, "--console-endpoint",
                     TestSupport.endpoint(server).toString(), "--no-raw")));
             t.start();
             await(() -> out.toString(StandardCharsets.US_ASCII).equals("login: "), "output printed");
@@ -76,7 +83,7 @@ class ConsoleMainTest {
             PipedOutputStream typing = new PipedOutputStream();
             PipedInputStream in = new PipedInputStream(typing);
             AtomicInteger code = new AtomicInteger(-1);
-            Thread t = new Thread(() -> code.set(run(in, "--vm", TestSupport.VM, "--endpoint",
+            Thread t = new Thread(() -> code.set(run(in, TestSupport.VM, "--console-endpoint",
                     TestSupport.endpoint(server).toString(), "--no-raw", "--from", "end")));
             t.start();
             typing.write("ls\r\u001dq".getBytes(StandardCharsets.ISO_8859_1)); // stdin stays open
@@ -94,7 +101,7 @@ class ConsoleMainTest {
         backend.appendOutput(new byte[100]);
         try (ConsoleServer server = TestSupport.server(backend)) {
             PipedInputStream in = new PipedInputStream(new PipedOutputStream()); // never EOF
-            int code = run(in, "--vm", TestSupport.VM, "--endpoint", TestSupport.endpoint(server).toString(),
+            int code = run(in, TestSupport.VM, "--console-endpoint", TestSupport.endpoint(server).toString(),
                     "--no-raw", "--from", "5");
             assertThat(code).isEqualTo(1);
             assertThat(err()).contains("[ftvm: WARNING: output [5, 90) is no longer held; the oldest offset held is 90]",

@@ -1,5 +1,9 @@
-package io.ftvm.node.console;
+package io.ftvm.cli.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ftvm.cli.CliException;
+import io.ftvm.cli.ExitCodes;
+import io.ftvm.cli.Ftctl;
 import io.ftvm.replication.console.ConnectionEvent;
 import io.ftvm.replication.console.ConsoleClient;
 import io.ftvm.replication.console.ConsoleClientConfig;
@@ -14,6 +18,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,26 +27,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * The interactive console client: attaches this terminal's stdin/stdout to a VM's console, following the VM across
- * failovers. Connection changes go to stderr as {@code [ftvm: ...]} lines. Ends on EOF (after the input sent has been
+ * {@code ftctl console VM}, the interactive console client: attaches this terminal's stdin/stdout to a VM's console,
+ * following the VM across failovers. The console endpoints are every live host's, from the admin API (or given
+ * with {@code --console-endpoint}). Connection changes go to stderr as {@code [ftvm: ...]} lines. Ends on EOF (after the input sent has been
  * acknowledged, waiting at most {@code --drain-timeout}) or on Ctrl-] then q. Exit codes: 0 done, 1 the client
  * stopped (an output gap not accepted, an unsupported server), 2 bad arguments.
  */
-@Command(name = "ftvm-console", mixinStandardHelpOptions = true, version = "ftvm console protocol "
-        + ConsoleCodec.VERSION, description = "Attach stdin/stdout to a VM's console; Ctrl-] then q quits.")
+@Command(name = "console", mixinStandardHelpOptions = true, version = "ftvm console protocol "
+        + ConsoleCodec.VERSION, description = {"Attach stdin/stdout to a VM's console; Ctrl-] then q quits.",
+            "The session follows the VM across failovers: output resumes at the same byte, input is delivered once."})
 public final class ConsoleMain implements Callable<Integer> {
     /** After the escape sequence, how long input typed before it may take to be acknowledged. */
     static final Duration QUIT_DRAIN = Duration.ofSeconds(2);
 
-    @Option(names = "--vm", required = true, paramLabel = "ID", description = "the VM whose console to attach")
+    @Parameters(paramLabel = "VM", description = "the VM whose console to attach")
     String vmId;
 
-    @Option(names = "--endpoint", required = true, split = ",", paramLabel = "HOST:PORT",
-            converter = EndpointConverter.class,
-            description = "console endpoints of the VM's hosts, tried in turn (comma-separated or repeated)")
+    @Option(names = "--console-endpoint", split = ",", paramLabel = "HOST:PORT", converter = EndpointConverter.class,
+            description = "console endpoints to use instead of every live host's from the admin API (comma-separated"
+                    + " or repeated)")
     List<Endpoint> endpoints;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--from", defaultValue = "oldest", paramLabel = "oldest|end|OFFSET",
             converter = OffsetConverter.class,
@@ -56,7 +67,7 @@ public final class ConsoleMain implements Callable<Integer> {
             description = "put the terminal in raw mode when stdin is one (default: on)")
     boolean raw;
 
-    @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--drain-timeout", defaultValue = "10s", converter = Ftctl.DurationConverter.class,
             paramLabel = "DURATION", description = "on EOF, how long to wait for input to be acknowledged (e.g. 10s)")
     Duration drainTimeout;
 
@@ -64,14 +75,15 @@ public final class ConsoleMain implements Callable<Integer> {
     private final OutputStream out;
     private final PrintStream err;
 
+    /** The console of this process's terminal. */
+    public ConsoleMain() {
+        this(System.in, System.out, System.err);
+    }
+
     public ConsoleMain(InputStream in, OutputStream out, PrintStream err) {
         this.in = in;
         this.out = out;
         this.err = err;
-    }
-
-    public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err));
     }
 
     /** Runs the console with the given streams; returns the exit code. */
@@ -84,6 +96,9 @@ public final class ConsoleMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (endpoints == null || endpoints.isEmpty()) {
+            endpoints = consoleEndpoints();
+        }
         ConsoleClientConfig config = ConsoleClientConfig.of(vmId, endpoints).withStartOffset(from)
                 .withAcceptOutputGaps(acceptGap);
         RawTerminal terminal = raw ? RawTerminal.enterIfTerminal(err) : RawTerminal.NONE;
@@ -92,6 +107,23 @@ public final class ConsoleMain implements Callable<Integer> {
         } finally {
             terminal.restore();
         }
+    }
+
+    /** Every live host's console endpoint, from the admin API. */
+    private List<Endpoint> consoleEndpoints() {
+        if (!(spec.root().userObject() instanceof Ftctl root)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--console-endpoint is required");
+        }
+        List<Endpoint> found = new ArrayList<>();
+        for (JsonNode h : root.client().get("/status").path("hosts")) {
+            if (h.hasNonNull("console")) {
+                found.add(Endpoint.parse(h.get("console").asText()));
+            }
+        }
+        if (found.isEmpty()) {
+            throw new CliException(ExitCodes.FAILED, "no live host serves consoles");
+        }
+        return found;
     }
 
     private int attach(ConsoleClientConfig config) throws InterruptedException {
@@ -217,27 +249,6 @@ public final class ConsoleMain implements Callable<Integer> {
                     }
                     throw new CommandLine.TypeConversionException("'" + value
                             + "' is not oldest, end or a non-negative offset");
-            }
-        }
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-                if (v.startsWith("p")) {
-                    return Duration.parse(value.trim());
-                }
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                }
-                if (v.endsWith("s")) {
-                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                throw new IllegalArgumentException(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 10s)");
             }
         }
     }

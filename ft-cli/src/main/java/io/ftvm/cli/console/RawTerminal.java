@@ -1,4 +1,4 @@
-package io.ftvm.node.console;
+package io.ftvm.cli.console;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,0 +1,96 @@
+package io.ftvm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ftctl vm ...}: create, start, stop, list, describe and delete VMs. */
+@Command(name = "vm", mixinStandardHelpOptions = true, description = "VM lifecycle.",
+        subcommands = CommandLine.HelpCommand.class)
+final class VmCommand implements Runnable {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a subcommand is required: create, start, stop, list, describe, delete");
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a VM (stopped).")
+    void create(@Parameters(paramLabel = "VM", description = "the VM's id") String vm,
+            @Option(names = "--image", required = true, description = "guest image: a name (kvstore, hello) or an "
+                    + "ELF path every host can read") String image,
+            @Option(names = "--memory-mib", required = true, description = "guest RAM in MiB") long memory,
+            @Option(names = "--protection", defaultValue = "protected", description = "protected (fault tolerance "
+                    + "on, the default) or none", converter = ProtectionConverter.class) String protection) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", vm);
+        body.put("image", image);
+        body.put("memoryMib", memory);
+        body.put("faultTolerance", protection);
+        show(Ftctl.of(spec).client().post("/vms", body), "created");
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a VM (the primary boots it; "
+            + "with fault tolerance on, the cluster then places a backup).")
+    void start(@Parameters(paramLabel = "VM") String vm,
+            @Option(names = "--host", description = "the host to run the primary on (default: the roomiest)")
+            String host) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (host != null) {
+            body.put("host", host);
+        }
+        show(Ftctl.of(spec).client().post("/vms/" + vm + "/start", body), "started");
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a VM (primary and backup halt).")
+    void stop(@Parameters(paramLabel = "VM") String vm) {
+        show(Ftctl.of(spec).client().post("/vms/" + vm + "/stop", Map.of()), "stopped");
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a stopped VM's record.")
+    void delete(@Parameters(paramLabel = "VM") String vm) {
+        Ftctl root = Ftctl.of(spec);
+        JsonNode r = root.client().delete("/vms/" + vm);
+        root.print(spec, r, out -> out.println("deleted " + vm));
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the VMs.")
+    void list() {
+        Ftctl root = Ftctl.of(spec);
+        JsonNode r = root.client().get("/vms");
+        root.print(spec, r.path("vms"), out -> Views.vmTable(out, r.path("vms"), false));
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+            description = "One VM in full: spec, record, protection reason, live figures of its primary and backup.")
+    void describe(@Parameters(paramLabel = "VM") String vm) {
+        Ftctl root = Ftctl.of(spec);
+        JsonNode r = root.client().get("/vms/" + vm);
+        root.print(spec, r, out -> Views.describe(out, r));
+    }
+
+    private void show(JsonNode vm, String verb) {
+        Ftctl.of(spec).print(spec, vm, out -> {
+            out.println(verb + " " + Views.text(vm, "id") + ": " + Views.text(vm, "status") + ", "
+                    + Views.text(vm, "protection") + " (" + Views.text(vm, "reason") + ")");
+        });
+    }
+
+    /** protected | none. */
+    static final class ProtectionConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "protected", "on" -> "PROTECTED";
+                case "none", "off" -> "NONE";
+                default -> throw new CommandLine.TypeConversionException("'" + s + "': use protected or none");
+            };
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.ftvm.node.metrics;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.ftvm.backup.BackupRole;
+import io.ftvm.coordinator.VmState;
+import io.ftvm.coordinator.VmStatus;
+import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.VmMetrics;
+import java.util.function.Supplier;
+
+/**
+ * The gauges of one VM on one host, read from whichever roles the host runs for it at scrape time: role states,
+ * log bandwidth counters, backup lag, guest MIPS, snapshot transfer progress and, on the primary's host, the
+ * VM's recorded status and epoch. A gauge that does not apply on this host reads null and is not exported.
+ *
+ * <p>Rates (MIPS, the primary's instruction rate behind the lag in seconds) are sampled by {@link #sample} on the
+ * daemon's reconcile thread and smoothed over about a second.
+ */
+public final class VmGauges {
+    /** What the gauges read: the host's current roles for the VM and its last record view. */
+    public interface Source {
+        PrimaryRole primary();
+
+        BackupRole backup();
+
+        /** The record as last seen (null before the first view). */
+        VmState state();
+    }
+
+    private static final double SMOOTHING = 0.3;
+
+    private final MetricRegistry registry;
+    private final String vmId;
+    private final Source source;
+    private long lastSampleNanos = -1;
+    private long lastPrimaryIcount = -1;
+    private long lastReceivedIcount = -1;
+    private long lastReplayIcount = -1;
+    private volatile double primaryIps;
+    private volatile double receivedIps;
+    private volatile double replayIps;
+    private long lastLogBytes = -1;
+    private volatile double logBytesPerSecond;
+
+    public VmGauges(MetricRegistry registry, VmMetrics names, Source source) {
+        this.registry = registry;
+        this.vmId = names.vmId();
+        this.source = source;
+        for (PrimaryRole.State s : PrimaryRole.State.values()) {
+            gauge(names.name("ftvm_role_state", "role", "primary", "state", s.name()),
+                    () -> source.primary() != null && source.primary().state() == s ? 1 : 0);
+        }
+        for (BackupRole.State s : BackupRole.State.values()) {
+            gauge(names.name("ftvm_role_state", "role", "backup", "state", s.name()),
+                    () -> source.backup() != null && source.backup().state() == s ? 1 : 0);
+        }
+        gauge(names.name("ftvm_log_bytes_total"), () -> primary(p -> p.logBytesShipped()));
+        gauge(names.name("ftvm_log_entries_total"), () -> primary(p -> p.logEntriesShipped()));
+        gauge(names.name("ftvm_guest_instructions_total", "role", "primary"), () -> primary(p -> p.machine().icount()));
+        gauge(names.name("ftvm_guest_instructions_total", "role", "backup"), () -> backup(b -> b.icount() < 0 ? null : b.icount()));
+        gauge(names.name("ftvm_guest_mips", "role", "primary"), () -> primary(p -> primaryIps / 1e6));
+        gauge(names.name("ftvm_guest_mips", "role", "backup"), () -> backup(b -> replayIps / 1e6));
+        gauge(names.name("ftvm_backup_lag_instructions"), () -> backup(VmGauges::lagInstructions));
+        gauge(names.name("ftvm_backup_lag_seconds"), () -> backup(this::lagSeconds));
+        gauge(names.name("ftvm_snapshot_received_bytes"), () -> backup(BackupRole::snapshotReceivedBytes));
+        gauge(names.name("ftvm_snapshot_size_bytes"), () -> backup(BackupRole::snapshotOfferedBytes));
+        for (VmStatus st : VmStatus.values()) {
+            gauge(names.name("ftvm_vm_status", "status", st.name()), () -> recorded(s -> s.status() == st ? 1 : 0));
+        }
+        gauge(names.name("ftvm_vm_epoch"), () -> recorded(VmState::epoch));
+    }
+
+    /** The guest MIPS of this host's primary (smoothed). */
+    public double primaryMips() {
+        return primaryIps / 1e6;
+    }
+
+    /** The replay MIPS of this host's backup (smoothed). */
+    public double replayMips() {
+        return replayIps / 1e6;
+    }
+
+    /** Log bytes per second this host's primary ships (smoothed). */
+    public double logBytesPerSecond() {
+        return logBytesPerSecond;
+    }
+
+    /** The backup's lag in seconds of the primary's execution (null when not measurable). */
+    public Double lagSeconds(BackupRole b) {
+        Long lag = lagInstructions(b);
+        double rate = receivedIps;
+        return lag == null ? null : rate < 1 ? 0.0 : lag / rate;
+    }
+
+    /** Guest instructions the backup's replay is behind what it received (null before its snapshot). */
+    public static Long lagInstructions(BackupRole b) {
+        long received = b.receivedIcount();
+        long at = b.icount();
+        return received < 0 || at < 0 ? null : Math.max(0, received - at);
+    }
+
+    private void gauge(String name, Supplier<Object> value) {
+        registry.gauge(name, () -> (Gauge<Object>) value::get);
+    }
+
+    private Object primary(java.util.function.Function<PrimaryRole, Object> f) {
+        PrimaryRole p = source.primary();
+        return p == null ? null : f.apply(p);
+    }
+
+    private Object backup(java.util.function.Function<BackupRole, Object> f) {
+        BackupRole b = source.backup();
+        return b == null ? null : f.apply(b);
+    }
+
+    /** The record's status and epoch, exported by the primary's host only (one series per VM cluster-wide). */
+    private Object recorded(java.util.function.Function<VmState, Object> f) {
+        VmState s = source.state();
+        return s == null || source.primary() == null ? null : f.apply(s);
+    }
+
+    /** Samples the instruction counts (reconcile thread). */
+    public void sample(long nowNanos) {
+        PrimaryRole p = source.primary();
+        BackupRole b = source.backup();
+        long pi = p == null ? -1 : p.machine().icount();
+        long ri = b == null ? -1 : b.receivedIcount();
+        long bi = b == null ? -1 : b.icount();
+        long lb = p == null ? -1 : p.logBytesShipped();
+        if (lastSampleNanos > 0 && nowNanos > lastSampleNanos) {
+            double dt = (nowNanos - lastSampleNanos) / 1e9;
+            primaryIps = smooth(primaryIps, pi, lastPrimaryIcount, dt);
+            receivedIps = smooth(receivedIps, ri, lastReceivedIcount, dt);
+            replayIps = smooth(replayIps, bi, lastReplayIcount, dt);
+            logBytesPerSecond = smooth(logBytesPerSecond, lb, lastLogBytes, dt);
+        }
+        lastLogBytes = lb;
+        lastSampleNanos = nowNanos;
+        lastPrimaryIcount = pi;
+        lastReceivedIcount = ri;
+        lastReplayIcount = bi;
+    }
+
+    private static double smooth(double old, long now, long before, double dt) {
+        if (now < 0 || before < 0 || now < before) {
+            return now < 0 ? 0 : old;
+        }
+        return old + SMOOTHING * ((now - before) / dt - old);
+    }
+
+    /** Removes every metric of this VM from the registry (the VM was deleted). */
+    public void remove() {
+        registry.removeMatching((name, m) -> name.contains("{vm=" + vmId + ",") || name.contains("{vm=" + vmId + "}"));
+    }
+}
