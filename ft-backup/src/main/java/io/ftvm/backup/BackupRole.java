@@ -227,7 +227,13 @@ public final class BackupRole implements AutoCloseable {
     }
 
     /** A snapshot arrived whole and verified: replay restarts from it, on a fresh log. */
-    private void installSnapshot(Messages.SnapshotOffer offer, Path file) {
+    private synchronized void installSnapshot(Messages.SnapshotOffer offer, Path file) throws IOException {
+        State s = state;
+        if (s == State.TAKING_OVER || s == State.LIVE || s == State.FENCED || s == State.STOPPED) {
+            // a primary that reconnects during a takeover must not swap the log or the recording under it
+            throw new IOException("backup of VM " + vmId + " is " + s + ": snapshot " + offer.snapshotId()
+                    + " not installed");
+        }
         RecordingTap tap = new RecordingTap(settings.asPrimary().recording(), vmId);
         tap.beginFromSnapshot(file, offer.icount()); // copied before replay loads (and deletes) it
         RecordingTap oldTap = recording;
@@ -338,8 +344,10 @@ public final class BackupRole implements AutoCloseable {
         long decided = clock.nanoTime();
         long decidedUnixMillis = clock.unixNanos() / 1_000_000;
         long noticed = disconnectedSince;
-        transition(State.TAKING_OVER, "primary silent: " + endpoint.lastCloseReason());
-        TakeoverAuthority.Outcome o = authority.takeOver("primary silent: " + endpoint.lastCloseReason());
+        String why = endpoint.lastCloseReason() == null ? "its connection closed" : endpoint.lastCloseReason();
+        transition(State.TAKING_OVER, "primary silent: " + why);
+        TakeoverAuthority.Outcome o = authority.takeOver("primary silent: " + why);
+        long won = clock.nanoTime();
         if (o.verdict() == RoleAuthority.Verdict.RETRY) {
             // ZooKeeper unreachable: stay a backup (the primary may come back and the pair carry on); ask again.
             transition(State.REPLAYING, "takeover deferred: ZooKeeper unreachable");
@@ -352,10 +360,12 @@ public final class BackupRole implements AutoCloseable {
             endpoint.close();
             return;
         }
-        endpoint.close(); // nothing more is accepted from the old primary
+        // Nothing more is accepted from the old primary: receive() refuses entries from TAKING_OVER on, and the log
+        // is closed here. The endpoint itself is closed once live (its event loop's shutdown takes tens of ms).
         IncomingEventLog l = log;
         l.close();
         ReplayDriver.Result end = driver.run(Long.MAX_VALUE, 0);
+        long replayed = clock.nanoTime();
         if (end.outcome() == ReplayDriver.Outcome.POWERED_OFF) {
             fail("the guest powered off during the takeover");
             return;
@@ -368,10 +378,17 @@ public final class BackupRole implements AutoCloseable {
         lastTakeover = new Takeover(decidedUnixMillis, decidedUnixMillis + (live - decided) / 1_000_000,
                 decided - noticed, live - decided);
         metrics.tookOver(decided - noticed, live - decided);
-        transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + ")");
+        transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + "): CAS "
+                + ms(won - decided) + " ms, replay to the end " + ms(replayed - won) + " ms, record mode started "
+                + ms(live - replayed) + " ms");
         for (Consumer<PrimaryRole> c : liveListeners) {
             c.accept(p);
         }
+        endpoint.close();
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     private synchronized void fail(String why) {
