@@ -140,6 +140,13 @@ public final class OutputGate implements OutputSink {
         return count >= capacity - SLACK;
     }
 
+    /** Waits up to {@code millis} for every held byte to be released (or dropped). */
+    public synchronized void awaitDrained(long millis) throws InterruptedException {
+        if (count > 0) {
+            wait(Math.max(1, millis));
+        }
+    }
+
     /** Waits up to {@code millis} for held bytes to be released. */
     public synchronized void awaitRoom(long millis) throws InterruptedException {
         if (full()) {

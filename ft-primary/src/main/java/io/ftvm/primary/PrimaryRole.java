@@ -178,6 +178,7 @@ public final class PrimaryRole implements AutoCloseable {
                     continue;
                 }
                 if (r.reason() != RunResult.Reason.LIMIT) {
+                    drainOutput();
                     transition(State.STOPPED, "the guest stopped: " + r.reason() + " (exit code " + r.exitCode()
                             + ") at icount " + r.icount());
                 }
@@ -186,6 +187,33 @@ public final class PrimaryRole implements AutoCloseable {
             transition(State.STOPPED, "record mode failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The guest stopped: its last output may still wait for the backup's ACK. Stopping now would let the VM's record
+     * say STOPPED, the backup be discarded and that output never be released, so wait until it is released: by the
+     * ACK of the log's last entry (which holds everything the guest did), by going unprotected when the backup is
+     * lost, or dropped when fenced. Bounded: past twice the backup-loss timeout the output stays held (never
+     * released without an ACK) and the role stops anyway.
+     */
+    private void drainOutput() throws InterruptedException {
+        long deadline = clock.nanoTime() + 2 * settings.backupLossTimeout().toNanos() + 5_000_000_000L;
+        while (gate.held() > 0 && state != State.FENCED) {
+            Link l = link;
+            SenderLog log = shipping.sender();
+            if (l != null && log == l.log && log.ackedSequence() >= log.nextSequence() - 1) {
+                gate.release(Long.MAX_VALUE); // the backup holds the whole log: all the output is durable
+                break;
+            }
+            if (clock.nanoTime() > deadline) {
+                LOG.warn("VM {}: the guest stopped with {} output bytes never acknowledged by a backup: not released"
+                        + " (log acknowledged through {} of {}, state {})", vmId, gate.held(),
+                        log == null ? -1 : log.ackedSequence(), log == null ? -1 : log.nextSequence() - 1, state);
+                return;
+            }
+            flush(); // the log's tail goes out even if the last horizon's flush found the connection busy
+            gate.awaitDrained(5);
         }
     }
 
