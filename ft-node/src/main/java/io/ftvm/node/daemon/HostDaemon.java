@@ -66,7 +66,7 @@ public final class HostDaemon implements AutoCloseable {
     private CoordinatorClient client;
     private HostRegistry registry;
     private HostMembership membership;
-    private ClusterManager manager;
+    private volatile ClusterManager manager;
     private VmCatalog catalog;
     private NodeContext context;
     private AdminServer admin;
@@ -96,7 +96,8 @@ public final class HostDaemon implements AutoCloseable {
         membership = new HostMembership(client).start();
         VmRecords records = new VmRecords(client);
         context = new NodeContext(config.hostId(), config.cluster(), config.advertiseAddress(), records,
-                new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf);
+                new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf,
+                () -> manager != null && manager.acting());
         catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
         if (!catalog.awaitInitialized(Duration.ofSeconds(30))) {
             throw new IOException("the VM records could not be read within 30 s");

@@ -79,6 +79,11 @@ final class VmInstance implements AutoCloseable {
             public VmState state() {
                 return lastState;
             }
+
+            @Override
+            public boolean exportsRecord() {
+                return ctx.managing().getAsBoolean();
+            }
         });
     }
 

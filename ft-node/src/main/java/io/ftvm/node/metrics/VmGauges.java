@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * The gauges of one VM on one host, read from whichever roles the host runs for it at scrape time: role states,
- * log bandwidth counters, backup lag, guest MIPS, snapshot transfer progress and, on the primary's host, the
- * VM's recorded status and epoch. A gauge that does not apply on this host reads null and is not exported.
+ * log bandwidth counters, backup lag, guest MIPS, snapshot transfer progress and, on the cluster manager's host,
+ * the VM's recorded status and epoch. A gauge that does not apply on this host reads null and is not exported.
  *
  * <p>Rates (MIPS, the primary's instruction rate behind the lag in seconds) are sampled by {@link #sample} on the
  * daemon's reconcile thread and smoothed over about a second.
@@ -26,6 +26,9 @@ public final class VmGauges {
 
         /** The record as last seen (null before the first view). */
         VmState state();
+
+        /** True when this host exports the VM's recorded status and epoch (the acting cluster manager does). */
+        boolean exportsRecord();
     }
 
     private static final double SMOOTHING = 0.3;
@@ -114,10 +117,13 @@ public final class VmGauges {
         return b == null ? null : f.apply(b);
     }
 
-    /** The record's status and epoch, exported by the primary's host only (one series per VM cluster-wide). */
+    /**
+     * The record's status and epoch, exported by the acting cluster manager's host only: one series per VM
+     * cluster-wide, stopped VMs and VMs in the middle of a takeover included.
+     */
     private Object recorded(java.util.function.Function<VmState, Object> f) {
         VmState s = source.state();
-        return s == null || source.primary() == null ? null : f.apply(s);
+        return s == null || !source.exportsRecord() ? null : f.apply(s);
     }
 
     /** Samples the instruction counts (reconcile thread). */
