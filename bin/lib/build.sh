@@ -24,7 +24,7 @@ ftvm_ensure_built() {
             # One build at a time: concurrent launchers wait for each other.
             exec 9>"$FTVM_ROOT/$module/target/.ftvm-build.lock"
             flock 9
-            mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -pl "$module" -am package 1>&2
+            mvn -q -B -Dstyle.color=never -DskipTests -pl "$module" -am package 1>&2
         ) || { echo "ftvm: build of $module failed" >&2; return 1; }
         touch "$stamp"
     fi

@@ -6,6 +6,7 @@ import io.ftvm.guests.GuestImages;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
+import io.ftvm.primary.RecordingReplay;
 import io.ftvm.primary.PrimarySettings;
 import io.ftvm.primary.RecordingCopy;
 import io.ftvm.primary.RecordingTap;
