@@ -1,0 +1,110 @@
+package io.ftvm.chaos.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One ftd process: its YAML config, data directory and log ({@code ftd.log}, appended across restarts) under
+ * {@code dir/<hostId>}. It listens on 127.0.0.1 and advertises {@link RelayFabric#ADVERTISED}, so its peers and
+ * clients reach it through relays. Ports stay the same across restarts (clients' endpoint lists stay valid).
+ */
+public final class FtdHost {
+    private final String hostId;
+    private final Path home;
+    private final ProcessReaper reaper;
+    private final int consolePort = FreePorts.next();
+    private final int adminPort = FreePorts.next();
+    private Process process;
+    private boolean paused;
+
+    /**
+     * @param cluster   the cluster name and digest credentials go in the config
+     * @param zookeeper the ensemble's connect string
+     */
+    FtdHost(String hostId, Path dir, ProcessReaper reaper, ClusterIdentity cluster, String zookeeper,
+            HostTimeouts timeouts) throws IOException {
+        this.hostId = hostId;
+        this.reaper = reaper;
+        this.home = Files.createDirectories(dir.resolve(hostId));
+        Files.writeString(config(), String.join("\n",
+                "hostId: " + hostId,
+                "cluster: " + cluster.name(),
+                "zookeeper: " + zookeeper,
+                "user: " + cluster.credentials().user(),
+                "password: " + cluster.credentials().password(),
+                "dataDir: " + home.resolve("data").toAbsolutePath(),
+                "bindAddress: 127.0.0.1",
+                "advertiseAddress: " + RelayFabric.ADVERTISED,
+                "consolePort: " + consolePort,
+                "adminPort: " + adminPort,
+                "adminToken: " + cluster.adminToken(),
+                "capacityMib: 1024",
+                "heartbeatIntervalMs: " + timeouts.heartbeat().toMillis(),
+                "peerTimeoutMs: " + timeouts.peerTimeout().toMillis(),
+                "backupLossTimeoutMs: " + timeouts.backupLoss().toMillis(),
+                "takeoverGraceMs: " + timeouts.takeoverGrace().toMillis(),
+                "sessionTimeoutMs: " + timeouts.session().toMillis(),
+                "recordingMaxMib: 16",
+                ""));
+    }
+
+    private Path config() {
+        return home.resolve("ftd.yaml");
+    }
+
+    /** Starts the process unless it runs. */
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = reaper.start(ProcessReaper.java("384m", "io.ftvm.node.daemon.Ftd", "--config",
+                config().toAbsolutePath().toString()), log());
+        paused = false;
+    }
+
+    /** SIGKILL (continuing it first if paused); waits until it is gone. */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            reaper.kill(process);
+            process = null;
+            paused = false;
+        }
+    }
+
+    /** SIGSTOP: the process keeps its sockets but does nothing (a GC pause, an overloaded host). */
+    public synchronized void pause() {
+        if (process != null && process.isAlive() && !paused) {
+            reaper.stop(process);
+            paused = true;
+        }
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public synchronized void resume() {
+        if (process != null && paused) {
+            reaper.resume(process);
+            paused = false;
+        }
+    }
+
+    public synchronized boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    public String id() {
+        return hostId;
+    }
+
+    public int consolePort() {
+        return consolePort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public Path log() {
+        return home.resolve("ftd.log");
+    }
+}

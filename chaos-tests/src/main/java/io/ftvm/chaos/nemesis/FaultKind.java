@@ -1,0 +1,29 @@
+package io.ftvm.chaos.nemesis;
+
+/** The faults a run injects. */
+public enum FaultKind {
+    /** SIGKILL of a VM's primary host, restarted as a spare after a while. */
+    KILL_PRIMARY,
+    /** SIGKILL of a VM's backup host, restarted after a while. */
+    KILL_BACKUP,
+    /** SIGSTOP/SIGCONT of any host for 0.2-2.5 s (a GC pause; long ones outlast the replication peer timeout). */
+    PAUSE,
+    /** SIGSTOP of a VM's primary or backup host past its ZooKeeper session timeout, then SIGCONT. */
+    SESSION_EXPIRY,
+    /** SIGKILL of the ZooKeeper ensemble's leader, restarted after a while. */
+    ZK_LEADER_KILL,
+    /** Latency and jitter on every relay (replication data path and consoles) for a few seconds. */
+    LATENCY,
+    /** A VM's backup host stopped two thirds of the time for a few seconds (throttled replay). */
+    SLOW_BACKUP;
+
+    /** The summary's key: {@code faults_kill_primary}. */
+    public String key() {
+        return "faults_" + name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether this fault kills an ftd process (counted against {@code --kills}). */
+    public boolean kills() {
+        return this == KILL_PRIMARY || this == KILL_BACKUP;
+    }
+}

@@ -1,0 +1,129 @@
+package io.ftvm.chaos.run;
+
+import io.ftvm.chaos.check.CheckReport;
+import io.ftvm.chaos.check.HistoryChecker;
+import io.ftvm.chaos.check.HostLogCheck;
+import io.ftvm.chaos.history.HistoryReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H] [--vms V] [--dir DIR]}: one run, its
+ * summary on stdout; exit 0 when clean, 1 with anomalies (the run's directory is kept and printed), 2 on a usage
+ * error, 3 when the run itself failed. A clean run's directory is deleted unless {@code --keep} is given.
+ * Durations: {@code 90s}, {@code 10m}, {@code 1h}. {@code --check DIR} checks a kept run's history and logs again.
+ */
+public final class ChaosMain {
+    private ChaosMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        int kills = 50;
+        Duration duration = Duration.ofMinutes(10);
+        long seed = System.nanoTime();
+        int hosts = 4;
+        int vms = 2;
+        boolean keep = false;
+        Path dir = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--kills" -> kills = Integer.parseInt(args[++i]);
+                    case "--duration" -> duration = parseDuration(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--hosts" -> hosts = Integer.parseInt(args[++i]);
+                    case "--vms" -> vms = Integer.parseInt(args[++i]);
+                    case "--dir" -> dir = Path.of(args[++i]);
+                    case "--keep" -> keep = true;
+                    case "--check" -> {
+                        return recheck(Path.of(args[++i]));
+                    }
+                    case "-h", "--help" -> {
+                        System.out.println("usage: chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H]"
+                                + " [--vms V] [--dir DIR] [--keep]\n       chaos-tests/run --check DIR");
+                        return 0;
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("chaos-tests/run: " + e.getMessage());
+            return 2;
+        }
+        try {
+            if (dir == null) {
+                dir = Files.createTempDirectory("ftvm-chaos-");
+            }
+            ChaosOptions options = ChaosOptions.of(dir, hosts, vms, duration, kills, seed);
+            Summary s = new ChaosRun(options, line -> System.err.println("chaos: " + line)).run();
+            s.lines().forEach(System.out::println);
+            if (!s.clean()) {
+                System.out.println("kept: " + dir + " (history.jsonl, host-*/ftd.log, zk-*/zookeeper.log)");
+                return 1;
+            }
+            if (keep) {
+                System.out.println("kept: " + dir);
+            } else {
+                deleteTree(dir);
+            }
+            return 0;
+        } catch (Exception e) {
+            System.err.println("chaos-tests/run: the run failed: " + e);
+            e.printStackTrace();
+            System.out.println("kept: " + dir);
+            return 3;
+        }
+    }
+
+    /** Checks a kept run's history and logs again (after changing the checker, or to read a run in progress). */
+    static int recheck(Path dir) {
+        try {
+            List<Path> logs = new ArrayList<>();
+            try (var hosts = Files.list(dir)) {
+                hosts.filter(p -> p.getFileName().toString().startsWith("host-")).sorted()
+                        .forEach(p -> logs.add(p.resolve("ftd.log")));
+            }
+            CheckReport r = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB)
+                    .check(HistoryReader.read(dir.resolve("history.jsonl"))).plus(HostLogCheck.check(logs));
+            System.out.println("failovers: " + r.failovers());
+            System.out.println("operations_checked: " + r.operationsChecked());
+            System.out.println("anomalies: " + r.anomalies().size());
+            r.anomalies().forEach(a -> System.out.println("  " + a));
+            return r.anomalies().isEmpty() ? 0 : 1;
+        } catch (IOException e) {
+            System.err.println("chaos-tests/run: cannot check " + dir + ": " + e.getMessage());
+            return 3;
+        }
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 1h} or plain seconds. */
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        char unit = t.charAt(t.length() - 1);
+        if (Character.isDigit(unit)) {
+            return Duration.ofSeconds(Long.parseLong(t));
+        }
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (unit) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new IllegalArgumentException("duration '" + text + "' (e.g. 90s, 10m, 1h)");
+        };
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

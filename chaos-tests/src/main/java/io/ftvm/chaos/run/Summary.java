@@ -1,0 +1,53 @@
+package io.ftvm.chaos.run;
+
+import io.ftvm.chaos.check.Anomaly;
+import io.ftvm.chaos.check.CheckReport;
+import io.ftvm.chaos.nemesis.FaultKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a run, printed as {@code key: value} lines: faults (total and per kind), failovers, client-seen
+ * takeover times (p50, p99, max, in ms, over the primary kills), operations checked and anomalies; then each
+ * anomaly.
+ */
+public record Summary(Map<FaultKind, Integer> faults, List<Long> takeoverMillis, CheckReport report, Path dir,
+        long seed, long runMillis) {
+
+    public boolean clean() {
+        return report.anomalies().isEmpty();
+    }
+
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add("seed: " + seed);
+        out.add("faults: " + faults.values().stream().mapToInt(Integer::intValue).sum());
+        for (FaultKind k : FaultKind.values()) {
+            out.add(k.key() + ": " + faults.getOrDefault(k, 0));
+        }
+        out.add("failovers: " + report.failovers());
+        List<Long> t = new ArrayList<>(takeoverMillis);
+        t.sort(null);
+        out.add("takeover_p50_ms: " + percentile(t, 0.50));
+        out.add("takeover_p99_ms: " + percentile(t, 0.99));
+        out.add("takeover_max_ms: " + (t.isEmpty() ? 0 : t.get(t.size() - 1)));
+        out.add("operations_checked: " + report.operationsChecked());
+        out.add("anomalies: " + report.anomalies().size());
+        out.add("run_seconds: " + runMillis / 1000);
+        for (Anomaly a : report.anomalies()) {
+            out.add("  " + a);
+        }
+        return out;
+    }
+
+    /** Nearest-rank percentile of sorted values (0 when there are none). */
+    static long percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}

@@ -1,0 +1,80 @@
+package io.ftvm.chaos.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftvm.chaos.history.HistoryEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checker passes a clean history and names each kind of anomaly planted in one. */
+class HistoryCheckerTest {
+    private final HistoryChecker checker = new HistoryChecker("kvstore", 32);
+
+    /** A clean history of one VM: three operations, the worker's and the observer's output, input acknowledged. */
+    private static List<HistoryEvent> clean() {
+        List<HistoryEvent> h = new ArrayList<>();
+        KvModel model = new KvModel();
+        StringBuilder out = new StringBuilder("kvstore ready\n");
+        String[] commands = {"set k1 v1", "get k1", "incr c0 3"};
+        long t = 0;
+        for (int i = 0; i < commands.length; i++) {
+            h.add(HistoryEvent.invoke(t++, "kv", i + 1, commands[i]));
+            List<String> answer = model.apply(commands[i]);
+            h.add(HistoryEvent.ok(t++, "kv", i + 1, answer));
+            answer.forEach(l -> out.append(l).append('\n'));
+        }
+        String s = out.toString();
+        for (String client : List.of("kv/worker", "kv/observer")) {
+            h.add(HistoryEvent.output(t++, "kv", client, 0, s.substring(0, 10), "127.0.0.2:1"));
+            h.add(HistoryEvent.output(t++, "kv", client, 10, s.substring(10), "127.0.0.2:2"));
+        }
+        h.add(HistoryEvent.input(t, "kv", "kv/worker", 30, "acked"));
+        return h;
+    }
+
+    private List<String> kinds(List<HistoryEvent> h) {
+        return checker.check(h).anomalies().stream().map(Anomaly::kind).toList();
+    }
+
+    @Test
+    void aCleanHistoryHasNoAnomalies() {
+        CheckReport r = checker.check(clean());
+        assertThat(r.anomalies()).isEmpty();
+        assertThat(r.operationsChecked()).isEqualTo(3);
+    }
+
+    @Test
+    void aStaleReadIsAWrongAnswer() {
+        List<HistoryEvent> h = clean();
+        h.set(3, HistoryEvent.ok(3, "kv", 2, List.of("NOT_FOUND")));
+        assertThat(kinds(h)).contains("wrong-answer");
+    }
+
+    @Test
+    void differentBytesAtOneOffsetAreADivergence() {
+        List<HistoryEvent> h = clean();
+        HistoryEvent o = h.get(h.size() - 2); // the observer's second chunk
+        h.set(h.size() - 2, HistoryEvent.output(o.t(), "kv", o.client(), o.offset(), o.data().replace("OK", "KO"),
+                o.endpoint()));
+        assertThat(kinds(h)).contains("output-diverged");
+    }
+
+    @Test
+    void missingOutputAndUnacknowledgedInputAreLosses() {
+        List<HistoryEvent> h = clean();
+        h.remove(h.size() - 2); // the observer never got its second chunk
+        h.set(h.size() - 1, HistoryEvent.input(99, "kv", "kv/worker", 30, "not acknowledged"));
+        assertThat(kinds(h)).contains("output-lost", "input-not-acknowledged");
+    }
+
+    @Test
+    void aGapAnUnansweredOperationAndADigestMismatchAreAnomalies() {
+        List<HistoryEvent> h = clean();
+        h.add(HistoryEvent.output(100, "kv", "kv/third", 5, "x", null));
+        h.add(HistoryEvent.invoke(101, "kv", 4, "count"));
+        h.add(HistoryEvent.fail(102, "kv", 4, "no answer"));
+        h.add(HistoryEvent.metrics(103, "host-1", 1));
+        assertThat(kinds(h)).contains("output-gap", "no-answer", "digest-mismatch");
+    }
+}
