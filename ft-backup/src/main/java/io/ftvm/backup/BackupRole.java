@@ -155,12 +155,13 @@ public final class BackupRole implements AutoCloseable {
     }
 
     /**
-     * The timing of this backup's takeover: when it decided (wall clock), how long it had noticed the primary's
-     * absence before deciding ({@code detectionNanos}: the disconnect notice to the decision, i.e. the grace period
+     * The timing of this backup's takeover (won at {@code epoch}): when it decided (wall clock), how long it had
+     * noticed the primary's absence before deciding ({@code detectionNanos}: the disconnect notice to the decision, i.e. the grace period
      * and the replay loop's reaction), and the decision to going live ({@code takeoverNanos}: the ZooKeeper CAS,
      * replay to the end of the log, starting record mode).
      */
-    public record Takeover(long decidedUnixMillis, long liveUnixMillis, long detectionNanos, long takeoverNanos) {
+    public record Takeover(long epoch, long decidedUnixMillis, long liveUnixMillis, long detectionNanos,
+            long takeoverNanos) {
     }
 
     /** The takeover this backup made, or null. */
@@ -375,7 +376,7 @@ public final class BackupRole implements AutoCloseable {
         primary = p;
         p.start();
         long live = clock.nanoTime();
-        lastTakeover = new Takeover(decidedUnixMillis, decidedUnixMillis + (live - decided) / 1_000_000,
+        lastTakeover = new Takeover(o.epoch(), decidedUnixMillis, decidedUnixMillis + (live - decided) / 1_000_000,
                 decided - noticed, live - decided);
         metrics.tookOver(decided - noticed, live - decided);
         transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + "): CAS "

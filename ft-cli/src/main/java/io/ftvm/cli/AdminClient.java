@@ -41,6 +41,19 @@ public final class AdminClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    /** VM ids are znode names; checked before they go into a URL (so they need no encoding). */
+    private static final java.util.regex.Pattern VM_ID = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /** {@code vm}, checked to be a VM id. */
+    public static String vmId(String vm) {
+        if (vm == null || !VM_ID.matcher(vm).matches()) {
+            throw new CliException(ExitCodes.USAGE, "'" + vm + "' is not a VM id: 1-128 letters, digits, '.', '_' or "
+                    + "'-', starting with a letter or digit");
+        }
+        return vm;
+    }
+
     public JsonNode get(String path) {
         return json(send("GET", path, null));
     }
@@ -56,6 +69,11 @@ public final class AdminClient {
     /** A request to one particular host's admin endpoint (this host's part of a VM: figures, drills). */
     public JsonNode onHost(String adminAddress, String method, String path, Object body) {
         return json(send(List.of(adminAddress), method, path, body, HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    /** This client with another per-request timeout (a drill's crash request may wait for the host's reconcile). */
+    public AdminClient withTimeout(Duration t) {
+        return new AdminClient(endpoints, token, t);
     }
 
     /** Streams a response body (a recording) into {@code out}; returns the bytes written. */
@@ -92,15 +110,26 @@ public final class AdminClient {
                 b.header("Content-Type", "application/json");
             }
             HttpResponse<InputStream> r;
+            boolean safe = method.equals("GET"); // a change is sent on only when it cannot have arrived
             try {
                 r = http.send(b.build(), handler);
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 failures.add(endpoint + " (" + describe(e) + ")");
                 continue;
             } catch (HttpTimeoutException e) {
+                if (!safe) {
+                    throw new CliException(ExitCodes.FAILED, method + " " + path + " sent to " + endpoint
+                            + " got no answer within " + timeout.toMillis() + " ms: it may or may not have been "
+                            + "done; check with 'ftctl status' before trying again");
+                }
                 failures.add(endpoint + " (no answer within " + timeout.toMillis() + " ms)");
                 continue;
             } catch (IOException e) {
+                if (!safe) {
+                    throw new CliException(ExitCodes.FAILED, method + " " + path + " sent to " + endpoint
+                            + " broke off (" + describe(e) + "): it may or may not have been done; check with "
+                            + "'ftctl status' before trying again");
+                }
                 failures.add(endpoint + " (" + describe(e) + ")");
                 continue;
             } catch (InterruptedException e) {
@@ -110,7 +139,12 @@ public final class AdminClient {
             if (r.statusCode() / 100 == 2) {
                 return r;
             }
-            throw apiError(endpoint, r);
+            CliException error = apiError(endpoint, r);
+            if (r.statusCode() == 503 && error instanceof ApiException) {
+                failures.add(endpoint + " (" + error.getMessage() + ")"); // not acted on: another host may answer
+                continue;
+            }
+            throw error;
         }
         throw new CliException(ExitCodes.UNREACHABLE, "cannot reach the cluster's admin API: tried "
                 + String.join(", ", failures));
@@ -148,7 +182,8 @@ public final class AdminClient {
             return new CliException(ExitCodes.UNAUTHORIZED, "the admin endpoint " + endpoint
                     + " refused the token (check --token-file / FTCTL_TOKEN_FILE)");
         }
-        return new ApiException(r.statusCode(), code, message);
+        return new ApiException(r.statusCode(), code, message,
+                r.statusCode() == 400 ? ExitCodes.USAGE : ExitCodes.FAILED);
     }
 
     private static JsonNode json(HttpResponse<InputStream> r) {
@@ -166,8 +201,8 @@ public final class AdminClient {
         private final int status;
         private final String code;
 
-        ApiException(int status, String code, String message) {
-            super(ExitCodes.FAILED, message);
+        ApiException(int status, String code, String message, int exitCode) {
+            super(exitCode, message);
             this.status = status;
             this.code = code;
         }

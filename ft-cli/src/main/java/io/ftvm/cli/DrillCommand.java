@@ -17,7 +17,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "drill", mixinStandardHelpOptions = true, subcommands = CommandLine.HelpCommand.class,
         description = "Failover drills (the VM must be protected).")
 final class DrillCommand implements Runnable {
-    private static final long POLL_MILLIS = 20;
+    /** Polling while the takeover is expected (it takes tens of milliseconds). */
+    private static final long POLL_MILLIS = 50;
+    /** Polling while redundancy is restored (a snapshot transfer: seconds). */
+    private static final long SLOW_POLL_MILLIS = 250;
+    /** The host's crash request may wait up to 20 s for its reconcile thread. */
+    private static final Duration CRASH_TIMEOUT = Duration.ofSeconds(30);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -48,8 +53,8 @@ final class DrillCommand implements Runnable {
         JsonNode before = requireProtected(client, vm);
         String oldPrimary = Views.text(before, "primary");
         long epoch = before.path("epoch").asLong();
-        JsonNode crash = client.onHost(adminOf(client, oldPrimary), "POST", "/local/vms/" + vm + "/crash",
-                Map.of("role", "primary"));
+        JsonNode crash = client.withTimeout(CRASH_TIMEOUT).onHost(adminOf(client, oldPrimary), "POST",
+                "/local/vms/" + AdminClient.vmId(vm) + "/crash", Map.of("role", "primary"));
         long crashedAt = crash.path("crashedAtUnixMillis").asLong();
         long t0 = System.nanoTime();
         JsonNode after = null;
@@ -59,9 +64,10 @@ final class DrillCommand implements Runnable {
             if (System.nanoTime() > deadline) {
                 progress.finish();
                 throw new CliException(ExitCodes.TIMEOUT, "no backup took over VM " + vm + " within "
-                        + timeout.toSeconds() + " s of killing its primary on " + oldPrimary);
+                        + timeout.toMillis() + " ms of killing its primary on " + oldPrimary + "; last seen: "
+                        + seen(after));
             }
-            after = client.get("/vms/" + vm);
+            after = client.get("/vms/" + AdminClient.vmId(vm));
             if (after.path("status").asText().equals("STOPPED")) {
                 progress.finish();
                 throw new CliException(ExitCodes.FAILED, "VM " + vm + " stopped instead of failing over: "
@@ -70,7 +76,9 @@ final class DrillCommand implements Runnable {
             String primary = Views.text(after, "primary");
             if (after.path("epoch").asLong() > epoch && primary != null && !primary.equals(oldPrimary)) {
                 JsonNode t = after.path("primaryHost").path("lastTakeover");
-                if (!t.isMissingNode() && after.path("primaryHost").has("primary")) {
+                // this takeover, not an earlier one of the same host: its epoch is the new primary's tenure
+                if (!t.isMissingNode() && after.path("primaryHost").has("primary")
+                        && t.path("epoch").asLong() == after.path("primarySince").asLong()) {
                     takeover = t;
                     break;
                 }
@@ -122,18 +130,20 @@ final class DrillCommand implements Runnable {
         JsonNode before = requireProtected(client, vm);
         String oldBackup = Views.text(before, "backup");
         long backupSince = before.path("backupSince").asLong();
-        client.onHost(adminOf(client, oldBackup), "POST", "/local/vms/" + vm + "/crash", Map.of("role", "backup"));
+        client.withTimeout(CRASH_TIMEOUT).onHost(adminOf(client, oldBackup), "POST",
+                "/local/vms/" + AdminClient.vmId(vm) + "/crash", Map.of("role", "backup"));
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         long lossNoticed = -1;
-        JsonNode now;
+        JsonNode now = before;
         while (true) {
             if (System.nanoTime() > deadline) {
                 progress.finish();
                 throw new CliException(ExitCodes.TIMEOUT, "VM " + vm + " was not protected again within "
-                        + timeout.toSeconds() + " s of killing its backup on " + oldBackup);
+                        + timeout.toMillis() + " ms of killing its backup on " + oldBackup + "; last seen: "
+                        + seen(now));
             }
-            now = client.get("/vms/" + vm);
+            now = client.get("/vms/" + AdminClient.vmId(vm));
             if (now.path("status").asText().equals("STOPPED")) {
                 progress.finish();
                 throw new CliException(ExitCodes.FAILED, "VM " + vm + " stopped: " + Views.text(now, "reason"));
@@ -147,7 +157,7 @@ final class DrillCommand implements Runnable {
             }
             showSync(progress, now, lossNoticed < 0 ? "waiting for the primary to notice the loss"
                     : "re-protecting", t0);
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(lossNoticed < 0 ? POLL_MILLIS : SLOW_POLL_MILLIS);
         }
         progress.finish();
         ObjectNode report = AdminClient.JSON.createObjectNode();
@@ -171,7 +181,7 @@ final class DrillCommand implements Runnable {
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            JsonNode now = client.get("/vms/" + vm);
+            JsonNode now = client.get("/vms/" + AdminClient.vmId(vm));
             if (now.path("status").asText().equals("PROTECTED") && now.path("backupSince").asLong() > afterEpoch) {
                 progress.finish();
                 return now;
@@ -179,12 +189,21 @@ final class DrillCommand implements Runnable {
             if (System.nanoTime() > deadline) {
                 progress.finish();
                 throw new CliException(ExitCodes.TIMEOUT, "VM " + vm + " failed over but was not protected again "
-                        + "within " + timeout.toSeconds() + " s (" + Views.text(now, "reasonCode") + ": "
-                        + Views.text(now, "reason") + ")");
+                        + "within " + timeout.toMillis() + " ms; last seen: " + seen(now));
             }
             showSync(progress, now, "re-protecting", t0);
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(SLOW_POLL_MILLIS);
         }
+    }
+
+    /** What a timed-out drill last saw of the VM. */
+    private static String seen(JsonNode vm) {
+        if (vm == null) {
+            return "nothing (no answer yet)";
+        }
+        return Views.text(vm, "status") + " at epoch " + Views.text(vm, "epoch") + ", primary "
+                + Views.text(vm, "primary") + ", backup " + Views.text(vm, "backup") + " ("
+                + Views.text(vm, "reasonCode") + ": " + Views.text(vm, "reason") + ")";
     }
 
     private static void showSync(Progress progress, JsonNode vm, String phase, long t0) {
@@ -199,7 +218,7 @@ final class DrillCommand implements Runnable {
     }
 
     private static JsonNode requireProtected(AdminClient client, String vm) {
-        JsonNode d = client.get("/vms/" + vm);
+        JsonNode d = client.get("/vms/" + AdminClient.vmId(vm));
         if (!d.path("status").asText().equals("PROTECTED")) {
             throw new CliException(ExitCodes.FAILED, "VM " + vm + " is " + Views.text(d, "protection") + " ("
                     + Views.text(d, "reasonCode") + ": " + Views.text(d, "reason")

@@ -45,7 +45,7 @@ final class FtCommand implements Runnable {
 
     private void act(String vm, String action) {
         Ftctl root = Ftctl.of(spec);
-        JsonNode r = root.client().post("/vms/" + vm + "/ft", Map.of("action", action));
+        JsonNode r = root.client().post("/vms/" + AdminClient.vmId(vm) + "/ft", Map.of("action", action));
         root.print(spec, r, out -> out.println("fault tolerance of " + vm + ": " + Views.text(r, "faultTolerance")
                 + "; now " + Views.text(r, "status") + ", " + Views.text(r, "protection") + " ("
                 + Views.text(r, "reason") + ")"));

@@ -81,6 +81,9 @@ public final class Ftctl implements Runnable {
                 throw new CliException(ExitCodes.USAGE, "bad admin endpoint '" + s + "': expected HOST:PORT");
             }
         }
+        if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+            throw new CliException(ExitCodes.USAGE, "--request-timeout must be positive, was " + requestTimeout);
+        }
         return new AdminClient(endpoints, token(), requestTimeout);
     }
 

@@ -40,7 +40,7 @@ final class RecordingCommand implements Runnable {
         if (Files.exists(file) && !force) {
             throw new CliException(ExitCodes.USAGE, file + " exists (use --force to overwrite)");
         }
-        JsonNode d = client.get("/vms/" + vm);
+        JsonNode d = client.get("/vms/" + AdminClient.vmId(vm));
         String primary = Views.text(d, "primary");
         if (primary == null) {
             throw new CliException(ExitCodes.FAILED, "VM " + vm + " is not running: no live log to fetch");
@@ -51,7 +51,7 @@ final class RecordingCommand implements Runnable {
         long bytes;
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                bytes = client.download(DrillCommand.adminOf(client, primary), "/local/vms/" + vm + "/recording",
+                bytes = client.download(DrillCommand.adminOf(client, primary), "/local/vms/" + AdminClient.vmId(vm) + "/recording",
                         out);
             }
             try (InputStream in = Files.newInputStream(tmp)) {

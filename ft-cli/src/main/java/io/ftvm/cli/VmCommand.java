@@ -29,7 +29,7 @@ final class VmCommand implements Runnable {
             @Option(names = "--protection", defaultValue = "protected", description = "protected (fault tolerance "
                     + "on, the default) or none", converter = ProtectionConverter.class) String protection) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", vm);
+        body.put("id", AdminClient.vmId(vm));
         body.put("image", image);
         body.put("memoryMib", memory);
         body.put("faultTolerance", protection);
@@ -45,18 +45,18 @@ final class VmCommand implements Runnable {
         if (host != null) {
             body.put("host", host);
         }
-        show(Ftctl.of(spec).client().post("/vms/" + vm + "/start", body), "started");
+        show(Ftctl.of(spec).client().post("/vms/" + AdminClient.vmId(vm) + "/start", body), "started");
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a VM (primary and backup halt).")
     void stop(@Parameters(paramLabel = "VM") String vm) {
-        show(Ftctl.of(spec).client().post("/vms/" + vm + "/stop", Map.of()), "stopped");
+        show(Ftctl.of(spec).client().post("/vms/" + AdminClient.vmId(vm) + "/stop", Map.of()), "stopped");
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a stopped VM's record.")
     void delete(@Parameters(paramLabel = "VM") String vm) {
         Ftctl root = Ftctl.of(spec);
-        JsonNode r = root.client().delete("/vms/" + vm);
+        JsonNode r = root.client().delete("/vms/" + AdminClient.vmId(vm));
         root.print(spec, r, out -> out.println("deleted " + vm));
     }
 
@@ -71,7 +71,7 @@ final class VmCommand implements Runnable {
             description = "One VM in full: spec, record, protection reason, live figures of its primary and backup.")
     void describe(@Parameters(paramLabel = "VM") String vm) {
         Ftctl root = Ftctl.of(spec);
-        JsonNode r = root.client().get("/vms/" + vm);
+        JsonNode r = root.client().get("/vms/" + AdminClient.vmId(vm));
         root.print(spec, r, out -> Views.describe(out, r));
     }
 

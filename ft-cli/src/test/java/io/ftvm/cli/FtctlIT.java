@@ -114,6 +114,11 @@ class FtctlIT {
         Run r = ftctl(badEndpoint, "status");
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("bad admin endpoint 'not an endpoint'");
+        Run badId = ftctl("vm", "delete", "web?old");
+        assertThat(badId.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badId.err()).contains("'web?old' is not a VM id");
+        assertThat(ftctl("vm", "describe", "a b").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(ftctl("status", "--request-timeout", "0s").code()).isEqualTo(ExitCodes.USAGE);
         Run noToken = ftctl(Map.of("FTCTL_ENDPOINT", cluster.adminEndpoints()), "status");
         assertThat(noToken.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noToken.err()).contains("no admin token");
@@ -147,6 +152,40 @@ class FtctlIT {
 
     @Test
     @Order(3)
+    void theApiRefusesMalformedRequestsByName() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://" + cluster.adminEndpoints().split(",")[0] + "/v1";
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> send = (method, pathAndBody) -> {
+            String[] pb = pathAndBody.split(" ", 2);
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + pb[0]))
+                        .header("Authorization", "bearer " + LocalCluster.ADMIN_TOKEN) // the scheme in any case
+                        .method(method, pb.length > 1 ? java.net.http.HttpRequest.BodyPublishers.ofString(pb[1])
+                                : java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        var notJson = send.apply("POST", "/vms {\"id\": ");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("not JSON");
+        var fraction = send.apply("POST", "/vms {\"id\":\"f\",\"image\":\"kvstore\",\"memoryMib\":64.5}");
+        assertThat(fraction.statusCode()).isEqualTo(400);
+        assertThat(fraction.body()).contains("memoryMib");
+        var secret = send.apply("POST", "/vms {\"id\":\"f\",\"image\":\"/nonexistent/x.elf\",\"memoryMib\":64}");
+        assertThat(secret.statusCode()).isEqualTo(400);
+        for (String bad : List.of("/vms/..", "/vms/%2E%2E%2Fetc", "/vms/" + "a".repeat(200), "/local/vms/x%3Fy")) {
+            var r = send.apply("GET", bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).as(bad).contains("BAD_VM_ID");
+        }
+        assertThat(send.apply("GET", "/nothing").statusCode()).isEqualTo(404);
+        assertThat(send.apply("PUT", "/status").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    @Order(4)
     void createStartAndWatchItGetProtected() throws Exception {
         Run created = ok("vm", "create", VM, "--image", "kvstore", "--memory-mib", "64", "-o", "json");
         JsonNode vm = created.json();
@@ -175,7 +214,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void statusListAndDescribe() throws Exception {
         JsonNode s = ok("status", "-o", "json").json();
         assertThat(s.path("cluster").asText()).isEqualTo(LocalCluster.CLUSTER);
@@ -199,7 +238,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void faultToleranceSuspendResumeOffOn() throws Exception {
         ok("ft", "suspend", VM);
         JsonNode d = awaitVm(v -> v.path("reasonCode").asText().equals("SUSPENDED"), "suspension");
@@ -220,7 +259,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void drillFailover() throws Exception {
         JsonNode before = ok("vm", "describe", VM, "-o", "json").json();
         Run r = ok("drill", "failover", VM, "-o", "json");
@@ -239,7 +278,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theConsoleFollowsTheVmThroughAFailover() throws Exception {
         java.io.PipedOutputStream typing = new java.io.PipedOutputStream();
         java.io.PipedInputStream stdin = new java.io.PipedInputStream(typing);
@@ -280,7 +319,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void recordingFetchGivesAFileThatReplays() throws Exception {
         Path file = cluster.dir().resolve("cli-vm.ftrec");
         JsonNode r = ok("recording", "fetch", VM, "-f", file.toString(), "-o", "json").json();
@@ -303,7 +342,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void drillRestartBackupAndItsTableOutput() throws Exception {
         awaitVm(v -> v.path("backupHost").path("backup").path("state").asText().equals("REPLAYING"), "replaying");
         Run r = ok("drill", "restart-backup", VM);
@@ -312,18 +351,29 @@ class FtctlIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aDrillOnAnUnprotectedVmIsRefused() throws Exception {
         ok("ft", "suspend", VM);
         awaitVm(v -> v.path("reasonCode").asText().equals("SUSPENDED"), "suspension");
         Run r = ftctl("drill", "failover", VM);
         assertThat(r.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.err()).contains("a drill needs a protected VM").contains("SUSPENDED");
+        // the host refuses too, whoever asks: a drill never kills the last copy of a VM
+        JsonNode d = ok("vm", "describe", VM, "-o", "json").json();
+        AdminClient api = new AdminClient(List.of(cluster.adminEndpoints().split(",")), LocalCluster.ADMIN_TOKEN,
+                java.time.Duration.ofSeconds(30));
+        String admin = DrillCommand.adminOf(api, d.path("primary").asText());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.onHost(admin, "POST",
+                        "/local/vms/" + VM + "/crash", Map.of("role", "primary")))
+                .isInstanceOfSatisfying(AdminClient.ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.code()).isEqualTo("CRASH_REFUSED");
+                });
         ok("ft", "resume", VM);
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void stopAndDelete() throws Exception {
         Run running = ftctl("vm", "delete", VM);
         assertThat(running.code()).isEqualTo(ExitCodes.FAILED);
@@ -336,7 +386,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void shellCompletionAndHelp() {
         Run c = ok("generate-completion");
         assertThat(c.out()).contains("complete").contains("ftctl").contains("drill");

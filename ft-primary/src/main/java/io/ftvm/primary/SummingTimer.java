@@ -19,6 +19,11 @@ public final class SummingTimer extends Timer {
         }
     }
 
+    @Override
+    public void update(java.time.Duration duration) {
+        update(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** The sum of every duration recorded, in nanoseconds. */
     public long totalNanos() {
         return totalNanos.sum();

@@ -119,14 +119,12 @@ public final class SenderLog {
         List<Messages.Entry> entries = new ArrayList<>(retained.subList(from, from + n));
         Messages.LogBatch b = new Messages.LogBatch(nextToSend, entries);
         nextToSend += n;
-        if (sentCount == SENT_RING) { // the oldest batch goes unmeasured rather than the ring growing
-            sentHead = (sentHead + 1) % SENT_RING;
-            sentCount--;
+        if (sentCount < SENT_RING) { // a full ring leaves this batch unmeasured (the oldest, slowest ones stay)
+            int slot = (sentHead + sentCount) % SENT_RING;
+            sentSeq[slot] = nextToSend - 1;
+            sentAt[slot] = nanoClock.getAsLong();
+            sentCount++;
         }
-        int slot = (sentHead + sentCount) % SENT_RING;
-        sentSeq[slot] = nextToSend - 1;
-        sentAt[slot] = nanoClock.getAsLong();
-        sentCount++;
         return Optional.of(b);
     }
 

@@ -4,6 +4,11 @@ package io.ftvm.chaos.nemesis;
 public enum FaultKind {
     /** SIGKILL of a VM's primary host, restarted as a spare after a while. */
     KILL_PRIMARY,
+    /**
+     * SIGKILL of the ZooKeeper leader and, at once, of a VM's primary host: the backup must take over while the
+     * ensemble elects a new leader (its CAS is retried until ZooKeeper answers).
+     */
+    KILL_PRIMARY_AND_ZK_LEADER,
     /** SIGKILL of a VM's backup host, restarted after a while. */
     KILL_BACKUP,
     /** SIGSTOP/SIGCONT of any host for 0.2-2.5 s (a GC pause; long ones outlast the replication peer timeout). */
@@ -24,6 +29,6 @@ public enum FaultKind {
 
     /** Whether this fault kills an ftd process (counted against {@code --kills}). */
     public boolean kills() {
-        return this == KILL_PRIMARY || this == KILL_BACKUP;
+        return this == KILL_PRIMARY || this == KILL_BACKUP || this == KILL_PRIMARY_AND_ZK_LEADER;
     }
 }

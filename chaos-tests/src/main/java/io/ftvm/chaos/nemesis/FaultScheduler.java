@@ -63,12 +63,14 @@ public final class FaultScheduler {
             scrapeDigests();
             FaultKind kind = enabled.get(ctx.random().nextInt(enabled.size()));
             String vm = vms.get(ctx.random().nextInt(vms.size()));
-            VersionedState s = ctx.cluster().state(vm).orElse(null);
-            if (s == null) {
+            Thread.sleep(ctx.millis(100, 800)); // faults land at random points of the workload
+            // Read the pair again right before the fault: on a loaded machine a pair can fail over by itself (a
+            // missed heartbeat), and killing a primary whose new backup is still syncing is a double fault.
+            Optional<VersionedState> fresh = ctx.cluster().state(vm);
+            if (fresh.isEmpty() || !healthy(vm, fresh.get())) {
                 continue;
             }
-            Thread.sleep(ctx.millis(100, 800)); // faults land at random points of the workload
-            boolean done = inject(kind, vm, s);
+            boolean done = inject(kind, vm, fresh.get());
             if (done) {
                 counts.merge(kind, 1, Integer::sum);
                 kills += kind.kills() ? 1 : 0;
@@ -81,6 +83,17 @@ public final class FaultScheduler {
             case KILL_PRIMARY -> {
                 OptionalLong ms = processes.killPrimary(vm, s);
                 ms.ifPresent(takeoverMillis::add);
+            }
+            case KILL_PRIMARY_AND_ZK_LEADER -> {
+                Optional<Integer> zk = zookeeper.killLeaderNow(kind);
+                try {
+                    OptionalLong ms = processes.killPrimary(kind, vm, s);
+                    ms.ifPresent(takeoverMillis::add);
+                } finally {
+                    if (zk.isPresent()) {
+                        zookeeper.restart(kind, zk.get());
+                    }
+                }
             }
             case KILL_BACKUP -> processes.killBackup(vm, s);
             case PAUSE -> processes.pause();

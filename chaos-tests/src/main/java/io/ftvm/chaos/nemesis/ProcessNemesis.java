@@ -30,11 +30,16 @@ final class ProcessNemesis {
      * clients see it, bounded by 30 s), restarts the victim after 0.3-2 s; the takeover time in ms, if there was one.
      */
     OptionalLong killPrimary(String vm, VersionedState s) throws InterruptedException, IOException {
+        return killPrimary(FaultKind.KILL_PRIMARY, vm, s);
+    }
+
+    /** {@link #killPrimary(String, VersionedState)}, recorded as {@code kind}. */
+    OptionalLong killPrimary(FaultKind kind, String vm, VersionedState s) throws InterruptedException, IOException {
         FtdHost victim = ctx.cluster().host(s.state().primary());
         Endpoint console = new Endpoint(RelayFabric.ADVERTISED, victim.consolePort());
         long t0 = System.nanoTime();
         victim.kill();
-        history.append(HistoryEvent.fault(history.now(), FaultKind.KILL_PRIMARY.name(), victim.id(),
+        history.append(HistoryEvent.fault(history.now(), kind.name(), victim.id(),
                 "primary of " + vm + " (epoch " + s.state().epoch() + ")"));
         OptionalLong seen = ctx.arrivals().get(vm).awaitFromOther(t0, console, Duration.ofSeconds(30));
         OptionalLong ms = OptionalLong.empty();
@@ -47,7 +52,7 @@ final class ProcessNemesis {
         }
         Thread.sleep(ctx.millis(300, 2000));
         victim.start();
-        history.append(HistoryEvent.heal(history.now(), FaultKind.KILL_PRIMARY.name(), victim.id(), "restarted"));
+        history.append(HistoryEvent.heal(history.now(), kind.name(), victim.id(), "restarted"));
         return ms;
     }
 

@@ -20,6 +20,17 @@ final class ZooKeeperNemesis {
 
     /** False when no leader could be found within 30 s (nothing was done). */
     boolean killLeader() throws InterruptedException, IOException {
+        Optional<Integer> id = killLeaderNow(FaultKind.ZK_LEADER_KILL);
+        if (id.isEmpty()) {
+            return false;
+        }
+        Thread.sleep(ctx.millis(1000, 4000));
+        restart(FaultKind.ZK_LEADER_KILL, id.get());
+        return true;
+    }
+
+    /** Kills the leader (found within 30 s) and records it; its id, or empty when there was no leader. */
+    Optional<Integer> killLeaderNow(FaultKind kind) throws InterruptedException {
         ZooKeeperEnsemble zk = ctx.cluster().ensemble();
         HistoryWriter history = ctx.history();
         Optional<Integer> leader = Optional.empty();
@@ -30,20 +41,23 @@ final class ZooKeeperNemesis {
                 Thread.sleep(100);
             }
         }
-        if (leader.isEmpty()) {
-            return false;
+        if (leader.isPresent()) {
+            zk.kill(leader.get());
+            history.append(HistoryEvent.fault(history.now(), kind.name(), "zk-" + leader.get(), "leader"));
         }
-        int id = leader.get();
-        zk.kill(id);
-        history.append(HistoryEvent.fault(history.now(), FaultKind.ZK_LEADER_KILL.name(), "zk-" + id, "leader"));
-        Thread.sleep(ctx.millis(1000, 4000));
+        return leader;
+    }
+
+    /** Restarts server {@code id} and waits (up to 60 s) until the ensemble serves again. */
+    void restart(FaultKind kind, int id) throws InterruptedException, IOException {
+        ZooKeeperEnsemble zk = ctx.cluster().ensemble();
+        HistoryWriter history = ctx.history();
         zk.start(id);
-        deadline = System.nanoTime() + 60_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!zk.serving() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        history.append(HistoryEvent.heal(history.now(), FaultKind.ZK_LEADER_KILL.name(), "zk-" + id,
+        history.append(HistoryEvent.heal(history.now(), kind.name(), "zk-" + id,
                 zk.serving() ? "restarted, ensemble serving" : "restarted, ensemble not serving after 60 s"));
-        return true;
     }
 }

@@ -4,6 +4,7 @@ import io.ftvm.chaos.check.CheckReport;
 import io.ftvm.chaos.check.HistoryChecker;
 import io.ftvm.chaos.check.HostLogCheck;
 import io.ftvm.chaos.history.HistoryReader;
+import io.ftvm.chaos.nemesis.FaultKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H] [--vms V] [--dir DIR]}: one run, its
- * summary on stdout; exit 0 when clean, 1 with anomalies (the run's directory is kept and printed), 2 on a usage
+ * {@code chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H] [--vms V] [--dir DIR] [--faults K,...]}:
+ * one run, its summary on stdout; exit 0 when clean, 1 with anomalies (the run's directory is kept and printed), 2 on a usage
  * error, 3 when the run itself failed. A clean run's directory is deleted unless {@code --keep} is given.
  * Durations: {@code 90s}, {@code 10m}, {@code 1h}. {@code --check DIR} checks a kept run's history and logs again.
  */
@@ -33,6 +34,7 @@ public final class ChaosMain {
         int hosts = 4;
         int vms = 2;
         boolean keep = false;
+        List<FaultKind> faults = List.of(FaultKind.values());
         Path dir = null;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -44,12 +46,15 @@ public final class ChaosMain {
                     case "--vms" -> vms = Integer.parseInt(args[++i]);
                     case "--dir" -> dir = Path.of(args[++i]);
                     case "--keep" -> keep = true;
+                    case "--faults" -> faults = parseFaults(args[++i]);
                     case "--check" -> {
                         return recheck(Path.of(args[++i]));
                     }
                     case "-h", "--help" -> {
                         System.out.println("usage: chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H]"
-                                + " [--vms V] [--dir DIR] [--keep]\n       chaos-tests/run --check DIR");
+                                + " [--vms V] [--dir DIR] [--keep]\n"
+                                + "       [--faults kill_primary,kill_backup,pause,session_expiry,zk_leader_kill,latency,"
+                                + "slow_backup]\n       chaos-tests/run --check DIR");
                         return 0;
                     }
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -63,7 +68,9 @@ public final class ChaosMain {
             if (dir == null) {
                 dir = Files.createTempDirectory("ftvm-chaos-");
             }
-            ChaosOptions options = ChaosOptions.of(dir, hosts, vms, duration, kills, seed);
+            ChaosOptions defaults = ChaosOptions.of(dir, hosts, vms, duration, kills, seed);
+            ChaosOptions options = new ChaosOptions(dir, hosts, vms, duration, kills, seed, faults,
+                    defaults.timeouts(), defaults.recovery());
             Summary s = new ChaosRun(options, line -> System.err.println("chaos: " + line)).run();
             s.lines().forEach(System.out::println);
             if (!s.clean()) {
@@ -103,6 +110,22 @@ public final class ChaosMain {
             System.err.println("chaos-tests/run: cannot check " + dir + ": " + e.getMessage());
             return 3;
         }
+    }
+
+    /** {@code kill_primary,pause}: fault kinds by their summary names (without {@code faults_}). */
+    static List<FaultKind> parseFaults(String text) {
+        List<FaultKind> out = new ArrayList<>();
+        for (String name : text.split(",")) {
+            try {
+                out.add(FaultKind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown fault kind '" + name + "'");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--faults: at least one kind");
+        }
+        return out;
     }
 
     /** {@code 90s}, {@code 10m}, {@code 1h} or plain seconds. */

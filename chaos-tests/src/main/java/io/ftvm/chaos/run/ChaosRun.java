@@ -58,6 +58,8 @@ public final class ChaosRun {
         try (HistoryWriter history = new HistoryWriter(historyFile, System::nanoTime);
                 ChaosCluster cluster = new ChaosCluster(dir, random.nextLong())) {
             progress.accept("starting a 3-server ZooKeeper ensemble and " + options.hosts() + " ftd hosts in " + dir);
+            progress.accept("network partitions and packet loss: not used (no network namespaces or iptables here);"
+                    + " process-level faults " + options.faults());
             cluster.start(options.hosts(), options.timeouts());
             for (FtdHost h : cluster.hosts()) {
                 hostLogs.add(h.log());

@@ -29,5 +29,8 @@ class SummaryTest {
         assertThat(ChaosMain.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
         assertThat(ChaosMain.parseDuration("30")).isEqualTo(Duration.ofSeconds(30));
         assertThat(ChaosMain.run(new String[] {"--bogus"})).isEqualTo(2);
+        assertThat(ChaosMain.run(new String[] {"--faults", "kill_everything"})).isEqualTo(2);
+        assertThat(ChaosMain.parseFaults("kill_primary, pause")).containsExactly(FaultKind.KILL_PRIMARY,
+                FaultKind.PAUSE);
     }
 }

@@ -39,7 +39,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+    private final ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "ftd-admin");
         t.setDaemon(true);
         return t;
@@ -89,7 +89,7 @@ public final class AdminServer implements AutoCloseable {
                 r = route(ex);
             } catch (RuntimeException e) {
                 LOG.error("admin request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-                r = AdminApi.Response.error(500, "INTERNAL", "internal error: " + e);
+                r = AdminApi.Response.error(500, "INTERNAL", "internal error (see the ftd log)");
             }
             ex.getResponseHeaders().add("Content-Type", r.contentType());
             if (r.status() == 401) {
@@ -143,8 +143,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private boolean authorized(String header) {
-        if (header == null || !header.startsWith("Bearer ")) {
-            return false;
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())) {
+            return false; // the scheme is case-insensitive (RFC 9110)
         }
         byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, token); // constant time

@@ -64,7 +64,7 @@ public final class HostDaemon implements AutoCloseable {
     });
     private ConsoleServer console;
     private CoordinatorClient client;
-    private HostRegistry registry;
+    private volatile HostRegistry registry;
     private HostMembership membership;
     private volatile ClusterManager manager;
     private VmCatalog catalog;
@@ -108,7 +108,8 @@ public final class HostDaemon implements AutoCloseable {
         String adminAddress = null;
         if (config.adminPort() != null) {
             OperationsApi api = new OperationsApi(config.hostId(), config.cluster(), records, catalog, membership,
-                    new LocalVmsOnReconcileThread(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1)));
+                    new LocalInstances(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1)),
+                    () -> client.connection().state() == CoordinationState.CONNECTED);
             admin = new AdminServer(new InetSocketAddress(config.bindAddress(), config.adminPort()),
                     config.adminToken(), metrics, this::health, api);
             adminAddress = config.advertiseAddress() + ":" + admin.address().getPort();
@@ -136,8 +137,8 @@ public final class HostDaemon implements AutoCloseable {
                 () -> () -> client.connection().state() == CoordinationState.CONNECTED ? 1 : 0);
     }
 
-    /** The admin API's access to this host's instances: every call runs on the reconcile thread. */
-    private final class LocalVmsOnReconcileThread implements OperationsApi.LocalVms {
+    /** The admin API's access to this host's instances (a crash runs on the reconcile thread, like every change). */
+    private final class LocalInstances implements OperationsApi.LocalVms {
         @Override
         public Optional<Map<String, Object>> figures(String vmId) {
             VmInstance i = instances.get(vmId);
@@ -146,16 +147,22 @@ public final class HostDaemon implements AutoCloseable {
 
         @Override
         public Optional<VmInstance.Crash> crash(String vmId, String role) throws IOException {
+            java.util.concurrent.Future<Optional<VmInstance.Crash>> f = reconciler.submit(() -> {
+                VmInstance i = instances.get(vmId);
+                return Optional.ofNullable(i == null ? null : i.crash(role));
+            });
             try {
-                return reconciler.submit(() -> {
-                    VmInstance i = instances.get(vmId);
-                    return Optional.ofNullable(i == null ? null : i.crash(role));
-                }).get(30, TimeUnit.SECONDS);
+                return f.get(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
+                f.cancel(false);
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IOException("the crash drill failed on " + config.hostId() + ": " + e, e);
+            } catch (TimeoutException e) {
+                f.cancel(false); // never kill later, with nobody watching
+                throw new IOException("the crash drill did not run on " + config.hostId() + " within 20 s: nothing "
+                        + "was killed");
+            } catch (ExecutionException e) {
+                throw new IOException("the crash drill failed on " + config.hostId() + ": " + e.getCause(), e);
             }
         }
 

@@ -44,6 +44,8 @@ final class OperationsApi implements AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(OperationsApi.class);
     private static final Pattern VM = Pattern.compile("/vms/([^/]+)(/(start|stop|ft))?");
     private static final Pattern LOCAL = Pattern.compile("/local/vms/([^/]+)(/(crash|recording))?");
+    /** VM ids are znode names (as {@code HostInfo} checks them). */
+    private static final Pattern VM_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /** This host's instances as the API needs them (runs the call on the reconcile thread). */
     interface LocalVms {
@@ -61,10 +63,12 @@ final class OperationsApi implements AdminApi {
     private final HostMembership membership;
     private final LocalVms local;
     private final PeerFigures peers;
+    private final java.util.function.BooleanSupplier connected;
     private final ReconcilePlanner planner = new ReconcilePlanner(new PlacementPolicy());
 
     OperationsApi(String hostId, String cluster, VmRecords records, VmCatalog catalog, HostMembership membership,
-            LocalVms local, PeerFigures peers) {
+            LocalVms local, PeerFigures peers, java.util.function.BooleanSupplier connected) {
+        this.connected = connected;
         this.hostId = hostId;
         this.cluster = cluster;
         this.records = records;
@@ -79,6 +83,8 @@ final class OperationsApi implements AdminApi {
         try {
             return route(method, path, body);
         } catch (BadRequest e) {
+            return Response.error(400, "BAD_REQUEST", e.getMessage());
+        } catch (IllegalArgumentException e) {
             return Response.error(400, "BAD_REQUEST", e.getMessage());
         } catch (NoSuchVmException e) {
             return Response.error(404, "NO_SUCH_VM", e.getMessage());
@@ -99,6 +105,16 @@ final class OperationsApi implements AdminApi {
     }
 
     private Response route(String method, String path, byte[] body) throws IOException {
+        Matcher id = Pattern.compile("/(?:local/)?vms/([^/]*).*").matcher(path);
+        if (id.matches() && !VM_ID.matcher(id.group(1)).matches()) {
+            return Response.error(400, "BAD_VM_ID", "'" + shorten(id.group(1)) + "' is not a VM id (1-128 letters, "
+                    + "digits, '.', '_', '-', starting with a letter or digit)");
+        }
+        if (!path.startsWith("/local/") && !connected.getAsBoolean()) {
+            // a host cut off from ZooKeeper would answer from a frozen view: let the client ask another host
+            return Response.error(503, "ZOOKEEPER_UNAVAILABLE", "host " + hostId + " is not connected to ZooKeeper;"
+                    + " ask another host");
+        }
         if (path.equals("/status")) {
             return get(method, () -> Response.json(200, status()));
         }
@@ -151,12 +167,18 @@ final class OperationsApi implements AdminApi {
             if (!role.equals("primary") && !role.equals("backup")) {
                 throw new BadRequest("role must be 'primary' or 'backup', was '" + role + "'");
             }
-            return local.crash(vm, role).map(c -> Response.json(200, Map.of("host", hostId, "vm", vm,
-                            "role", c.role(), "crashedAtUnixMillis", c.crashedAtUnixMillis(), "tenure", c.tenure())))
+            return local.crash(vm, role).map(c -> c.refused() != null
+                            ? Response.error(409, "CRASH_REFUSED", c.refused())
+                            : Response.json(200, Map.of("host", hostId, "vm", vm, "role", c.role(),
+                                    "crashedAtUnixMillis", c.crashedAtUnixMillis(), "tenure", c.tenure())))
                     .orElseGet(() -> Response.error(404, "NOT_ON_THIS_HOST", "host " + hostId + " runs no " + role
                             + " of VM " + vm));
         }
         return Response.error(404, "NOT_FOUND", "no such resource: /v1" + path);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     @FunctionalInterface
@@ -279,15 +301,15 @@ final class OperationsApi implements AdminApi {
         String id = text(n, "id", true);
         String image = text(n, "image", true);
         long memory = n.path("memoryMib").asLong(-1);
-        if (!n.path("memoryMib").canConvertToLong() || memory < 1 || memory > 1 << 20) {
+        if (!n.path("memoryMib").isIntegralNumber() || memory < 1 || memory > 1 << 20) {
             throw new BadRequest("memoryMib must be an integer from 1 to 1048576");
         }
         String ft = n.hasNonNull("faultTolerance") ? text(n, "faultTolerance", true) : "PROTECTED";
         DesiredProtection protection = protection(ft);
-        try {
-            VmInstance.imageBytes(image);
-        } catch (IOException | RuntimeException e) {
-            throw new BadRequest("image '" + image + "' cannot be read on " + hostId + ": " + e.getMessage());
+        String problem = VmInstance.checkImage(image);
+        if (problem != null) {
+            throw new BadRequest("image '" + image + "' " + problem + " (checked on " + hostId
+                    + "; every host must resolve it the same way)");
         }
         VmSpec spec;
         try {
@@ -316,13 +338,18 @@ final class OperationsApi implements AdminApi {
                     + s.state().primary());
         }
         SortedMap<String, HostInfo> live = membership.liveHosts();
-        String host = n.hasNonNull("host") ? text(n, "host", true) : leastLoaded(live, spec.memoryMib());
+        Map<String, Long> free = freeMemory(live);
+        String host = n.hasNonNull("host") ? text(n, "host", true) : mostFree(free);
         if (host == null) {
             return Response.error(409, "NO_HOST", "no live host to start VM " + vm + " on");
         }
         if (!live.containsKey(host)) {
             return Response.error(409, "HOST_NOT_LIVE", "host '" + host + "' is not live (live: " + live.keySet()
                     + ")");
+        }
+        if (free.get(host) < spec.memoryMib()) {
+            return Response.error(409, "NO_CAPACITY", "host " + host + " has " + free.get(host) + " MiB free, VM "
+                    + vm + " needs " + spec.memoryMib() + " MiB");
         }
         return outcome(vm, records.transition(s, new Transition.Start(host)));
     }
@@ -364,9 +391,30 @@ final class OperationsApi implements AdminApi {
         return Response.json(200, describe(vm, false));
     }
 
-    private static String leastLoaded(SortedMap<String, HostInfo> live, long memoryMib) {
-        return live.values().stream().filter(h -> h.capacityMib() >= memoryMib)
-                .max((a, b) -> Long.compare(a.capacityMib(), b.capacityMib())).map(HostInfo::hostId).orElse(null);
+    /** Each live host's capacity minus the memory of the primaries and backups it holds. */
+    private Map<String, Long> freeMemory(SortedMap<String, HostInfo> live) {
+        Map<String, Long> free = new LinkedHashMap<>();
+        live.forEach((id, h) -> free.put(id, h.capacityMib()));
+        for (ReconcilePlanner.VmView v : catalog.views()) {
+            VmState s = v.state().state();
+            for (String h : new String[] {s.primary(), s.backup()}) {
+                if (h != null && free.containsKey(h)) {
+                    free.merge(h, -v.spec().memoryMib(), Long::sum);
+                }
+            }
+        }
+        return free;
+    }
+
+    /** The host with the most free memory (the first by id among equals), or null when none is live. */
+    private static String mostFree(Map<String, Long> free) {
+        String best = null;
+        for (Map.Entry<String, Long> e : free.entrySet()) {
+            if (best == null || e.getValue() > free.get(best)) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     private static DesiredProtection protection(String s) {

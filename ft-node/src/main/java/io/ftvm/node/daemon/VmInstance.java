@@ -149,7 +149,7 @@ final class VmInstance implements AutoCloseable {
         BackupRole shell = retiredShell;
         if (shell != null && shell.lastTakeover() != null) {
             BackupRole.Takeover t = shell.lastTakeover();
-            m.put("lastTakeover", Map.of("decidedUnixMillis", t.decidedUnixMillis(),
+            m.put("lastTakeover", Map.of("epoch", t.epoch(), "decidedUnixMillis", t.decidedUnixMillis(),
                     "liveUnixMillis", t.liveUnixMillis(), "detectionMs", millis(t.detectionNanos()),
                     "takeoverMs", millis(t.takeoverNanos())));
         }
@@ -201,8 +201,14 @@ final class VmInstance implements AutoCloseable {
         }
     }
 
-    /** What a crash drill did: the role it killed, when (wall clock) and at which tenure. */
-    record Crash(String role, long crashedAtUnixMillis, long tenure) {
+    /**
+     * What a crash drill did: the role it killed, when (wall clock) and at which tenure; or, when {@code refused} is
+     * not null, why nothing was killed.
+     */
+    record Crash(String role, long crashedAtUnixMillis, long tenure, String refused) {
+        static Crash refused(String role, String why) {
+            return new Crash(role, -1, -1, why);
+        }
     }
 
     /**
@@ -212,27 +218,43 @@ final class VmInstance implements AutoCloseable {
      * @return null when this host does not run that role for the VM
      */
     Crash crash(String role) {
+        VmState s = lastState;
+        String me = ctx.hostId();
+        // A drill kills one copy of a protected VM: never the last one, never in the middle of a role change.
+        if (s == null || s.status() != io.ftvm.coordinator.VmStatus.PROTECTED) {
+            return Crash.refused(role, "VM " + vmId + " is " + (s == null ? "unknown" : s.status())
+                    + " in this host's view: a drill needs it PROTECTED");
+        }
         try {
-            if (role.equals("primary") && primary != null) {
+            if (role.equals("primary")) {
                 PrimaryRole p = primary;
+                if (p == null || !s.names(me, Role.PRIMARY) || s.primarySince() != primaryTenure
+                        || p.state() != PrimaryRole.State.PROTECTED) {
+                    return p == null && backup == null ? null : Crash.refused(role, "this host's primary of VM "
+                            + vmId + " is " + (p == null ? "not running" : p.state()) + ", not PROTECTED at epoch "
+                            + s.epoch());
+                }
                 primary = null;
                 crashed = true;
                 p.close();
                 LOG.warn("VM {}: primary instance of tenure {} killed by a drill", vmId, primaryTenure);
-                return new Crash(role, ctx.clock().unixNanos() / 1_000_000, primaryTenure);
+                return new Crash(role, ctx.clock().unixNanos() / 1_000_000, primaryTenure, null);
             }
-            if (role.equals("backup") && backup != null) {
-                BackupRole b = backup;
-                backup = null;
-                b.close();
-                ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
-                LOG.warn("VM {}: backup instance of tenure {} killed by a drill", vmId, backupTenure);
-                return new Crash(role, ctx.clock().unixNanos() / 1_000_000, backupTenure);
+            BackupRole b = backup;
+            if (b == null || !s.names(me, Role.BACKUP) || s.backupSince() != backupTenure
+                    || b.state() != BackupRole.State.REPLAYING) {
+                return b == null && primary == null ? null : Crash.refused(role, "this host's backup of VM " + vmId
+                        + " is " + (b == null ? "not running" : b.state()) + ", not REPLAYING at epoch " + s.epoch());
             }
+            backup = null;
+            b.close();
+            ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
+            LOG.warn("VM {}: backup instance of tenure {} killed by a drill", vmId, backupTenure);
+            return new Crash(role, ctx.clock().unixNanos() / 1_000_000, backupTenure, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Crash.refused(role, "interrupted");
         }
-        return null;
     }
 
     VmConsoleBackend console() {
@@ -344,6 +366,27 @@ final class VmInstance implements AutoCloseable {
                 "role", "primary", "state", to.name())).inc());
         return p;
     }
+
+    /** Why {@code image} cannot be booted on this host, or null when it can (checked without loading it). */
+    static String checkImage(String image) {
+        Path p = Path.of(image);
+        if (Files.isRegularFile(p)) {
+            try {
+                long size = Files.size(p);
+                return size > MAX_IMAGE_BYTES ? "is " + size + " bytes (at most " + MAX_IMAGE_BYTES + ")" : null;
+            } catch (java.io.IOException e) {
+                return "cannot be read: " + e.getMessage();
+            }
+        }
+        try {
+            imageBytes(image);
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "is neither a readable file nor a built-in guest: " + e.getMessage();
+        }
+    }
+
+    private static final long MAX_IMAGE_BYTES = 64L << 20;
 
     static byte[] imageBytes(String image) throws java.io.IOException {
         Path p = Path.of(image);

@@ -42,7 +42,10 @@ public final class LocalCluster implements AutoCloseable {
     /** The bearer token of every host's admin endpoint (health, metrics). */
     public static final String ADMIN_TOKEN = "local-cluster-admin-token";
 
-    /** Starts ZooKeeper and {@code n} hosts; returns when all have registered (or throws after 60 s). */
+    /**
+     * Starts ZooKeeper and {@code n} hosts; returns when all have registered (or throws after 90 s, having stopped
+     * everything it started).
+     */
     public LocalCluster(Path dir, int n) throws Exception {
         this.dir = Files.createDirectories(dir);
         this.zookeeper = new EmbeddedZooKeeper(dir.resolve("zookeeper"));
@@ -50,16 +53,21 @@ public final class LocalCluster implements AutoCloseable {
                 .start();
         this.records = new VmRecords(client);
         this.membership = new HostMembership(client).start();
-        for (int i = 1; i <= n; i++) {
-            start("host-" + i);
-        }
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (membership.liveHosts().size() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + membership.liveHosts().keySet() + " registered; see the "
-                        + "logs in " + dir);
+        try {
+            for (int i = 1; i <= n; i++) {
+                start("host-" + i);
             }
-            Thread.sleep(50);
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (membership.liveHosts().size() < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + membership.liveHosts().keySet() + " registered within "
+                            + "90 s; see the logs in " + dir);
+                }
+                Thread.sleep(50);
+            }
+        } catch (Exception | Error e) {
+            close(); // no ftd process outlives a cluster that did not come up
+            throw e;
         }
     }
 

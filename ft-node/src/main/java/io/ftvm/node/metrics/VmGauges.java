@@ -42,6 +42,7 @@ public final class VmGauges {
     private long lastReplayIcount = -1;
     private volatile double primaryIps;
     private volatile double receivedIps;
+    private volatile double lastRunningIps;
     private volatile double replayIps;
     private long lastLogBytes = -1;
     private volatile double logBytesPerSecond;
@@ -92,8 +93,16 @@ public final class VmGauges {
     /** The backup's lag in seconds of the primary's execution (null when not measurable). */
     public Double lagSeconds(BackupRole b) {
         Long lag = lagInstructions(b);
-        double rate = receivedIps;
-        return lag == null ? null : rate < 1 ? 0.0 : lag / rate;
+        if (lag == null) {
+            return null;
+        }
+        if (lag == 0) {
+            return 0.0;
+        }
+        // The primary's rate can drop to nothing exactly when the backup is furthest behind (the primary throttles):
+        // divide by the last rate seen while it ran.
+        double rate = lastRunningIps;
+        return rate < 1 ? null : lag / rate;
     }
 
     /** Guest instructions the backup's replay is behind what it received (null before its snapshot). */
@@ -138,6 +147,9 @@ public final class VmGauges {
             double dt = (nowNanos - lastSampleNanos) / 1e9;
             primaryIps = smooth(primaryIps, pi, lastPrimaryIcount, dt);
             receivedIps = smooth(receivedIps, ri, lastReceivedIcount, dt);
+            if (receivedIps >= 1_000) {
+                lastRunningIps = receivedIps;
+            }
             replayIps = smooth(replayIps, bi, lastReplayIcount, dt);
             logBytesPerSecond = smooth(logBytesPerSecond, lb, lastLogBytes, dt);
         }
