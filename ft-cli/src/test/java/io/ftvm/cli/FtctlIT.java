@@ -198,7 +198,7 @@ class FtctlIT {
         assertThat(again.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(again.err()).contains(VM).contains("exists");
         Run badImage = ftctl("vm", "create", "other", "--image", "no-such-guest", "--memory-mib", "64");
-        assertThat(badImage.code()).isEqualTo(ExitCodes.FAILED);
+        assertThat(badImage.code()).as("the API's 400: a bad argument").isEqualTo(ExitCodes.USAGE);
         assertThat(badImage.err()).contains("no-such-guest");
 
         ok("vm", "start", VM, "--host", "host-1");
