@@ -29,6 +29,7 @@ public final class ChaosCluster implements AutoCloseable {
     private final Path dir;
     private final ClusterIdentity identity = ClusterIdentity.chaos();
     private final ProcessReaper reaper = new ProcessReaper();
+    private final Topology topology;
     private final ZooKeeperEnsemble ensemble;
     private final RelayFabric fabric;
     private final Map<String, FtdHost> hosts = new LinkedHashMap<>();
@@ -36,10 +37,12 @@ public final class ChaosCluster implements AutoCloseable {
     private VmRecords records;
     private HostMembership membership;
 
-    public ChaosCluster(Path dir, long seed) {
+    /** A cluster on {@code topology}, which it closes when it is closed itself. */
+    public ChaosCluster(Path dir, Topology topology, long seed) {
         this.dir = dir;
-        this.ensemble = new ZooKeeperEnsemble(dir, reaper);
-        this.fabric = new RelayFabric(seed);
+        this.topology = topology;
+        this.ensemble = new ZooKeeperEnsemble(dir, reaper, topology);
+        this.fabric = new RelayFabric(topology, seed);
     }
 
     /** Starts the ensemble and {@code n} hosts; returns once all hosts registered (or throws after 90 s). */
@@ -52,9 +55,9 @@ public final class ChaosCluster implements AutoCloseable {
         membership = new HostMembership(client).start();
         fabric.watchEndpoints(ensemble.connectString(), identity.name());
         for (int i = 1; i <= n; i++) {
-            FtdHost h = new FtdHost("host-" + i, dir, reaper, identity, ensemble.connectString(), timeouts);
-            fabric.relay(h.consolePort());
-            fabric.relay(h.adminPort());
+            FtdHost h = new FtdHost(i, topology, dir, reaper, identity, ensemble.connectString(), timeouts);
+            fabric.relay(i, h.consolePort());
+            fabric.relay(i, h.adminPort());
             hosts.put(h.id(), h);
             h.start();
         }
@@ -103,7 +106,7 @@ public final class ChaosCluster implements AutoCloseable {
     public List<Endpoint> consoles() {
         List<Endpoint> out = new ArrayList<>();
         for (FtdHost h : hosts.values()) {
-            out.add(new Endpoint(RelayFabric.ADVERTISED, h.consolePort()));
+            out.add(new Endpoint(h.advertiseAddress(), h.consolePort()));
         }
         return out;
     }
@@ -133,6 +136,10 @@ public final class ChaosCluster implements AutoCloseable {
         return fabric;
     }
 
+    public Topology topology() {
+        return topology;
+    }
+
     public ClusterIdentity identity() {
         return identity;
     }
@@ -157,6 +164,7 @@ public final class ChaosCluster implements AutoCloseable {
         } finally {
             fabric.close();
             reaper.close();
+            topology.close();
         }
     }
 }

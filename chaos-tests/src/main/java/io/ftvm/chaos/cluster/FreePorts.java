@@ -8,7 +8,7 @@ import java.net.ServerSocket;
 
 /**
  * Free TCP ports on loopback (asked of the kernel; a port is free when returned, not reserved). A port is only
- * returned when it is free on 127.0.0.1 and on {@link RelayFabric#ADVERTISED} too, where its relay will listen (another
+ * returned when it is free on 127.0.0.1 and on {@link LoopbackTopology#ADVERTISED} too, where its relay will listen (another
  * run on this machine may hold relays there).
  */
 public final class FreePorts {
@@ -25,13 +25,13 @@ public final class FreePorts {
                 throw new UncheckedIOException("no free loopback port", e);
             }
             try (ServerSocket relay = new ServerSocket()) {
-                relay.bind(new InetSocketAddress(InetAddress.getByName(RelayFabric.ADVERTISED), port), 1);
+                relay.bind(new InetSocketAddress(InetAddress.getByName(LoopbackTopology.ADVERTISED), port), 1);
                 return port;
             } catch (IOException e) {
                 // taken on the relay address: try another
             }
         }
-        throw new IllegalStateException("no port free on both 127.0.0.1 and " + RelayFabric.ADVERTISED
+        throw new IllegalStateException("no port free on both 127.0.0.1 and " + LoopbackTopology.ADVERTISED
                 + " in 100 attempts");
     }
 }

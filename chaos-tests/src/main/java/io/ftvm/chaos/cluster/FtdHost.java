@@ -3,14 +3,20 @@ package io.ftvm.chaos.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One ftd process: its YAML config, data directory and log ({@code ftd.log}, appended across restarts) under
- * {@code dir/<hostId>}. It listens on 127.0.0.1 and advertises {@link RelayFabric#ADVERTISED}, so its peers and
- * clients reach it through relays. Ports stay the same across restarts (clients' endpoint lists stay valid).
+ * {@code dir/<hostId>}. It listens on its {@link Topology#bindAddress} and advertises its
+ * {@link Topology#advertiseAddress}, so its peers and clients reach it through relays; it is launched in its place of
+ * the topology (its own network namespace, in a {@link NamespaceNetwork}). Ports stay the same across restarts
+ * (clients' endpoint lists stay valid).
  */
 public final class FtdHost {
+    private final int number;
     private final String hostId;
+    private final Topology topology;
     private final Path home;
     private final ProcessReaper reaper;
     private final int consolePort = FreePorts.next();
@@ -19,12 +25,15 @@ public final class FtdHost {
     private boolean paused;
 
     /**
+     * @param number    the host's number in the topology (from 1); its id is {@code host-<number>}
      * @param cluster   the cluster name and digest credentials go in the config
      * @param zookeeper the ensemble's connect string
      */
-    FtdHost(String hostId, Path dir, ProcessReaper reaper, ClusterIdentity cluster, String zookeeper,
-            HostTimeouts timeouts) throws IOException {
-        this.hostId = hostId;
+    FtdHost(int number, Topology topology, Path dir, ProcessReaper reaper, ClusterIdentity cluster,
+            String zookeeper, HostTimeouts timeouts) throws IOException {
+        this.number = number;
+        this.hostId = "host-" + number;
+        this.topology = topology;
         this.reaper = reaper;
         this.home = Files.createDirectories(dir.resolve(hostId));
         Files.writeString(config(), String.join("\n",
@@ -34,8 +43,8 @@ public final class FtdHost {
                 "user: " + cluster.credentials().user(),
                 "password: " + cluster.credentials().password(),
                 "dataDir: " + home.resolve("data").toAbsolutePath(),
-                "bindAddress: 127.0.0.1",
-                "advertiseAddress: " + RelayFabric.ADVERTISED,
+                "bindAddress: " + topology.bindAddress(number),
+                "advertiseAddress: " + topology.advertiseAddress(number),
                 "consolePort: " + consolePort,
                 "adminPort: " + adminPort,
                 "adminToken: " + cluster.adminToken(),
@@ -58,8 +67,10 @@ public final class FtdHost {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = reaper.start(ProcessReaper.java("384m", "io.ftvm.node.daemon.Ftd", "--config",
-                config().toAbsolutePath().toString()), log());
+        List<String> command = new ArrayList<>(topology.launcher(number));
+        command.addAll(ProcessReaper.java("384m", "io.ftvm.node.daemon.Ftd", "--config",
+                config().toAbsolutePath().toString()));
+        process = reaper.start(command, log());
         paused = false;
     }
 
@@ -94,6 +105,21 @@ public final class FtdHost {
 
     public String id() {
         return hostId;
+    }
+
+    /** The host's number in the topology (from 1). */
+    public int number() {
+        return number;
+    }
+
+    /** Where it listens (the harness reaches it there directly, past the relays). */
+    public String bindAddress() {
+        return topology.bindAddress(number);
+    }
+
+    /** Where its peers and clients reach it (through the relays). */
+    public String advertiseAddress() {
+        return topology.advertiseAddress(number);
     }
 
     public int consolePort() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.KeeperException;
@@ -15,38 +16,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relays between the processes. Every ftd listens on 127.0.0.1 and advertises {@value #ADVERTISED}; for each port
- * a host listens on (console and admin, known at start; replication endpoints, published by backups in ZooKeeper under
- * {@code endpoints/} and picked up within a few milliseconds) a {@link LoopbackRelay} listens on the same port of
- * {@value #ADVERTISED} and forwards to 127.0.0.1. So the replication data path (primary to backup and the ACKs back)
- * and the clients' console traffic cross a relay whose {@link Latency} a nemesis sets, without changing the product.
- * A primary that looks up a fresh endpoint before its relay exists gets "connection refused" and retries, as after
- * any connection loss.
+ * The relays between the processes. Every ftd listens on its {@link Topology#bindAddress} and advertises its
+ * {@link Topology#advertiseAddress}; for each port a host listens on (console and admin, known at start; replication
+ * endpoints, published by backups in ZooKeeper under {@code endpoints/} and picked up within a few milliseconds) a
+ * {@link DelayRelay} listens on the same port of the advertised address and forwards to the bound one. So the
+ * replication data path (primary to backup and the ACKs back) and the clients' console traffic cross a relay whose
+ * {@link Latency} a nemesis sets, without changing the product. A primary that looks up a fresh endpoint before its
+ * relay exists gets "connection refused" and retries, as after any connection loss.
  */
 public final class RelayFabric implements AutoCloseable {
-    /** The address every host advertises (another loopback address: Linux routes all of 127/8 to lo). */
-    public static final String ADVERTISED = "127.0.0.2";
     private static final Logger LOG = LoggerFactory.getLogger(RelayFabric.class);
 
-    private final Map<Integer, LoopbackRelay> relays = new ConcurrentHashMap<>();
+    private final Topology topology;
+    private final Map<String, DelayRelay> relays = new ConcurrentHashMap<>();
     private final AtomicLong seeds;
     private volatile Latency latency = Latency.NONE;
     private volatile boolean closed;
     private Thread watcher;
 
-    public RelayFabric(long seed) {
+    public RelayFabric(Topology topology, long seed) {
+        this.topology = topology;
         this.seeds = new AtomicLong(seed);
     }
 
-    /** Relays {@value #ADVERTISED}:port to 127.0.0.1:port (once per port). */
-    public void relay(int port) throws IOException {
-        if (relays.containsKey(port) || closed) {
+    /** Relays host {@code host}'s advertised address and {@code port} to its bound address and port (once). */
+    public void relay(int host, int port) throws IOException {
+        String key = topology.advertiseAddress(host) + ":" + port;
+        if (relays.containsKey(key) || closed) {
             return;
         }
         synchronized (relays) {
-            if (!relays.containsKey(port)) {
-                relays.put(port, new LoopbackRelay(LoopbackRelay.address(ADVERTISED, port),
-                        LoopbackRelay.address("127.0.0.1", port), () -> latency, seeds.incrementAndGet()));
+            if (!relays.containsKey(key)) {
+                relays.put(key, new DelayRelay(DelayRelay.address(topology.advertiseAddress(host), port),
+                        DelayRelay.address(topology.bindAddress(host), port), () -> latency, topology::relaySource,
+                        seeds.incrementAndGet()));
             }
         }
     }
@@ -67,11 +70,15 @@ public final class RelayFabric implements AutoCloseable {
                     for (String c : children) {
                         byte[] data = zk.getData().forPath("/endpoints/" + c);
                         String a = new String(data, StandardCharsets.UTF_8);
+                        int colon = a.lastIndexOf(':');
+                        OptionalInt host = topology.hostAdvertisedAt(a.substring(0, Math.max(colon, 0)));
                         try {
-                            relay(Integer.parseInt(a.substring(a.lastIndexOf(':') + 1)));
+                            if (host.isPresent()) {
+                                relay(host.getAsInt(), Integer.parseInt(a.substring(colon + 1)));
+                            }
                         } catch (IOException e) {
                             // the port is taken on the relay address (another run's relay, which forwards to the
-                            // same 127.0.0.1 port): the data path still works, without this run's latency
+                            // same port): the data path still works, without this run's latency
                             LOG.debug("no relay for {}: {}", a, e.toString());
                         }
                     }
@@ -109,7 +116,7 @@ public final class RelayFabric implements AutoCloseable {
         if (watcher != null) {
             watcher.interrupt();
         }
-        for (LoopbackRelay r : relays.values()) {
+        for (DelayRelay r : relays.values()) {
             r.close();
         }
         relays.clear();

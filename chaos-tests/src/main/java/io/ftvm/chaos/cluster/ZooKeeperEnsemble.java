@@ -15,8 +15,9 @@ import java.util.Optional;
 
 /**
  * A real ZooKeeper ensemble of three servers, each its own process ({@code QuorumPeerMain} from ZooKeeper's jar)
- * with its own {@code zoo.cfg}, {@code myid} and data directory under {@code dir/zk-N}, on loopback ports chosen at
- * start. The four-letter words {@code srvr} and {@code ruok} are enabled so the leader can be found.
+ * with its own {@code zoo.cfg}, {@code myid} and data directory under {@code dir/zk-N}, on ports chosen at start, at
+ * the addresses the {@link Topology} gives (in the harness's own network namespace). The four-letter words
+ * {@code srvr} and {@code ruok} are enabled so the leader can be found.
  */
 public final class ZooKeeperEnsemble implements AutoCloseable {
     /** ZooKeeper's tick: sessions are negotiated between 2 and 20 ticks. */
@@ -32,11 +33,13 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         final int clientPort;
         final int quorumPort;
         final int electionPort;
+        final String address;
         final Path home;
         Process process;
 
-        Server(int id, Path home) {
+        Server(int id, String address, Path home) {
             this.id = id;
+            this.address = address;
             this.home = home;
             this.clientPort = FreePorts.next();
             this.quorumPort = FreePorts.next();
@@ -44,11 +47,11 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         }
     }
 
-    public ZooKeeperEnsemble(Path dir, ProcessReaper reaper) {
+    public ZooKeeperEnsemble(Path dir, ProcessReaper reaper, Topology topology) {
         this.dir = dir;
         this.reaper = reaper;
         for (int i = 1; i <= 3; i++) {
-            servers.add(new Server(i, dir.resolve("zk-" + i)));
+            servers.add(new Server(i, topology.zookeeperAddress(i), dir.resolve("zk-" + i)));
         }
     }
 
@@ -79,14 +82,14 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 "syncLimit=4",
                 "dataDir=" + s.home.resolve("data"),
                 "clientPort=" + s.clientPort,
-                "clientPortAddress=127.0.0.1",
+                "clientPortAddress=" + s.address,
                 "minSessionTimeout=1000",
                 "maxClientCnxns=0",
                 "admin.enableServer=false",
                 "4lw.commands.whitelist=srvr,ruok,stat",
                 "quorumListenOnAllIPs=false"));
         for (Server o : servers) {
-            lines.add("server." + o.id + "=127.0.0.1:" + o.quorumPort + ":" + o.electionPort);
+            lines.add("server." + o.id + "=" + o.address + ":" + o.quorumPort + ":" + o.electionPort);
         }
         Files.write(s.home.resolve("zoo.cfg"), lines);
     }
@@ -138,7 +141,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             return "";
         }
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.clientPort), 500);
+            socket.connect(new InetSocketAddress(InetAddress.getByName(s.address), s.clientPort), 500);
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
             out.write("srvr".getBytes(StandardCharsets.US_ASCII));
@@ -161,11 +164,11 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
-    /** {@code 127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}. */
+    /** {@code address1:p1,address2:p2,address3:p3}. */
     public String connectString() {
         List<String> parts = new ArrayList<>();
         for (Server s : servers) {
-            parts.add("127.0.0.1:" + s.clientPort);
+            parts.add(s.address + ":" + s.clientPort);
         }
         return String.join(",", parts);
     }

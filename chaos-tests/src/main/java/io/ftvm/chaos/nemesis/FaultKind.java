@@ -20,11 +20,30 @@ public enum FaultKind {
     /** Latency and jitter on every relay (replication data path and consoles) for a few seconds. */
     LATENCY,
     /** A VM's backup host stopped two thirds of the time for a few seconds (throttled replay). */
-    SLOW_BACKUP;
+    SLOW_BACKUP,
+    /** A VM's primary and backup hosts cut from each other (both still reach ZooKeeper) for a few seconds. */
+    PARTITION_PAIR,
+    /** A VM's primary or backup host cut from every ZooKeeper server for 1-7 s (its session may expire). */
+    PARTITION_ZOOKEEPER,
+    /** A VM's primary host cut from every other host and from ZooKeeper (clients still reach it) for 2-6 s. */
+    ISOLATE_PRIMARY,
+    /** A VM's primary or backup host drops 5-30 % of its packets, in and out, for 3-8 s. */
+    PACKET_LOSS;
 
     /** The summary's key: {@code faults_kill_primary}. */
     public String key() {
         return "faults_" + name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether this fault needs a {@link io.ftvm.chaos.cluster.Firewall} (hosts in network namespaces). */
+    public boolean network() {
+        return this == PARTITION_PAIR || this == PARTITION_ZOOKEEPER || this == ISOLATE_PRIMARY
+                || this == PACKET_LOSS;
+    }
+
+    /** The kinds that need no network namespaces. */
+    public static java.util.List<FaultKind> processLevel() {
+        return java.util.Arrays.stream(values()).filter(k -> !k.network()).toList();
     }
 
     /** Whether this fault kills an ftd process (counted against {@code --kills}). */

@@ -2,6 +2,7 @@ package io.ftvm.chaos.nemesis;
 
 import io.ftvm.chaos.cluster.AdminClient;
 import io.ftvm.chaos.cluster.ChaosCluster;
+import io.ftvm.chaos.cluster.Firewall;
 import io.ftvm.chaos.cluster.FtdHost;
 import io.ftvm.chaos.cluster.Latency;
 import io.ftvm.chaos.history.HistoryEvent;
@@ -32,6 +33,7 @@ public final class FaultScheduler {
     private final ProcessNemesis processes;
     private final ZooKeeperNemesis zookeeper;
     private final LatencyNemesis latency;
+    private final Optional<NetworkNemesis> network;
     private final Map<FaultKind, Integer> counts = new EnumMap<>(FaultKind.class);
     private final List<Long> takeoverMillis = new ArrayList<>();
 
@@ -39,6 +41,13 @@ public final class FaultScheduler {
             Duration recovery) {
         if (enabled.isEmpty()) {
             throw new IllegalArgumentException("no fault kinds enabled");
+        }
+        Optional<Firewall> firewall = ctx.cluster().topology().firewall();
+        for (FaultKind k : enabled) {
+            if (k.network() && firewall.isEmpty()) {
+                throw new IllegalArgumentException(k.name().toLowerCase(java.util.Locale.ROOT) + " needs hosts in "
+                        + "network namespaces; this run's network is " + ctx.cluster().topology().name());
+            }
         }
         this.ctx = ctx;
         this.vms = List.copyOf(vms);
@@ -48,6 +57,7 @@ public final class FaultScheduler {
         this.processes = new ProcessNemesis(ctx);
         this.zookeeper = new ZooKeeperNemesis(ctx);
         this.latency = new LatencyNemesis(ctx);
+        this.network = firewall.map(f -> new NetworkNemesis(ctx, f));
         for (FaultKind k : FaultKind.values()) {
             counts.put(k, 0);
         }
@@ -103,6 +113,10 @@ public final class FaultScheduler {
             }
             case LATENCY -> latency.slowDown();
             case SLOW_BACKUP -> processes.slowBackup(vm, s);
+            case PARTITION_PAIR -> network.orElseThrow().partitionPair(vm, s);
+            case PARTITION_ZOOKEEPER -> network.orElseThrow().partitionZooKeeper(vm, s);
+            case ISOLATE_PRIMARY -> network.orElseThrow().isolatePrimary(vm, s);
+            case PACKET_LOSS -> network.orElseThrow().packetLoss(vm, s);
             default -> throw new IllegalStateException(kind.name());
         }
         return true;
@@ -171,10 +185,14 @@ public final class FaultScheduler {
         }
     }
 
-    /** Undoes whatever a fault may have left: no latency, every host continued and running, every ZooKeeper up. */
+    /**
+     * Undoes whatever a fault may have left: no latency, no firewall rule, every host continued and running, every
+     * ZooKeeper up.
+     */
     public void healAll() throws IOException, InterruptedException {
         ChaosCluster c = ctx.cluster();
         c.fabric().setLatency(Latency.NONE);
+        c.topology().firewall().ifPresent(Firewall::healAll);
         for (FtdHost h : c.hosts()) {
             h.resume();
             h.start();

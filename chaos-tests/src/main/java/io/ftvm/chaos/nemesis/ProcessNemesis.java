@@ -1,7 +1,6 @@
 package io.ftvm.chaos.nemesis;
 
 import io.ftvm.chaos.cluster.FtdHost;
-import io.ftvm.chaos.cluster.RelayFabric;
 import io.ftvm.chaos.history.HistoryEvent;
 import io.ftvm.chaos.history.HistoryWriter;
 import io.ftvm.coordinator.VersionedState;
@@ -36,7 +35,7 @@ final class ProcessNemesis {
     /** {@link #killPrimary(String, VersionedState)}, recorded as {@code kind}. */
     OptionalLong killPrimary(FaultKind kind, String vm, VersionedState s) throws InterruptedException, IOException {
         FtdHost victim = ctx.cluster().host(s.state().primary());
-        Endpoint console = new Endpoint(RelayFabric.ADVERTISED, victim.consolePort());
+        Endpoint console = new Endpoint(victim.advertiseAddress(), victim.consolePort());
         long t0 = System.nanoTime();
         victim.kill();
         history.append(HistoryEvent.fault(history.now(), kind.name(), victim.id(),

@@ -3,6 +3,7 @@ package io.ftvm.chaos.run;
 import io.ftvm.chaos.check.CheckReport;
 import io.ftvm.chaos.check.HistoryChecker;
 import io.ftvm.chaos.check.HostLogCheck;
+import io.ftvm.chaos.cluster.NetworkMode;
 import io.ftvm.chaos.history.HistoryReader;
 import io.ftvm.chaos.nemesis.FaultKind;
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H] [--vms V] [--dir DIR] [--faults K,...]}:
+ * {@code chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H] [--vms V] [--dir DIR] [--faults K,...]
+ * [--network auto|netns|loopback]}:
  * one run, its summary on stdout; exit 0 when clean, 1 with anomalies (the run's directory is kept and printed), 2 on a usage
  * error, 3 when the run itself failed. A clean run's directory is deleted unless {@code --keep} is given.
  * Durations: {@code 90s}, {@code 10m}, {@code 1h}. {@code --check DIR} checks a kept run's history and logs again.
@@ -34,7 +36,8 @@ public final class ChaosMain {
         int hosts = 4;
         int vms = 2;
         boolean keep = false;
-        List<FaultKind> faults = List.of(FaultKind.values());
+        List<FaultKind> faults = List.of();
+        NetworkMode network = NetworkMode.AUTO;
         Path dir = null;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -47,14 +50,18 @@ public final class ChaosMain {
                     case "--dir" -> dir = Path.of(args[++i]);
                     case "--keep" -> keep = true;
                     case "--faults" -> faults = parseFaults(args[++i]);
+                    case "--network" -> network = NetworkMode.parse(args[++i]);
                     case "--check" -> {
                         return recheck(Path.of(args[++i]));
                     }
                     case "-h", "--help" -> {
                         System.out.println("usage: chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H]"
                                 + " [--vms V] [--dir DIR] [--keep]\n"
-                                + "       [--faults kill_primary,kill_backup,pause,session_expiry,zk_leader_kill,latency,"
-                                + "slow_backup]\n       chaos-tests/run --check DIR");
+                                + "       [--network auto|netns|loopback] [--faults KIND,...]\n"
+                                + "       chaos-tests/run --check DIR\n"
+                                + "fault kinds (default: all the network allows): " + String.join(",",
+                                        java.util.Arrays.stream(FaultKind.values()).map(k -> k.key().substring(7))
+                                                .toList()));
                         return 0;
                     }
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -68,8 +75,13 @@ public final class ChaosMain {
             if (dir == null) {
                 dir = Files.createTempDirectory("ftvm-chaos-");
             }
+            if (network == NetworkMode.LOOPBACK && faults.stream().anyMatch(FaultKind::network)) {
+                System.err.println("chaos-tests/run: " + faults.stream().filter(FaultKind::network).map(FaultKind::key)
+                        .map(k -> k.substring(7)).toList() + " need --network netns (or auto)");
+                return 2;
+            }
             ChaosOptions defaults = ChaosOptions.of(dir, hosts, vms, duration, kills, seed);
-            ChaosOptions options = new ChaosOptions(dir, hosts, vms, duration, kills, seed, faults,
+            ChaosOptions options = new ChaosOptions(dir, hosts, vms, duration, kills, seed, faults, network,
                     defaults.timeouts(), defaults.recovery());
             Summary s = new ChaosRun(options, line -> System.err.println("chaos: " + line)).run();
             s.lines().forEach(System.out::println);

@@ -9,6 +9,7 @@ import io.ftvm.chaos.cluster.FtdHost;
 import io.ftvm.chaos.history.HistoryEvent;
 import io.ftvm.chaos.history.HistoryReader;
 import io.ftvm.chaos.history.HistoryWriter;
+import io.ftvm.chaos.nemesis.FaultKind;
 import io.ftvm.chaos.nemesis.FaultScheduler;
 import io.ftvm.chaos.nemesis.NemesisContext;
 import io.ftvm.chaos.workload.KvWorker;
@@ -55,11 +56,23 @@ public final class ChaosRun {
         }
         FaultScheduler scheduler;
         List<Path> hostLogs = new ArrayList<>();
+        String network;
+        List<FaultKind> faults;
         try (HistoryWriter history = new HistoryWriter(historyFile, System::nanoTime);
-                ChaosCluster cluster = new ChaosCluster(dir, random.nextLong())) {
-            progress.accept("starting a 3-server ZooKeeper ensemble and " + options.hosts() + " ftd hosts in " + dir);
-            progress.accept("network partitions and packet loss: not used (no network namespaces or iptables here);"
-                    + " process-level faults " + options.faults());
+                ChaosCluster cluster = new ChaosCluster(dir, options.network().open(options.hosts(), random.nextLong(),
+                        progress), random.nextLong())) {
+            network = cluster.topology().name();
+            faults = options.faultsFor(cluster.topology().firewall().isPresent());
+            for (FaultKind k : faults) {
+                if (k.network() && cluster.topology().firewall().isEmpty()) {
+                    throw new IllegalArgumentException("fault " + k.name().toLowerCase(java.util.Locale.ROOT)
+                            + " needs hosts in network namespaces, and this run's network is " + network);
+                }
+            }
+            progress.accept("starting a 3-server ZooKeeper ensemble and " + options.hosts() + " ftd hosts in " + dir
+                    + " (network: " + network + "); faults " + faults);
+            history.append(HistoryEvent.client(history.now(), null, "harness", "network " + network + ", faults "
+                    + faults));
             cluster.start(options.hosts(), options.timeouts());
             for (FtdHost h : cluster.hosts()) {
                 hostLogs.add(h.log());
@@ -78,7 +91,7 @@ public final class ChaosRun {
             }
             NemesisContext ctx = new NemesisContext(cluster, history, random.split(), arrivals, options.timeouts());
             AdminClient admin = new AdminClient(cluster.identity().adminToken());
-            scheduler = new FaultScheduler(ctx, vms, options.faults(), admin, options.recovery());
+            scheduler = new FaultScheduler(ctx, vms, faults, admin, options.recovery());
             List<KvWorker> workers = new ArrayList<>();
             List<OutputObserver> observers = new ArrayList<>();
             try {
@@ -119,7 +132,7 @@ public final class ChaosRun {
         List<HistoryEvent> events = HistoryReader.read(historyFile);
         CheckReport report = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB).check(events)
                 .plus(HostLogCheck.check(hostLogs));
-        return new Summary(scheduler.counts(), scheduler.takeoverMillis(), report, dir, options.seed(),
+        return new Summary(network, scheduler.counts(), scheduler.takeoverMillis(), report, dir, options.seed(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 }

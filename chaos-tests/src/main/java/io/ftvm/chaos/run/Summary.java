@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of a run, printed as {@code key: value} lines: faults (total and per kind), failovers, client-seen
+ * The outcome of a run, printed as {@code key: value} lines: the seed and the network (netns or loopback), faults
+ * (total and per kind), failovers, client-seen
  * takeover times (p50, p99, max, in ms, over the primary kills), operations checked and anomalies; then each
  * anomaly.
  */
-public record Summary(Map<FaultKind, Integer> faults, List<Long> takeoverMillis, CheckReport report, Path dir,
+public record Summary(String network, Map<FaultKind, Integer> faults, List<Long> takeoverMillis, CheckReport report, Path dir,
         long seed, long runMillis) {
 
     public boolean clean() {
@@ -23,6 +24,7 @@ public record Summary(Map<FaultKind, Integer> faults, List<Long> takeoverMillis,
     public List<String> lines() {
         List<String> out = new ArrayList<>();
         out.add("seed: " + seed);
+        out.add("network: " + network);
         out.add("faults: " + faults.values().stream().mapToInt(Integer::intValue).sum());
         for (FaultKind k : FaultKind.values()) {
             out.add(k.key() + ": " + faults.getOrDefault(k, 0));

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class SummaryTest {
     @Test
     void printsTheKeysTheIssueAsksFor() {
-        Summary s = new Summary(Map.of(FaultKind.KILL_PRIMARY, 3, FaultKind.PAUSE, 2), List.of(300L, 100L, 200L),
+        Summary s = new Summary("netns", Map.of(FaultKind.KILL_PRIMARY, 3, FaultKind.PAUSE, 2), List.of(300L, 100L, 200L),
                 new CheckReport(42, 5, List.of(new Anomaly("wrong-answer", "kv-1", "op 7"))), Path.of("x"), 7, 1000);
-        assertThat(s.lines()).contains("faults: 5", "faults_kill_primary: 3", "faults_pause: 2",
+        assertThat(s.lines()).contains("network: netns", "faults: 5", "faults_partition_pair: 0", "faults_kill_primary: 3", "faults_pause: 2",
                 "faults_zk_leader_kill: 0", "failovers: 5", "takeover_p50_ms: 200", "takeover_p99_ms: 300",
                 "takeover_max_ms: 300", "operations_checked: 42", "anomalies: 1", "  wrong-answer [kv-1]: op 7");
         assertThat(s.clean()).isFalse();
@@ -30,6 +30,8 @@ class SummaryTest {
         assertThat(ChaosMain.parseDuration("30")).isEqualTo(Duration.ofSeconds(30));
         assertThat(ChaosMain.run(new String[] {"--bogus"})).isEqualTo(2);
         assertThat(ChaosMain.run(new String[] {"--faults", "kill_everything"})).isEqualTo(2);
+        assertThat(ChaosMain.run(new String[] {"--network", "wifi"})).isEqualTo(2);
+        assertThat(ChaosMain.run(new String[] {"--network", "loopback", "--faults", "partition_pair"})).isEqualTo(2);
         assertThat(ChaosMain.parseFaults("kill_primary, pause")).containsExactly(FaultKind.KILL_PRIMARY,
                 FaultKind.PAUSE);
     }

@@ -15,18 +15,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
- * A TCP relay from {@code from} to {@code to} (both on loopback) that delays what it forwards by the current
- * {@link Latency}, in both directions, keeping order. Each direction of a connection has a reader thread (which
- * stamps every chunk with its release time) and a writer thread (which sleeps until then).
+ * A TCP relay from {@code from} to {@code to} that delays what it forwards by the current {@link Latency}, in both
+ * directions, keeping order. Each direction of a connection has a reader thread (which stamps every chunk with its
+ * release time) and a writer thread (which sleeps until then). The forwarded connection is opened from the source
+ * address {@code source} maps the client's address to (any, when it maps it to null), so the target, and a firewall
+ * in front of it, can tell where relayed traffic came from.
  */
-final class LoopbackRelay implements AutoCloseable {
+final class DelayRelay implements AutoCloseable {
     private static final byte[] EOF = new byte[0];
 
     private final ServerSocket listener;
     private final InetSocketAddress to;
     private final Supplier<Latency> latency;
+    private final UnaryOperator<InetAddress> source;
     private final SplittableRandom random;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -34,10 +38,11 @@ final class LoopbackRelay implements AutoCloseable {
     private record Chunk(byte[] bytes, long releaseAt) {
     }
 
-    LoopbackRelay(InetSocketAddress from, InetSocketAddress to, Supplier<Latency> latency, long seed)
-            throws IOException {
+    DelayRelay(InetSocketAddress from, InetSocketAddress to, Supplier<Latency> latency,
+            UnaryOperator<InetAddress> source, long seed) throws IOException {
         this.to = to;
         this.latency = latency;
+        this.source = source;
         this.random = new SplittableRandom(seed);
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
@@ -59,22 +64,38 @@ final class LoopbackRelay implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            try {
-                Socket server = new Socket();
-                server.connect(to, 2000);
-                client.setTcpNoDelay(true);
-                server.setTcpNoDelay(true);
-                sockets.add(client);
-                sockets.add(server);
-                SplittableRandom r;
-                synchronized (random) {
-                    r = random.split();
-                }
-                pipe(client, server, r.split());
-                pipe(server, client, r.split());
-            } catch (IOException e) {
-                closeQuietly(client); // the target is down: the client sees the connection close, as it would
+            SplittableRandom r;
+            synchronized (random) {
+                r = random.split();
             }
+            // connect off the accept loop: a target behind a cut drops the SYN, and the connect waits its timeout
+            daemon(() -> connect(client, r), "relay-connect").start();
+        }
+    }
+
+    private void connect(Socket client, SplittableRandom r) {
+        Socket server = new Socket();
+        try {
+            InetAddress from = source.apply(client.getInetAddress());
+            if (from != null) {
+                server.bind(new InetSocketAddress(from, 0));
+            }
+            server.connect(to, 2000);
+            client.setTcpNoDelay(true);
+            server.setTcpNoDelay(true);
+            sockets.add(client);
+            sockets.add(server);
+            if (listener.isClosed()) {
+                throw new IOException("relay closed");
+            }
+            pipe(client, server, r.split());
+            pipe(server, client, r.split());
+        } catch (IOException e) {
+            // the target is down or cut off: the client sees the connection close, as it would
+            closeQuietly(server);
+            closeQuietly(client);
+            sockets.remove(client);
+            sockets.remove(server);
         }
     }
 

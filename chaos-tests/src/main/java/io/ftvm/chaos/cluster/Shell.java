@@ -1,0 +1,73 @@
+package io.ftvm.chaos.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the host commands that build and change the test network ({@code ip}, {@code iptables}), each bounded by a
+ * timeout. A command that fails or hangs throws {@link NetworkSetupException} with its command line, exit code and
+ * output, so a broken setup says what broke.
+ */
+final class Shell {
+    private static final long TIMEOUT_SECONDS = 20;
+
+    private Shell() {
+    }
+
+    /** Runs {@code command}; its output (stdout and stderr together) when it exits 0. */
+    static String run(List<String> command) {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new NetworkSetupException("cannot run '" + String.join(" ", command) + "': " + e.getMessage(), e);
+        }
+        try {
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new NetworkSetupException("'" + String.join(" ", command) + "' did not end in "
+                        + TIMEOUT_SECONDS + " s");
+            }
+            String text = new String(out, StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
+                throw new NetworkSetupException("'" + String.join(" ", command) + "' exited with " + p.exitValue()
+                        + (text.isEmpty() ? "" : ": " + text));
+            }
+            return text;
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw new NetworkSetupException("'" + String.join(" ", command) + "' failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new NetworkSetupException("interrupted while running '" + String.join(" ", command) + "'", e);
+        }
+    }
+
+    /** {@link #run(List)} that reports failure as false instead of throwing (for cleanup and probes). */
+    static boolean tryRun(List<String> command) {
+        try {
+            run(command);
+            return true;
+        } catch (NetworkSetupException e) {
+            return false;
+        }
+    }
+
+    /** The executable of that name on the PATH or in /usr/sbin or /sbin (where ip and iptables live), if any. */
+    static Optional<String> locate(String name) {
+        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Optional.of(Path.of(dir, name).toString());
+            }
+        }
+        return Optional.empty();
+    }
+}
