@@ -1,14 +1,17 @@
 package io.ftvm.chaos.check;
 
 import io.ftvm.chaos.history.HistoryEvent;
-import java.nio.charset.StandardCharsets;
+import io.ftvm.chaos.history.HistoryReader;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Checks a history, VM by VM.
+ * Checks a history, VM by VM ({@link VmCheck}), reading it once from start to end; memory grows with the VMs'
+ * output, not with the length of the history, so an hours-long run is checked like a short one.
  * <ul>
  *   <li><b>Operations</b> (linearizability, here sequential consistency in real-time order: each VM has one writer
  *   that sends an operation only after the previous one completed, so real-time order is input order): folded over
@@ -32,32 +35,35 @@ public final class HistoryChecker {
         this.ramMib = ramMib;
     }
 
-    /** One VM's part of the history. */
-    private static final class VmHistory {
-        final Map<Long, String> commands = new TreeMap<>();
-        final Map<Long, HistoryEvent> outcomes = new TreeMap<>();
-        final Map<Long, Long> invokedAt = new TreeMap<>();
-        final Map<String, List<HistoryEvent>> outputs = new TreeMap<>();
-        final List<HistoryEvent> inputs = new ArrayList<>();
-        final List<String> clientFailures = new ArrayList<>();
+    /** Checks the events of {@code history}, in order. */
+    public CheckReport check(List<HistoryEvent> history) {
+        Fold fold = new Fold();
+        history.forEach(fold::accept);
+        return fold.finish();
     }
 
-    public CheckReport check(List<HistoryEvent> history) {
-        Map<String, VmHistory> vms = new TreeMap<>();
-        List<Anomaly> anomalies = new ArrayList<>();
-        for (HistoryEvent e : history) {
-            VmHistory v = e.vm() == null ? null : vms.computeIfAbsent(e.vm(), k -> new VmHistory());
+    /** Checks a history file, streaming it (a torn last line is skipped, see {@link HistoryReader}). */
+    public CheckReport check(Path historyFile) throws IOException {
+        Fold fold = new Fold();
+        HistoryReader.forEach(historyFile, fold::accept);
+        return fold.finish();
+    }
+
+    /** The state of one pass over a history. */
+    private final class Fold {
+        private final Map<String, VmCheck> vms = new TreeMap<>();
+        private final List<Anomaly> anomalies = new ArrayList<>();
+
+        void accept(HistoryEvent e) {
+            VmCheck v = e.vm() == null ? null : vms.computeIfAbsent(e.vm(), VmCheck::new);
             switch (e.type()) {
-                case "invoke" -> {
-                    v.commands.put(e.op(), e.command());
-                    v.invokedAt.put(e.op(), e.t());
-                }
-                case "ok", "fail" -> v.outcomes.put(e.op(), e);
-                case "output" -> v.outputs.computeIfAbsent(e.client(), k -> new ArrayList<>()).add(e);
-                case "input" -> v.inputs.add(e);
+                case "invoke" -> v.invoke(e);
+                case "ok", "fail" -> v.outcome(e);
+                case "output" -> v.output(e);
+                case "input" -> v.input(e);
                 case "client" -> {
-                    if (e.detail().startsWith("FAILED")) {
-                        v.clientFailures.add(e.client() + ": " + e.detail());
+                    if (v != null && e.detail().startsWith("FAILED")) {
+                        v.clientFailed(e);
                     }
                 }
                 case "unavailable" -> anomalies.add(new Anomaly("unavailable", e.vm(), e.detail()));
@@ -70,105 +76,18 @@ public final class HistoryChecker {
                 default -> { }
             }
         }
-        long checked = 0;
-        for (var entry : vms.entrySet()) {
-            checked += checkVm(entry.getKey(), entry.getValue(), anomalies);
-        }
-        return new CheckReport(checked, 0, anomalies);
-    }
 
-    private long checkVm(String vm, VmHistory v, List<Anomaly> anomalies) {
-        List<Anomaly> found = new ArrayList<>();
-        // Operations against the model, in order.
-        KvModel model = new KvModel();
-        StringBuilder answeredInput = new StringBuilder();
-        long checked = 0;
-        long previousDone = -1;
-        boolean allAnswered = true;
-        for (var op : v.commands.entrySet()) {
-            long id = op.getKey();
-            String command = op.getValue();
-            HistoryEvent outcome = v.outcomes.get(id);
-            List<String> expected = model.apply(command);
-            if (v.invokedAt.get(id) < previousDone) {
-                found.add(new Anomaly("history-order", vm, "op " + id + " invoked before op " + (id - 1)
-                        + " completed"));
+        CheckReport finish() {
+            long checked = 0;
+            for (VmCheck v : vms.values()) {
+                checked += v.finish(image, ramMib, anomalies);
             }
-            if (outcome == null || outcome.type().equals("fail")) {
-                allAnswered = false;
-                found.add(new Anomaly("no-answer", vm, "op " + id + " '" + command + "': "
-                        + (outcome == null ? "never completed" : outcome.detail())));
-                continue;
-            }
-            previousDone = outcome.t();
-            answeredInput.append(command).append('\n');
-            checked++;
-            if (!expected.equals(outcome.lines())) {
-                found.add(new Anomaly("wrong-answer", vm, "op " + id + " '" + command + "' answered "
-                        + outcome.lines() + ", the model of the operations before it says " + expected));
-            }
+            return new CheckReport(checked, 0, anomalies);
         }
-        // Input.
-        if (v.inputs.isEmpty() && !v.commands.isEmpty()) {
-            found.add(new Anomaly("input-not-acknowledged", vm, "the worker never reported its input as acknowledged"));
-        }
-        for (HistoryEvent in : v.inputs) {
-            if (!"acked".equals(in.detail())) {
-                found.add(new Anomaly("input-not-acknowledged", vm, in.client() + ": " + in.detail()));
-            }
-        }
-        for (String f : v.clientFailures) {
-            found.add(new Anomaly("client-failed", vm, f));
-        }
-        // Output: per client, then across clients, then against the reference.
-        Map<String, String> streams = new TreeMap<>();
-        for (var c : v.outputs.entrySet()) {
-            StringBuilder s = new StringBuilder();
-            for (HistoryEvent o : c.getValue()) {
-                if (o.offset() != s.length()) {
-                    found.add(new Anomaly("output-gap", vm, c.getKey() + " got output at offset " + o.offset()
-                            + " while expecting " + s.length()));
-                    if (o.offset() > s.length()) {
-                        break;
-                    }
-                    continue;
-                }
-                s.append(o.data());
-            }
-            streams.put(c.getKey(), s.toString());
-        }
-        String longest = streams.values().stream().reduce("", (a, b) -> a.length() >= b.length() ? a : b);
-        for (var s : streams.entrySet()) {
-            int at = firstDifference(s.getValue(), longest);
-            if (at >= 0) {
-                found.add(new Anomaly("output-diverged", vm, s.getKey() + " and another client see different bytes"
-                        + " at offset " + at + ": " + around(s.getValue(), at) + " vs " + around(longest, at)));
-            } else if (s.getValue().length() < longest.length()) {
-                found.add(new Anomaly("output-lost", vm, s.getKey() + " received " + s.getValue().length()
-                        + " bytes of " + longest.length()));
-            }
-        }
-        if (!v.commands.isEmpty()) {
-            String reference = ReferenceOutput.of(image, ramMib, answeredInput.toString()
-                    .getBytes(StandardCharsets.US_ASCII));
-            int at = firstDifference(longest, reference);
-            if (at >= 0) {
-                found.add(new Anomaly("output-differs-from-reference", vm, "at offset " + at + ": "
-                        + around(longest, at) + " vs the reference run's " + around(reference, at)));
-            } else if (longest.length() < reference.length()) {
-                found.add(new Anomaly("output-lost", vm, "the clients received " + longest.length()
-                        + " bytes; the reference run of the answered input prints " + reference.length()));
-            } else if (longest.length() > reference.length() && allAnswered) {
-                found.add(new Anomaly("output-extra", vm, "the clients received " + longest.length()
-                        + " bytes; the reference run of the input prints " + reference.length()));
-            }
-        }
-        anomalies.addAll(found);
-        return checked;
     }
 
     /** The first offset where {@code a} and {@code b} differ within their common length, or -1. */
-    static int firstDifference(String a, String b) {
+    static int firstDifference(CharSequence a, CharSequence b) {
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             if (a.charAt(i) != b.charAt(i)) {
@@ -176,11 +95,5 @@ public final class HistoryChecker {
             }
         }
         return -1;
-    }
-
-    private static String around(String s, int at) {
-        int from = Math.max(0, at - 20);
-        int to = Math.min(s.length(), at + 20);
-        return "'" + s.substring(from, to).replace("\n", "\\n") + "'";
     }
 }

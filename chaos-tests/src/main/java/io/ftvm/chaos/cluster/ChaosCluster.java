@@ -41,8 +41,14 @@ public final class ChaosCluster implements AutoCloseable {
     public ChaosCluster(Path dir, Topology topology, long seed) {
         this.dir = dir;
         this.topology = topology;
-        this.ensemble = new ZooKeeperEnsemble(dir, reaper, topology);
-        this.fabric = new RelayFabric(topology, seed);
+        try {
+            this.ensemble = new ZooKeeperEnsemble(dir, reaper, topology);
+            this.fabric = new RelayFabric(topology, seed);
+        } catch (RuntimeException e) {
+            reaper.close();
+            topology.close();
+            throw e;
+        }
     }
 
     /** Starts the ensemble and {@code n} hosts; returns once all hosts registered (or throws after 90 s). */

@@ -6,9 +6,9 @@ import java.util.Locale;
 /**
  * {@link Firewall} over a {@link NamespaceNetwork}: rules go into the chains that INPUT and OUTPUT of the hosts'
  * namespaces jump to, and only match traffic on the namespace's {@code eth0} (a host talking to itself is never
- * touched). A cut between hosts a and b drops, in each of the two namespaces, what goes out to the other's own and
- * advertised (relay) addresses and what comes in from its own and relay-source addresses: a connection is cut
- * whichever way it was opened and whether it is relayed or not.
+ * touched). A cut between hosts a and b drops, in each of the two namespaces, everything to and from the other's
+ * own, advertised (relay) and relay-source addresses: a connection is cut both ways, whichever way it was opened and
+ * whether it is relayed or not.
  */
 final class NamespaceFirewall implements Firewall {
     private final NamespaceNetwork net;
@@ -26,12 +26,16 @@ final class NamespaceFirewall implements Firewall {
         block(b, a);
     }
 
-    /** In host {@code a}'s namespace: nothing to {@code b} or its relays, nothing from {@code b} or relayed for it. */
+    /**
+     * In host {@code a}'s namespace: nothing to or from {@code b} itself, its relays ({@code a} connected to them)
+     * and the relay-source address of {@code b}'s connections ({@code b} connected to {@code a} through a relay): so
+     * both directions of a relayed connection stop, whoever opened it.
+     */
     private void block(int a, int b) {
-        dropOut(a, "-d", net.address(0, b));
-        dropOut(a, "-d", net.address(1, b));
-        dropIn(a, "-s", net.address(0, b));
-        dropIn(a, "-s", net.address(2, b));
+        for (int part = 0; part <= 2; part++) {
+            dropOut(a, "-d", net.address(part, b));
+            dropIn(a, "-s", net.address(part, b));
+        }
     }
 
     @Override
@@ -60,7 +64,8 @@ final class NamespaceFirewall implements Firewall {
     }
 
     private void append(int host, String chain, String interfaceFlag, List<String> match) {
-        List<String> c = new java.util.ArrayList<>(List.of(net.iptables(), "-w", "-A", chain, interfaceFlag, "eth0"));
+        List<String> c = new java.util.ArrayList<>(List.of(net.iptables(), "-w", Shell.IPTABLES_WAIT_SECONDS, "-A",
+                chain, interfaceFlag, "eth0"));
         c.addAll(match);
         c.addAll(List.of("-j", "DROP"));
         net.inNamespace(host, c);
@@ -68,8 +73,9 @@ final class NamespaceFirewall implements Firewall {
 
     @Override
     public void heal(int a) {
-        net.inNamespace(a, List.of(net.iptables(), "-w", "-F", NamespaceNetwork.CHAIN_IN));
-        net.inNamespace(a, List.of(net.iptables(), "-w", "-F", NamespaceNetwork.CHAIN_OUT));
+        for (String chain : List.of(NamespaceNetwork.CHAIN_IN, NamespaceNetwork.CHAIN_OUT)) {
+            net.inNamespace(a, List.of(net.iptables(), "-w", Shell.IPTABLES_WAIT_SECONDS, "-F", chain));
+        }
     }
 
     @Override

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  *   10.X.0.254  the harness (clients, admin scrapes)
  * </pre>
  * Every packet between hosts, and between a host and ZooKeeper, crosses its namespace's {@code FTVM_CHAOS_IN} or
- * {@code FTVM_CHAOS_OUT} iptables chain, where the {@link NamespaceFirewall} cuts or thins it; the harness's own traffic (clients, health
- * checks) is only touched by packet loss. Built by {@link #open}, torn down by {@link #close} (and namespaces left by
+ * {@code FTVM_CHAOS_OUT} iptables chain, where the {@link NamespaceFirewall} cuts or thins it; the harness's own
+ * traffic (clients, health checks) is only touched by packet loss. Built by {@link #open}, torn down by {@link #close} (and namespaces left by
  * a harness that died are removed at the next start).
  */
 public final class NamespaceNetwork implements Topology {
@@ -75,10 +75,19 @@ public final class NamespaceNetwork implements Topology {
         } catch (NetworkSetupException e) {
             return Optional.of("cannot create a network namespace (" + e.getMessage() + ")");
         }
+        String iptables = Shell.locate("iptables").get();
         try {
-            Shell.run(List.of(ip.get(), "netns", "exec", probe, Shell.locate("iptables").get(), "-w", "-L", "-n"));
+            Shell.run(List.of(ip.get(), "netns", "exec", probe, iptables, "-w", Shell.IPTABLES_WAIT_SECONDS, "-L",
+                    "-n"));
         } catch (NetworkSetupException e) {
             return Optional.of("iptables does not work in a network namespace (" + e.getMessage() + ")");
+        }
+        try {
+            // packet loss needs the statistic match (xt_statistic)
+            Shell.run(List.of(ip.get(), "netns", "exec", probe, iptables, "-w", Shell.IPTABLES_WAIT_SECONDS, "-A",
+                    "OUTPUT", "-m", "statistic", "--mode", "random", "--probability", "0.5", "-j", "ACCEPT"));
+        } catch (NetworkSetupException e) {
+            return Optional.of("iptables has no statistic match for packet loss (" + e.getMessage() + ")");
         } finally {
             Shell.tryRun(List.of(ip.get(), "netns", "delete", probe));
         }
@@ -162,10 +171,11 @@ public final class NamespaceNetwork implements Topology {
             Shell.run(List.of(ip, "-n", ns, "addr", "add", address(0, i) + "/16", "dev", "eth0"));
             Shell.run(List.of(ip, "-n", ns, "link", "set", "lo", "up"));
             Shell.run(List.of(ip, "-n", ns, "link", "set", "eth0", "up"));
-            inNamespace(i, List.of(iptables, "-w", "-N", CHAIN_IN));
-            inNamespace(i, List.of(iptables, "-w", "-N", CHAIN_OUT));
-            inNamespace(i, List.of(iptables, "-w", "-A", "INPUT", "-j", CHAIN_IN));
-            inNamespace(i, List.of(iptables, "-w", "-A", "OUTPUT", "-j", CHAIN_OUT));
+            String w = Shell.IPTABLES_WAIT_SECONDS;
+            inNamespace(i, List.of(iptables, "-w", w, "-N", CHAIN_IN));
+            inNamespace(i, List.of(iptables, "-w", w, "-N", CHAIN_OUT));
+            inNamespace(i, List.of(iptables, "-w", w, "-A", "INPUT", "-j", CHAIN_IN));
+            inNamespace(i, List.of(iptables, "-w", w, "-A", "OUTPUT", "-j", CHAIN_OUT));
         }
     }
 

@@ -1,19 +1,26 @@
 package io.ftvm.chaos.cluster;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the host commands that build and change the test network ({@code ip}, {@code iptables}), each bounded by a
- * timeout. A command that fails or hangs throws {@link NetworkSetupException} with its command line, exit code and
- * output, so a broken setup says what broke.
+ * timeout (the output is read on its own thread, so a command that hangs with its output open still times out). A
+ * command that fails or hangs throws {@link NetworkSetupException} with its command line, exit code and output, so
+ * a broken setup says what broke.
  */
 final class Shell {
+    /** {@code iptables -w N}: how long to wait for the xtables lock (another iptables in the same namespace). */
+    static final String IPTABLES_WAIT_SECONDS = "5";
     private static final long TIMEOUT_SECONDS = 20;
 
     private Shell() {
@@ -21,33 +28,40 @@ final class Shell {
 
     /** Runs {@code command}; its output (stdout and stderr together) when it exits 0. */
     static String run(List<String> command) {
+        String line = String.join(" ", command);
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new NetworkSetupException("cannot run '" + String.join(" ", command) + "': " + e.getMessage(), e);
+            throw new NetworkSetupException("cannot run '" + line + "': " + e.getMessage(), e);
         }
         try {
             p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
+            InputStream in = p.getInputStream();
+            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return in.readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new NetworkSetupException("'" + String.join(" ", command) + "' did not end in "
-                        + TIMEOUT_SECONDS + " s");
+                throw new NetworkSetupException("'" + line + "' did not end in " + TIMEOUT_SECONDS + " s");
             }
-            String text = new String(out, StandardCharsets.UTF_8).trim();
+            String text = new String(output.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8).trim();
             if (p.exitValue() != 0) {
-                throw new NetworkSetupException("'" + String.join(" ", command) + "' exited with " + p.exitValue()
+                throw new NetworkSetupException("'" + line + "' exited with " + p.exitValue()
                         + (text.isEmpty() ? "" : ": " + text));
             }
             return text;
-        } catch (IOException e) {
+        } catch (IOException | ExecutionException | TimeoutException e) {
             p.destroyForcibly();
-            throw new NetworkSetupException("'" + String.join(" ", command) + "' failed: " + e.getMessage(), e);
+            throw new NetworkSetupException("'" + line + "' failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new NetworkSetupException("interrupted while running '" + String.join(" ", command) + "'", e);
+            throw new NetworkSetupException("interrupted while running '" + line + "'", e);
         }
     }
 

@@ -4,7 +4,6 @@ import io.ftvm.chaos.check.CheckReport;
 import io.ftvm.chaos.check.HistoryChecker;
 import io.ftvm.chaos.check.HostLogCheck;
 import io.ftvm.chaos.cluster.NetworkMode;
-import io.ftvm.chaos.history.HistoryReader;
 import io.ftvm.chaos.nemesis.FaultKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,14 +70,14 @@ public final class ChaosMain {
             System.err.println("chaos-tests/run: " + e.getMessage());
             return 2;
         }
+        if (network == NetworkMode.LOOPBACK && faults.stream().anyMatch(FaultKind::network)) {
+            System.err.println("chaos-tests/run: " + faults.stream().filter(FaultKind::network).map(FaultKind::key)
+                    .map(k -> k.substring(7)).toList() + " need --network netns (or auto)");
+            return 2;
+        }
         try {
             if (dir == null) {
                 dir = Files.createTempDirectory("ftvm-chaos-");
-            }
-            if (network == NetworkMode.LOOPBACK && faults.stream().anyMatch(FaultKind::network)) {
-                System.err.println("chaos-tests/run: " + faults.stream().filter(FaultKind::network).map(FaultKind::key)
-                        .map(k -> k.substring(7)).toList() + " need --network netns (or auto)");
-                return 2;
             }
             ChaosOptions defaults = ChaosOptions.of(dir, hosts, vms, duration, kills, seed);
             ChaosOptions options = new ChaosOptions(dir, hosts, vms, duration, kills, seed, faults, network,
@@ -103,7 +102,10 @@ public final class ChaosMain {
         }
     }
 
-    /** Checks a kept run's history and logs again (after changing the checker, or to read a run in progress). */
+    /**
+     * Checks a kept run's history and logs again (after changing the checker, or to read a run in progress or one
+     * whose harness died) and prints the run's summary from them.
+     */
     static int recheck(Path dir) {
         try {
             List<Path> logs = new ArrayList<>();
@@ -111,13 +113,13 @@ public final class ChaosMain {
                 hosts.filter(p -> p.getFileName().toString().startsWith("host-")).sorted()
                         .forEach(p -> logs.add(p.resolve("ftd.log")));
             }
-            CheckReport r = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB)
-                    .check(HistoryReader.read(dir.resolve("history.jsonl"))).plus(HostLogCheck.check(logs));
-            System.out.println("failovers: " + r.failovers());
-            System.out.println("operations_checked: " + r.operationsChecked());
-            System.out.println("anomalies: " + r.anomalies().size());
-            r.anomalies().forEach(a -> System.out.println("  " + a));
-            return r.anomalies().isEmpty() ? 0 : 1;
+            Path history = dir.resolve("history.jsonl");
+            CheckReport r = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB).check(history)
+                    .plus(HostLogCheck.check(logs));
+            FaultTally t = FaultTally.of(history);
+            Summary s = new Summary(t.network(), t.faults(), t.takeoverMillis(), r, dir, -1, t.runMillis());
+            s.lines().stream().filter(l -> !l.startsWith("seed: ")).forEach(System.out::println);
+            return s.clean() ? 0 : 1;
         } catch (IOException e) {
             System.err.println("chaos-tests/run: cannot check " + dir + ": " + e.getMessage());
             return 3;

@@ -7,7 +7,6 @@ import io.ftvm.chaos.cluster.AdminClient;
 import io.ftvm.chaos.cluster.ChaosCluster;
 import io.ftvm.chaos.cluster.FtdHost;
 import io.ftvm.chaos.history.HistoryEvent;
-import io.ftvm.chaos.history.HistoryReader;
 import io.ftvm.chaos.history.HistoryWriter;
 import io.ftvm.chaos.nemesis.FaultKind;
 import io.ftvm.chaos.nemesis.FaultScheduler;
@@ -129,8 +128,7 @@ public final class ChaosRun {
             history.append(HistoryEvent.client(history.now(), null, "harness", "run ended"));
         }
         progress.accept("checking the history and the logs");
-        List<HistoryEvent> events = HistoryReader.read(historyFile);
-        CheckReport report = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB).check(events)
+        CheckReport report = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB).check(historyFile)
                 .plus(HostLogCheck.check(hostLogs));
         return new Summary(network, scheduler.counts(), scheduler.takeoverMillis(), report, dir, options.seed(),
                 (System.nanoTime() - started) / 1_000_000);

@@ -1,0 +1,162 @@
+package io.ftvm.chaos.check;
+
+import io.ftvm.chaos.history.HistoryEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One VM's part of the check, folded event by event so a history of any length is checked in memory proportional to
+ * the VM's output, not to the number of events: operations go through {@link KvModel} as their outcomes arrive (one
+ * writer per VM, so arrival order is operation order); every client's output is compared, chunk by chunk, with the
+ * first copy of each byte any client received (the VM's output so far); at the end the output is compared with a
+ * {@link ReferenceOutput} run of the answered input.
+ */
+final class VmCheck {
+    private final String vm;
+    private final List<Anomaly> found = new ArrayList<>();
+    private final KvModel model = new KvModel();
+    private final StringBuilder answeredInput = new StringBuilder();
+    /** Every byte of the VM's output, as the first client to receive it saw it. */
+    private final StringBuilder output = new StringBuilder();
+    private final Map<String, ClientStream> clients = new TreeMap<>();
+    private final List<String> inputs = new ArrayList<>();
+    private long checked;
+    private long previousDone = -1;
+    private boolean allAnswered = true;
+    private boolean anyCommand;
+    private Pending pending;
+
+    /** An operation sent and not yet answered. */
+    private record Pending(long op, String command, long invokedAt) {
+    }
+
+    /** Where one client is in the output, and whether it already went wrong. */
+    private static final class ClientStream {
+        long next;
+        boolean gapped;
+        boolean diverged;
+    }
+
+    VmCheck(String vm) {
+        this.vm = vm;
+    }
+
+    void invoke(HistoryEvent e) {
+        if (pending != null) {
+            resolve(null); // the previous operation never completed
+        }
+        anyCommand = true;
+        if (e.t() < previousDone) {
+            found.add(new Anomaly("history-order", vm, "op " + e.op() + " invoked before op " + (e.op() - 1)
+                    + " completed"));
+        }
+        pending = new Pending(e.op(), e.command(), e.t());
+    }
+
+    void outcome(HistoryEvent e) {
+        if (pending != null && pending.op() == e.op()) {
+            resolve(e);
+        }
+    }
+
+    private void resolve(HistoryEvent outcome) {
+        Pending p = pending;
+        pending = null;
+        List<String> expected = model.apply(p.command());
+        if (outcome == null || outcome.type().equals("fail")) {
+            allAnswered = false;
+            found.add(new Anomaly("no-answer", vm, "op " + p.op() + " '" + p.command() + "': "
+                    + (outcome == null ? "never completed" : outcome.detail())));
+            return;
+        }
+        previousDone = outcome.t();
+        answeredInput.append(p.command()).append('\n');
+        checked++;
+        if (!expected.equals(outcome.lines())) {
+            found.add(new Anomaly("wrong-answer", vm, "op " + p.op() + " '" + p.command() + "' answered "
+                    + outcome.lines() + ", the model of the operations before it says " + expected));
+        }
+    }
+
+    void output(HistoryEvent e) {
+        ClientStream c = clients.computeIfAbsent(e.client(), k -> new ClientStream());
+        if (c.gapped) {
+            return;
+        }
+        if (e.offset() != c.next) {
+            found.add(new Anomaly("output-gap", vm, e.client() + " got output at offset " + e.offset()
+                    + " while expecting " + c.next));
+            c.gapped = e.offset() > c.next;
+            return;
+        }
+        String data = e.data();
+        for (int i = 0; i < data.length(); i++) {
+            int at = (int) c.next + i;
+            if (at < output.length()) {
+                if (!c.diverged && output.charAt(at) != data.charAt(i)) {
+                    c.diverged = true;
+                    found.add(new Anomaly("output-diverged", vm, e.client() + " and another client see different "
+                            + "bytes at offset " + at + ": " + around(data, i) + " vs " + around(output, at)));
+                }
+            } else {
+                output.append(data.charAt(i));
+            }
+        }
+        c.next += data.length();
+    }
+
+    void input(HistoryEvent e) {
+        inputs.add("acked".equals(e.detail()) ? null : e.client() + ": " + e.detail());
+    }
+
+    void clientFailed(HistoryEvent e) {
+        found.add(new Anomaly("client-failed", vm, e.client() + ": " + e.detail()));
+    }
+
+    /** Ends the check: adds this VM's anomalies to {@code anomalies}; the number of operations checked. */
+    long finish(String image, long ramMib, List<Anomaly> anomalies) {
+        if (pending != null) {
+            resolve(null);
+        }
+        if (inputs.isEmpty() && anyCommand) {
+            found.add(new Anomaly("input-not-acknowledged", vm, "the worker never reported its input as acknowledged"));
+        }
+        for (String notAcked : inputs) {
+            if (notAcked != null) {
+                found.add(new Anomaly("input-not-acknowledged", vm, notAcked));
+            }
+        }
+        for (var c : clients.entrySet()) {
+            if (!c.getValue().diverged && c.getValue().next < output.length()) {
+                found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + c.getValue().next
+                        + " bytes of " + output.length()));
+            }
+        }
+        if (anyCommand) {
+            String reference = ReferenceOutput.of(image, ramMib, answeredInput.toString()
+                    .getBytes(StandardCharsets.US_ASCII));
+            int at = HistoryChecker.firstDifference(output, reference);
+            if (at >= 0) {
+                found.add(new Anomaly("output-differs-from-reference", vm, "at offset " + at + ": "
+                        + around(output, at) + " vs the reference run's " + around(reference, at)));
+            } else if (output.length() < reference.length()) {
+                found.add(new Anomaly("output-lost", vm, "the clients received " + output.length()
+                        + " bytes; the reference run of the answered input prints " + reference.length()));
+            } else if (output.length() > reference.length() && allAnswered) {
+                found.add(new Anomaly("output-extra", vm, "the clients received " + output.length()
+                        + " bytes; the reference run of the input prints " + reference.length()));
+            }
+        }
+        anomalies.addAll(found);
+        return checked;
+    }
+
+    private static String around(CharSequence s, int at) {
+        int from = Math.max(0, at - 20);
+        int to = Math.min(s.length(), at + 20);
+        return "'" + s.subSequence(from, to).toString().replace("\n", "\\n") + "'";
+    }
+}
