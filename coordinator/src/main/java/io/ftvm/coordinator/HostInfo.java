@@ -5,15 +5,17 @@ import java.util.regex.Pattern;
 
 /**
  * A host's registration ({@code .../hosts/<host>}, ephemeral): where its {@code ftd} listens, how much VM memory it
- * offers, and which ftvm version it runs.
+ * offers, which ftvm version it runs, and the failure domain it is in.
  *
  * @param hostId      unique name of the host in the cluster; also the znode name
  * @param address     {@code host:port} of its replication endpoint
  * @param capacityMib VM memory the host offers, shared by the primaries and backups placed on it
  * @param version     the ftvm version the host runs
  * @param admin       {@code host:port} of its admin endpoint (HTTP), or null when it has none
+ * @param zone        the failure domain (rack, room, site) the host shares with others, or null when it is its own:
+ *                    a backup is never placed in its primary's zone
  */
-public record HostInfo(String hostId, String address, long capacityMib, String version, String admin) {
+public record HostInfo(String hostId, String address, long capacityMib, String version, String admin, String zone) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public HostInfo {
@@ -29,11 +31,24 @@ public record HostInfo(String hostId, String address, long capacityMib, String v
         if (admin != null && admin.isBlank()) {
             throw new IllegalArgumentException("admin address of host '" + hostId + "' must not be blank");
         }
+        if (zone != null) {
+            checkId("zone of host '" + hostId + "'", zone);
+        }
     }
 
-    /** A host without an admin endpoint. */
+    /** A host in no shared failure domain. */
+    public HostInfo(String hostId, String address, long capacityMib, String version, String admin) {
+        this(hostId, address, capacityMib, version, admin, null);
+    }
+
+    /** A host without an admin endpoint, in no shared failure domain. */
     public HostInfo(String hostId, String address, long capacityMib, String version) {
-        this(hostId, address, capacityMib, version, null);
+        this(hostId, address, capacityMib, version, null, null);
+    }
+
+    /** Whether this host and {@code other} are in one failure domain (both have the same zone). */
+    public boolean sharesZoneWith(HostInfo other) {
+        return zone != null && other != null && zone.equals(other.zone);
     }
 
     /**

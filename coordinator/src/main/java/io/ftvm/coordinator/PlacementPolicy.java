@@ -4,10 +4,11 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * Chooses the host for a VM's backup (pure): a live host that is not the primary's (anti-affinity) and has the VM's
- * memory free (capacity minus the memory of the primaries and backups it already holds). Among those it takes the one
- * with the most free memory, ties broken by the smallest host id, so the same inputs always give the same answer and
- * backups spread out. When nothing fits it says why.
+ * Chooses the host for a VM's backup (pure): a live host that is not the primary's and not in the primary's zone
+ * (anti-affinity: a host, or a failure domain that hosts declare with {@code zone}), and has the VM's memory free
+ * (capacity minus the memory of the primaries and backups it already holds). Among those it takes the one with the
+ * most free memory, ties broken by the smallest host id, so the same inputs always give the same answer and backups
+ * spread out. When nothing fits it says why.
  */
 public final class PlacementPolicy {
 
@@ -24,7 +25,7 @@ public final class PlacementPolicy {
 
     /**
      * @param memoryMib the VM's memory
-     * @param primary   the primary's host, never chosen
+     * @param primary   the primary's host, never chosen (nor any host in its zone, when it is live and has one)
      * @param live      live hosts by id
      * @param usedMib   memory already used per host id (missing = 0)
      */
@@ -34,8 +35,14 @@ public final class PlacementPolicy {
         String roomiest = null;
         long roomiestFree = Long.MIN_VALUE;
         int candidates = 0;
+        int sameZone = 0;
+        HostInfo primaryHost = live.get(primary);
         for (HostInfo h : live.values()) { // sorted by id: the first of equals wins
             if (h.hostId().equals(primary)) {
+                continue;
+            }
+            if (h.sharesZoneWith(primaryHost)) {
+                sameZone++;
                 continue;
             }
             candidates++;
@@ -53,9 +60,13 @@ public final class PlacementPolicy {
             return new Choice.Placed(best);
         }
         if (candidates == 0) {
-            return new Choice.NoFit("no live host other than the primary " + primary);
+            return new Choice.NoFit(sameZone == 0 ? "no live host other than the primary " + primary
+                    : "no live host outside the primary's zone " + primaryHost.zone() + " (" + sameZone
+                            + " other host" + (sameZone == 1 ? "" : "s") + " in it)");
         }
         return new Choice.NoFit("no live host has " + memoryMib + " MiB free (" + candidates
-                + " candidates; most free: " + roomiest + " with " + Math.max(0, roomiestFree) + " MiB)");
+                + " candidates; most free: " + roomiest + " with " + Math.max(0, roomiestFree) + " MiB"
+                + (sameZone == 0 ? "" : "; " + sameZone + " in the primary's zone " + primaryHost.zone()
+                        + " not counted") + ")");
     }
 }

@@ -34,7 +34,7 @@ public final class RecordCodec {
     private static final Set<String> STATE_FIELDS = Set.of("format", "kind", "epoch", "status", "primary",
             "primarySince", "backup", "backupSince", "reason");
     private static final Set<String> HOST_FIELDS = Set.of("format", "kind", "hostId", "address", "capacityMib",
-            "version", "admin");
+            "version", "admin", "zone");
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -70,6 +70,9 @@ public final class RecordCodec {
         n.put("address", host.address());
         n.put("capacityMib", host.capacityMib());
         n.put("version", host.version());
+        if (host.zone() != null) {
+            n.put("zone", host.zone());
+        }
         if (host.admin() != null) {
             n.put("admin", host.admin());
         }
@@ -114,7 +117,8 @@ public final class RecordCodec {
         long capacity = r.integer("capacityMib");
         String version = r.text("version", false);
         String admin = r.optionalText("admin");
-        return r.build(() -> new HostInfo(hostId, address, capacity, version, admin));
+        String zone = r.optionalText("zone");
+        return r.build(() -> new HostInfo(hostId, address, capacity, version, admin, zone));
     }
 
     private ObjectNode header(String kind) {

@@ -52,4 +52,42 @@ class PlacementPolicyTest {
                 .isEqualTo(new PlacementPolicy.Choice.NoFit(
                         "no live host has 10 MiB free (2 candidates; most free: b with 5 MiB)"));
     }
+
+    static SortedMap<String, HostInfo> zoned(String... idAndZone) {
+        SortedMap<String, HostInfo> m = new TreeMap<>();
+        for (int i = 0; i < idAndZone.length; i += 2) {
+            String id = idAndZone[i];
+            m.put(id, new HostInfo(id, id + ":7400", 1000, "t", null, idAndZone[i + 1]));
+        }
+        return m;
+    }
+
+    @Test
+    void neverInThePrimarysZone() {
+        // b has the most free memory but shares rack-1 with the primary a: c (rack-2) is chosen
+        SortedMap<String, HostInfo> h = zoned("a", "rack-1", "b", "rack-1", "c", "rack-2");
+        assertThat(policy.choose(100, "a", h, Map.of("c", 500L))).isEqualTo(new PlacementPolicy.Choice.Placed("c"));
+        // hosts without a zone are each their own failure domain
+        SortedMap<String, HostInfo> mixed = zoned("a", "rack-1", "b", "rack-1");
+        mixed.put("d", new HostInfo("d", "d:7400", 1000, "t"));
+        assertThat(policy.choose(100, "a", mixed, Map.of())).isEqualTo(new PlacementPolicy.Choice.Placed("d"));
+        // a primary without a zone only excludes its own host
+        assertThat(policy.choose(100, "d", mixed, Map.of("a", 10L))).isEqualTo(new PlacementPolicy.Choice.Placed("b"));
+    }
+
+    @Test
+    void saysWhenOnlyThePrimarysZoneIsLeft() {
+        assertThat(policy.choose(100, "a", zoned("a", "rack-1", "b", "rack-1", "c", "rack-1"), Map.of()))
+                .isEqualTo(new PlacementPolicy.Choice.NoFit(
+                        "no live host outside the primary's zone rack-1 (2 other hosts in it)"));
+        assertThat(policy.choose(100, "a", zoned("a", "rack-1", "b", "rack-1", "c", "rack-2"), Map.of("c", 950L)))
+                .isEqualTo(new PlacementPolicy.Choice.NoFit("no live host has 100 MiB free (1 candidates; most free:"
+                        + " c with 50 MiB; 1 in the primary's zone rack-1 not counted)"));
+    }
+
+    @Test
+    void aZoneIsAValidName() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HostInfo("a", "a:1", 1, "t", null, "rack 1"))
+                .hasMessageContaining("zone of host 'a'").hasMessageContaining("rack 1");
+    }
 }

@@ -25,6 +25,8 @@ class RecordCodecTest {
         assertThat(codec.decodeHost(P, codec.encodeHost(h))).isEqualTo(h);
         HostInfo withAdmin = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0", "10.0.0.1:7480");
         assertThat(codec.decodeHost(P, codec.encodeHost(withAdmin))).isEqualTo(withAdmin);
+        HostInfo zoned = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0", "10.0.0.1:7480", "rack-a");
+        assertThat(codec.decodeHost(P, codec.encodeHost(zoned))).isEqualTo(zoned);
         VmSpec suspended = new VmSpec("kvstore", 64, List.of(), DesiredProtection.SUSPENDED);
         assertThat(codec.decodeSpec(P, codec.encodeSpec(suspended))).isEqualTo(suspended);
     }
@@ -35,6 +37,14 @@ class RecordCodecTest {
                 StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"format\":1,\"kind\":\"ftvm.vm-state\",\"epoch\":3,\"status\":\"SYNCING\","
                 + "\"primary\":\"h1\",\"primarySince\":1,\"backup\":\"h2\",\"backupSince\":3,\"reason\":\"x\"}");
+    }
+
+    @Test
+    void refusesAHostWithABadZone() {
+        byte[] bad = ("{\"format\":1,\"kind\":\"ftvm.host\",\"hostId\":\"h1\",\"address\":\"a:1\","
+                + "\"capacityMib\":1,\"version\":\"v\",\"zone\":\"rack a\"}").getBytes(StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decodeHost(P, bad))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining("zone of host 'h1'");
     }
 
     @Test

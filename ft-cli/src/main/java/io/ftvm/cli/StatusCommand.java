@@ -19,9 +19,9 @@ final class StatusCommand implements Runnable {
         root.print(spec, s, out -> {
             out.println("cluster " + Views.text(s, "cluster") + " (answered by " + Views.text(s, "servedBy") + ")");
             out.println();
-            Table hosts = new Table("HOST", "CONSOLE", "ADMIN", "CAPACITY MiB", "USED MiB", "VERSION");
+            Table hosts = new Table("HOST", "ZONE", "CONSOLE", "ADMIN", "CAPACITY MiB", "USED MiB", "VERSION");
             for (JsonNode h : s.path("hosts")) {
-                hosts.row(Views.text(h, "id"), Views.text(h, "console"), Views.text(h, "admin"),
+                hosts.row(Views.text(h, "id"), Views.text(h, "zone"), Views.text(h, "console"), Views.text(h, "admin"),
                         Views.text(h, "capacityMib"), Views.text(h, "usedMib"), Views.text(h, "version"));
             }
             hosts.print(out);

@@ -24,12 +24,14 @@ import java.nio.file.Path;
  * @param adminPort           the admin endpoint's port (health, metrics), or null for none (0: any free port)
  * @param adminToken          the bearer token the admin endpoint requires (at least 16 characters)
  * @param recordingMaxMib     bound of each VM's live recording in MiB (0: no recordings; default 256)
+ * @param zone                the failure domain (rack, room, site) this host shares with others, or null: a VM's
+ *                            backup is never placed in its primary's zone
  */
 public record NodeConfig(String hostId, String cluster, String zookeeper, String user, String password,
         Path dataDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
         long heartbeatIntervalMs, long peerTimeoutMs, long backupLossTimeoutMs, long takeoverGraceMs,
         long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken,
-        Long recordingMaxMib) {
+        Long recordingMaxMib, String zone) {
 
     /** Paths of the PEM files for mutual TLS. */
     public record Tls(Path certificate, Path privateKey, Path trustedCa) {
@@ -67,6 +69,8 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
         }
         require(recordingMaxMib == 0 || recordingMaxMib >= 1 && recordingMaxMib <= 1024, "recordingMaxMib",
                 recordingMaxMib, "0 (off) or 1-1024");
+        require(zone == null || zone.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}"), "zone", zone,
+                "1-128 letters, digits, '.', '_' or '-'");
         if (tls != null) {
             require(tls.certificate() != null && tls.privateKey() != null && tls.trustedCa() != null, "tls", "partial",
                     "all of certificate, privateKey and trustedCa");

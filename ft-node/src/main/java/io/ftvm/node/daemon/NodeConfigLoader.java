@@ -36,7 +36,7 @@ public final class NodeConfigLoader {
     private static final Set<String> KEYS = Arrays.stream(NodeConfig.class.getRecordComponents())
             .map(RecordComponent::getName).collect(Collectors.toCollection(TreeSet::new));
     private static final Set<String> OPTIONAL = Set.of("advertiseAddress", "tls", "adminPort", "adminToken",
-            "recordingMaxMib");
+            "recordingMaxMib", "zone");
 
     /** Unknown keys and missing required keys, named before any value is looked at. */
     private static void checkKeys(String source, JsonNode tree) {

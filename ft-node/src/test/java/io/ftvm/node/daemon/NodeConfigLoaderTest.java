@@ -44,6 +44,8 @@ class NodeConfigLoaderTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/ftvm"));
         assertThat(c.tls().trustedCa()).isEqualTo(Path.of("/etc/ftvm/ca.pem"));
         assertThat(loader.parse("no-tls.yaml", GOOD).tls()).isNull();
+        assertThat(loader.parse("no-zone.yaml", GOOD).zone()).isNull();
+        assertThat(loader.parse("zone.yaml", GOOD + "zone: rack-a\n").zone()).isEqualTo("rack-a");
     }
 
     @Test
@@ -80,6 +82,8 @@ class NodeConfigLoaderTest {
                 .hasMessageContaining("recordingMaxMib").hasMessageContaining("0 (off) or 1-1024");
         assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "recordingMaxMib: -1\n"))
                 .hasMessageContaining("recordingMaxMib");
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "zone: rack a\n"))
+                .hasMessageContaining("zone").hasMessageContaining("rack a");
         assertThatThrownBy(() -> loader.load(Path.of("/nonexistent/ftd.yaml")))
                 .hasMessageContaining("cannot read config /nonexistent/ftd.yaml");
     }
