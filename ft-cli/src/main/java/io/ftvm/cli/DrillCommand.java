@@ -19,8 +19,6 @@ import picocli.CommandLine.Parameters;
 final class DrillCommand implements Runnable {
     /** Polling while the takeover is expected (it takes tens of milliseconds). */
     private static final long POLL_MILLIS = 50;
-    /** Polling while redundancy is restored (a snapshot transfer: seconds). */
-    private static final long SLOW_POLL_MILLIS = 250;
     /** The host's crash request may wait up to 20 s for its reconcile thread. */
     private static final Duration CRASH_TIMEOUT = Duration.ofSeconds(30);
 
@@ -155,9 +153,9 @@ final class DrillCommand implements Runnable {
             if (replaced && now.path("status").asText().equals("PROTECTED")) {
                 break;
             }
-            showSync(progress, now, lossNoticed < 0 ? "waiting for the primary to notice the loss"
-                    : "re-protecting", t0);
-            Thread.sleep(lossNoticed < 0 ? POLL_MILLIS : SLOW_POLL_MILLIS);
+            new ProtectionWaiter(client, progress, timeout).show(now, lossNoticed < 0
+                    ? "waiting for the primary to notice the loss" : "re-protecting", t0);
+            Thread.sleep(lossNoticed < 0 ? POLL_MILLIS : ProtectionWaiter.POLL_MILLIS);
         }
         progress.finish();
         ObjectNode report = AdminClient.JSON.createObjectNode();
@@ -179,42 +177,13 @@ final class DrillCommand implements Runnable {
 
     private JsonNode awaitProtected(AdminClient client, String vm, long afterEpoch, Progress progress, long t0)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode now = client.get("/vms/" + AdminClient.vmId(vm));
-            if (now.path("status").asText().equals("PROTECTED") && now.path("backupSince").asLong() > afterEpoch) {
-                progress.finish();
-                return now;
-            }
-            if (System.nanoTime() > deadline) {
-                progress.finish();
-                throw new CliException(ExitCodes.TIMEOUT, "VM " + vm + " failed over but was not protected again "
-                        + "within " + timeout.toMillis() + " ms; last seen: " + seen(now));
-            }
-            showSync(progress, now, "re-protecting", t0);
-            Thread.sleep(SLOW_POLL_MILLIS);
-        }
+        return new ProtectionWaiter(client, progress, timeout).await(vm, v -> ProtectionWaiter.isProtected(v)
+                && v.path("backupSince").asLong() > afterEpoch, "re-protecting", "protected again after failing over",
+                afterEpoch, t0);
     }
 
-    /** What a timed-out drill last saw of the VM. */
     private static String seen(JsonNode vm) {
-        if (vm == null) {
-            return "nothing (no answer yet)";
-        }
-        return Views.text(vm, "status") + " at epoch " + Views.text(vm, "epoch") + ", primary "
-                + Views.text(vm, "primary") + ", backup " + Views.text(vm, "backup") + " ("
-                + Views.text(vm, "reasonCode") + ": " + Views.text(vm, "reason") + ")";
-    }
-
-    private static void showSync(Progress progress, JsonNode vm, String phase, long t0) {
-        JsonNode b = vm.path("backupHost").path("backup");
-        long size = b.path("snapshotSizeBytes").asLong();
-        if (size > 0) {
-            progress.update("snapshot to " + Views.text(vm, "backup"), b.path("snapshotReceivedBytes").asLong(),
-                    size, millisSince(t0));
-        } else {
-            progress.update(phase + " (" + Views.text(vm, "reasonCode") + ")", 0, 0, millisSince(t0));
-        }
+        return ProtectionWaiter.seen(vm);
     }
 
     private static JsonNode requireProtected(AdminClient client, String vm) {
@@ -243,11 +212,10 @@ final class DrillCommand implements Runnable {
     }
 
     private Progress progress(Ftctl root) {
-        return new Progress(spec.commandLine().getErr(), root.output() == Ftctl.OutputFormat.table,
-                System.console() != null);
+        return Progress.of(spec, root);
     }
 
     private static long millisSince(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
+        return ProtectionWaiter.millisSince(t0);
     }
 }

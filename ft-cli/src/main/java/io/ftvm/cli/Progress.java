@@ -21,6 +21,12 @@ final class Progress {
         this.terminal = terminal;
     }
 
+    /** The command's progress: on stderr, shown for table output only, redrawn in place on a terminal. */
+    static Progress of(picocli.CommandLine.Model.CommandSpec spec, Ftctl root) {
+        return new Progress(spec.commandLine().getErr(), root.output() == Ftctl.OutputFormat.table,
+                System.console() != null);
+    }
+
     /** Shows {@code phase}, with a bar when {@code total > 0}. */
     void update(String phase, long done, long total, long elapsedMillis) {
         if (!enabled) {

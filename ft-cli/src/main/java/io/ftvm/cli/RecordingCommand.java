@@ -30,7 +30,7 @@ final class RecordingCommand implements Runnable {
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = {"Save the VM's log so far, from its primary, as a recording file.",
-                "Replay it with: bin/ftvm replay FILE"})
+                "Replay it with: ftvm replay FILE (bin/ftvm of the distribution or of a checkout)"})
     void fetch(@Parameters(paramLabel = "VM") String vm,
             @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "where to save it")
             Path file,
@@ -71,6 +71,6 @@ final class RecordingCommand implements Runnable {
         report.put("file", file.toString());
         report.put("bytes", bytes);
         root.print(spec, report, out -> out.println("saved " + bytes + " bytes of VM " + vm + "'s log (from "
-                + primary + ") to " + file + "; replay it with: bin/ftvm replay " + file));
+                + primary + ") to " + file + "; replay it with: ftvm replay " + file));
     }
 }

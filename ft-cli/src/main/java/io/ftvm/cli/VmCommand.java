@@ -1,6 +1,7 @@
 package io.ftvm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -40,12 +41,24 @@ final class VmCommand implements Runnable {
             + "with fault tolerance on, the cluster then places a backup).")
     void start(@Parameters(paramLabel = "VM") String vm,
             @Option(names = "--host", description = "the host to run the primary on (default: the roomiest)")
-            String host) {
+            String host,
+            @Option(names = "--wait", description = "wait until the VM is protected (running, when fault tolerance "
+                    + "is off), with a progress bar of the backup's snapshot") boolean wait,
+            @Option(names = "--timeout", defaultValue = "120s", converter = Ftctl.DurationConverter.class,
+                    description = "how long --wait waits (default: ${DEFAULT-VALUE})") Duration timeout)
+            throws InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         if (host != null) {
             body.put("host", host);
         }
-        show(Ftctl.of(spec).client().post("/vms/" + AdminClient.vmId(vm) + "/start", body), "started");
+        Ftctl root = Ftctl.of(spec);
+        long t0 = System.nanoTime();
+        JsonNode started = root.client().post("/vms/" + AdminClient.vmId(vm) + "/start", body);
+        if (wait) {
+            started = new ProtectionWaiter(root.client(), Progress.of(spec, root), timeout).awaitSettled(vm, started,
+                    t0);
+        }
+        show(started, "started");
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a VM (primary and backup halt).")

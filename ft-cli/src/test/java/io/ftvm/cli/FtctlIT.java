@@ -104,6 +104,8 @@ class FtctlIT {
                 new String[] {"status", "--output", "yaml"}, new String[] {"drill", "failover"},
                 new String[] {"vm", "create", "x", "--image", "kvstore", "--memory-mib", "lots"},
                 new String[] {"vm", "create", "x", "--image", "kvstore", "--memory-mib", "64", "--protection", "maybe"},
+                new String[] {"ft"}, new String[] {"ft", "on"}, new String[] {"recording"},
+                new String[] {"recording", "fetch", "x"}, new String[] {"vm", "start", "x", "--timeout", "soon"},
                 new String[] {"nonsense"})) {
             Run r = ftctl(args);
             assertThat(r.code()).as("ftctl %s", String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
@@ -141,6 +143,20 @@ class FtctlIT {
         Map<String, String> oneDead = new HashMap<>(env);
         oneDead.put("FTCTL_ENDPOINT", "127.0.0.1:" + closed + "," + cluster.adminEndpoints());
         assertThat(ftctl(oneDead, "status").code()).isZero();
+
+        // the same cluster through the options and FTCTL_TOKEN instead of the environment's file
+        Map<String, String> none = Map.of();
+        Path tokenFile = Path.of(env.get("FTCTL_TOKEN_FILE"));
+        assertThat(ftctl(none, "--endpoint", cluster.adminEndpoints(), "--token-file", tokenFile.toString(), "status")
+                .code()).isZero();
+        assertThat(ftctl(Map.of("FTCTL_TOKEN", LocalCluster.ADMIN_TOKEN), "status", "--endpoint",
+                cluster.adminEndpoints()).code()).isZero();
+        Run noFile = ftctl(none, "--endpoint", cluster.adminEndpoints(), "--token-file", "/nonexistent/token", "status");
+        assertThat(noFile.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noFile.err()).contains("/nonexistent/token");
+        Run vmUnreachable = ftctl(unreachable, "vm", "list");
+        assertThat(vmUnreachable.code()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(vmUnreachable.err()).contains("127.0.0.1:" + closed);
 
         Path wrong = Files.writeString(cluster.dir().resolve("wrong-token"), "this-is-not-the-token");
         Map<String, String> badToken = new HashMap<>(env);
@@ -201,7 +217,14 @@ class FtctlIT {
         assertThat(badImage.code()).as("the API's 400: a bad argument").isEqualTo(ExitCodes.USAGE);
         assertThat(badImage.err()).contains("no-such-guest");
 
-        ok("vm", "start", VM, "--host", "host-1");
+        Run noSuchHost = ftctl("vm", "start", VM, "--host", "host-9");
+        assertThat(noSuchHost.code()).isNotZero();
+        assertThat(noSuchHost.err()).contains("host-9");
+        // --wait returns once the backup is in sync (the progress bar goes to stderr, and only for tables)
+        JsonNode waited = ok("vm", "start", VM, "--host", "host-1", "--wait", "--timeout", "90s", "-o", "json")
+                .json();
+        assertThat(waited.path("status").asText()).isEqualTo("PROTECTED");
+        assertThat(waited.path("primary").asText()).isEqualTo("host-1");
         JsonNode p = awaitVm(d -> d.path("status").asText().equals("PROTECTED")
                 && d.path("backupHost").path("backup").path("state").asText().equals("REPLAYING"), "protection");
         assertThat(p.path("protection").asText()).isEqualTo("Protected");
@@ -244,16 +267,24 @@ class FtctlIT {
         JsonNode d = awaitVm(v -> v.path("reasonCode").asText().equals("SUSPENDED"), "suspension");
         assertThat(d.path("status").asText()).isEqualTo("UNPROTECTED");
         assertThat(d.path("backup").isNull()).isTrue();
-        ok("ft", "resume", VM);
-        awaitVm(v -> v.path("status").asText().equals("PROTECTED"), "protection after resume");
+        JsonNode resumed = ok("ft", "resume", VM, "--wait", "-o", "json").json();
+        assertThat(resumed.path("status").asText()).isEqualTo("PROTECTED");
+        assertThat(resumed.path("faultTolerance").asText()).isEqualTo("PROTECTED");
         Run notSuspended = ftctl("ft", "resume", VM);
         assertThat(notSuspended.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(notSuspended.err()).contains("not suspended");
 
+        Run offAndWait = ftctl("ft", "off", VM, "--wait");
+        assertThat(offAndWait.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(offAndWait.err()).contains("--wait goes with ft on and ft resume");
+        assertThat(ok("vm", "describe", VM, "-o", "json").json().path("faultTolerance").asText())
+                .as("a usage error changes nothing").isEqualTo("PROTECTED");
         JsonNode off = ok("ft", "off", VM, "-o", "json").json();
         assertThat(off.path("faultTolerance").asText()).isEqualTo("NONE");
         awaitVm(v -> v.path("reasonCode").asText().equals("DISABLED"), "fault tolerance off");
-        ok("ft", "on", VM);
+        Run on = ok("ft", "on", VM, "--wait");
+        assertThat(on.out()).contains("fault tolerance of " + VM + ": PROTECTED; now PROTECTED");
+        assertThat(on.err()).as("progress lines (not a terminal: one per phase)").contains("... ");
         awaitVm(v -> v.path("status").asText().equals("PROTECTED")
                 && v.path("backupHost").path("backup").path("state").asText().equals("REPLAYING"), "protection again");
     }
@@ -293,7 +324,10 @@ class FtctlIT {
             typing.write("set city paris\nget city\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             typing.flush();
             awaitText(screen, "VALUE paris");
-            ok("drill", "failover", VM, "--no-wait-protected");
+            Run drill = ok("drill", "failover", VM, "--no-wait-protected");
+            assertThat(drill.out()).contains("failover drill on " + VM).contains("detection (kill -> backup decides)")
+                    .contains("takeover (decision -> live)").contains("total (kill -> live)")
+                    .doesNotContain("protected again");
             typing.write("set city rome\nget city\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             typing.flush();
             awaitText(screen, "VALUE rome");
@@ -345,8 +379,17 @@ class FtctlIT {
     @Order(10)
     void drillRestartBackupAndItsTableOutput() throws Exception {
         awaitVm(v -> v.path("backupHost").path("backup").path("state").asText().equals("REPLAYING"), "replaying");
+        JsonNode before = ok("vm", "describe", VM, "-o", "json").json();
         Run r = ok("drill", "restart-backup", VM);
         assertThat(r.out()).contains("restart-backup drill on " + VM).contains("protected again");
+        awaitVm(v -> v.path("status").asText().equals("PROTECTED")
+                && v.path("backupHost").path("backup").path("state").asText().equals("REPLAYING"), "protection");
+        JsonNode report = ok("drill", "restart-backup", VM, "-o", "json").json();
+        assertThat(report.path("vm").asText()).isEqualTo(VM);
+        assertThat(report.path("oldBackup").asText()).isNotEqualTo(before.path("primary").asText());
+        assertThat(report.path("newBackup").asText()).isNotEqualTo(before.path("primary").asText());
+        assertThat(report.path("lossNoticedMs").asLong()).isBetween(0L, report.path("reprotectedMs").asLong());
+        assertThat(report.path("epoch").asLong()).isGreaterThan(before.path("epoch").asLong());
         awaitVm(v -> v.path("status").asText().equals("PROTECTED"), "protection");
     }
 
@@ -378,9 +421,12 @@ class FtctlIT {
         Run running = ftctl("vm", "delete", VM);
         assertThat(running.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(running.err()).contains("stop the VM");
-        ok("vm", "stop", VM);
+        JsonNode stopped = ok("vm", "stop", VM, "-o", "json").json();
+        assertThat(stopped.path("id").asText()).isEqualTo(VM);
+        assertThat(stopped.path("status").asText()).isEqualTo("STOPPED");
         awaitVm(v -> v.path("status").asText().equals("STOPPED"), "stop");
-        ok("vm", "delete", VM);
+        JsonNode deleted = ok("vm", "delete", VM, "-o", "json").json();
+        assertThat(deleted.path("deleted").asText()).isEqualTo(VM);
         assertThat(ftctl("vm", "describe", VM).code()).isEqualTo(ExitCodes.FAILED);
         assertThat(ok("vm", "list", "-o", "json").json().size()).isZero();
     }
@@ -392,5 +438,7 @@ class FtctlIT {
         assertThat(c.out()).contains("complete").contains("ftctl").contains("drill");
         Run h = ok("--help");
         assertThat(h.out()).contains("Exit codes:").contains("status").contains("drill");
+        assertThat(ok("--version").out()).contains("ftctl");
+        assertThat(ok("vm", "start", "--help").out()).contains("--wait").contains("--timeout");
     }
 }

@@ -34,7 +34,7 @@ public final class BackupEndpoint implements AutoCloseable {
     private final ReceiverLog receiver;
     private final SnapshotReceiver snapshots;
     private final ConnectionSettings settings;
-    private final Framing.Stats stats = new Framing.Stats();
+    private final Framing.Stats stats;
     private final Channel server;
     /** The connection allowed to deliver (guarded by {@code receiver}). */
     private Channel active;
@@ -54,6 +54,7 @@ public final class BackupEndpoint implements AutoCloseable {
         this.receiver = receiver;
         this.snapshots = snapshots;
         this.settings = settings;
+        this.stats = new Framing.Stats(settings.hostStats());
         try {
             SslContext ssl = settings.tls() == null ? null : settings.tls().serverContext();
             this.server = new ServerBootstrap().group(group).channel(Transports.serverChannel())

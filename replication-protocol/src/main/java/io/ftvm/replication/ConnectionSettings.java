@@ -4,10 +4,11 @@ import java.time.Duration;
 
 /**
  * How one end of the log stream connects: the largest frame accepted, how often heartbeats go out and how long a
- * silent peer is tolerated, how many entries one batch carries, and mutual TLS (null for plain TCP).
+ * silent peer is tolerated, how many entries one batch carries, mutual TLS (null for plain TCP), and the host-wide
+ * {@link Framing.Stats} every endpoint's counters are also added to (null for none).
  */
 public record ConnectionSettings(int maxFrame, Duration heartbeatInterval, Duration peerTimeout, int batchEntries,
-        TlsConfig tls) {
+        TlsConfig tls, Framing.Stats hostStats) {
     /** Default heartbeat interval and peer timeout. */
     public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(100);
     public static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
@@ -33,18 +34,24 @@ public record ConnectionSettings(int maxFrame, Duration heartbeatInterval, Durat
 
     /** Plain TCP with the defaults. */
     public static ConnectionSettings defaults() {
-        return new ConnectionSettings(Framing.DEFAULT_MAX_FRAME, HEARTBEAT_INTERVAL, PEER_TIMEOUT, BATCH_ENTRIES, null);
+        return new ConnectionSettings(Framing.DEFAULT_MAX_FRAME, HEARTBEAT_INTERVAL, PEER_TIMEOUT, BATCH_ENTRIES, null,
+                null);
     }
 
     public ConnectionSettings withTls(TlsConfig config) {
-        return new ConnectionSettings(maxFrame, heartbeatInterval, peerTimeout, batchEntries, config);
+        return new ConnectionSettings(maxFrame, heartbeatInterval, peerTimeout, batchEntries, config, hostStats);
     }
 
     public ConnectionSettings withHeartbeat(Duration interval, Duration timeout) {
-        return new ConnectionSettings(maxFrame, interval, timeout, batchEntries, tls);
+        return new ConnectionSettings(maxFrame, interval, timeout, batchEntries, tls, hostStats);
     }
 
     public ConnectionSettings withMaxFrame(int bytes) {
-        return new ConnectionSettings(bytes, heartbeatInterval, peerTimeout, batchEntries, tls);
+        return new ConnectionSettings(bytes, heartbeatInterval, peerTimeout, batchEntries, tls, hostStats);
+    }
+
+    /** These settings, with every endpoint's counters also added to {@code stats}. */
+    public ConnectionSettings withHostStats(Framing.Stats stats) {
+        return new ConnectionSettings(maxFrame, heartbeatInterval, peerTimeout, batchEntries, tls, stats);
     }
 }

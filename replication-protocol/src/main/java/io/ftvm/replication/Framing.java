@@ -33,14 +33,28 @@ public final class Framing {
         FROM_PRIMARY, FROM_BACKUP
     }
 
-    /** Counters of refused connections, shared by all channels of an endpoint. */
+    /**
+     * Counters of refused connections, shared by all channels of an endpoint; each count is also added to the
+     * parent's, when there is one (a host's totals over all its endpoints, for its metrics).
+     */
     public static final class Stats {
+        private final Stats parent;
         private final LongAdder oversizedFrames = new LongAdder();
         private final LongAdder malformedMessages = new LongAdder();
         private final LongAdder tlsRefusals = new LongAdder();
         private final LongAdder connectionErrors = new LongAdder();
         private final LongAdder bytesReceived = new LongAdder();
         private volatile String lastCloseReason;
+
+        /** Counters of their own. */
+        public Stats() {
+            this(null);
+        }
+
+        /** Counters that are also added to {@code parent}'s (null: none). */
+        public Stats(Stats parent) {
+            this.parent = parent;
+        }
 
         /** Connections closed for a frame over the limit. */
         public long oversizedFrames() {
@@ -69,12 +83,39 @@ public final class Framing {
 
         void closedBecause(String reason) {
             lastCloseReason = reason;
+            if (parent != null) {
+                parent.closedBecause(reason);
+            }
+        }
+
+        private void received(long bytes) {
+            bytesReceived.add(bytes);
+            if (parent != null) {
+                parent.received(bytes);
+            }
+        }
+
+        private void count(Kind kind) {
+            (switch (kind) {
+                case OVERSIZED -> oversizedFrames;
+                case TLS -> tlsRefusals;
+                case IO -> connectionErrors;
+                case MALFORMED -> malformedMessages;
+            }).increment();
+            if (parent != null) {
+                parent.count(kind);
+            }
         }
 
         /** Connections lost to an I/O error (reset by the peer, for example): not a protocol matter. */
         public long connectionErrors() {
             return connectionErrors.sum();
         }
+    }
+
+    /** Why a connection was closed, as the counters tell them apart. */
+    private enum Kind {
+        OVERSIZED, TLS, IO, MALFORMED
     }
 
     private Framing() {
@@ -115,7 +156,7 @@ public final class Framing {
             if (failed) {
                 return; // after a violation nothing more is delivered, even frames already buffered
             }
-            stats.bytesReceived.add(frame.readableBytes() + 4L);
+            stats.received(frame.readableBytes() + 4L);
             try {
                 out.add(reads == Reads.FROM_PRIMARY ? WireMapper.decodeFromPrimary(frame)
                         : WireMapper.decodeFromBackup(frame));
@@ -165,19 +206,19 @@ public final class Framing {
             Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
             String reason;
             if (root instanceof TooLongFrameException) {
-                stats.oversizedFrames.increment();
+                stats.count(Kind.OVERSIZED);
                 reason = "oversized frame: " + root.getMessage();
             } else if (root instanceof SSLException) {
-                stats.tlsRefusals.increment();
+                stats.count(Kind.TLS);
                 reason = "TLS refused: " + root.getMessage();
             } else if (root instanceof java.io.IOException) {
-                stats.connectionErrors.increment();
+                stats.count(Kind.IO);
                 reason = "connection error: " + root.getMessage();
             } else if (root instanceof ProtocolException) {
-                stats.malformedMessages.increment();
+                stats.count(Kind.MALFORMED);
                 reason = root.getMessage();
             } else {
-                stats.malformedMessages.increment();
+                stats.count(Kind.MALFORMED);
                 reason = root.getClass().getSimpleName() + ": " + root.getMessage();
             }
             if (ctx.channel().attr(CloseReason.KEY).setIfAbsent(reason) == null) {

@@ -37,7 +37,7 @@ public final class PrimaryConnection implements AutoCloseable {
     private final PeerIdentity identity;
     private final ConnectionSettings settings;
     private final OutgoingSnapshot.Provider snapshots;
-    private final Framing.Stats stats = new Framing.Stats();
+    private final Framing.Stats stats;
     /** Set as soon as the channel exists (the backup's handshake can arrive before the constructor returns). */
     private volatile Channel channel;
     private volatile State state = State.HANDSHAKING;
@@ -64,6 +64,7 @@ public final class PrimaryConnection implements AutoCloseable {
         this.sender = sender;
         this.identity = identity;
         this.settings = settings;
+        this.stats = new Framing.Stats(settings.hostStats());
         this.snapshots = snapshots;
         try {
             SslContext ssl = settings.tls() == null ? null : settings.tls().clientContext();

@@ -2,6 +2,7 @@ package io.ftvm.node.daemon;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
+import io.ftvm.node.metrics.JmxNames;
 import io.ftvm.backup.BackupSettings;
 import io.ftvm.coordinator.ClusterManager;
 import io.ftvm.coordinator.CoordinationState;
@@ -22,6 +23,7 @@ import io.ftvm.node.console.ConsoleServerConfig;
 import io.ftvm.primary.PrimarySettings;
 import io.ftvm.primary.RecordingSettings;
 import io.ftvm.replication.ConnectionSettings;
+import io.ftvm.replication.Framing;
 import io.ftvm.replication.TlsConfig;
 import io.ftvm.vmm.replay.WallClock;
 import java.io.IOException;
@@ -55,6 +57,8 @@ public final class HostDaemon implements AutoCloseable {
     private final NodeConfig config;
     private final WallClock clock;
     private final MetricRegistry metrics = new MetricRegistry();
+    /** Every replication endpoint's refusals and bytes, summed over the host (its metrics). */
+    private final Framing.Stats replicationStats = new Framing.Stats();
     /** Changed on the reconcile thread only; read by the admin endpoint's threads. */
     private final Map<String, VmInstance> instances = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -114,13 +118,16 @@ public final class HostDaemon implements AutoCloseable {
                     config.adminToken(), metrics, this::health, api);
             adminAddress = config.advertiseAddress() + ":" + admin.address().getPort();
         }
-        jmx = JmxReporter.forRegistry(metrics).inDomain("io.ftvm").build();
+        jmx = JmxReporter.forRegistry(metrics).inDomain("io.ftvm").createsObjectNamesWith(new JmxNames()).build();
         jmx.start();
         registerHostGauges();
         // Registered last: a host takes roles only once it has read the records and adopted what they said of it.
         registry = HostRegistry.register(client, new HostInfo(config.hostId(), consoleAddress, config.capacityMib(),
-                version(), adminAddress));
+                version(), adminAddress, config.zone()));
         manager = new ClusterManager(client, config.hostId(), r -> {
+            metrics.counter("ftvm_manager_rounds_total").inc();
+            metrics.counter("ftvm_manager_transitions_total{outcome=won}").inc(r.won());
+            metrics.counter("ftvm_manager_transitions_total{outcome=lost}").inc(r.lost());
             if (!r.unplaced().isEmpty()) {
                 LOG.warn("cluster manager: VMs without a backup: {}", r.unplaced());
             }
@@ -131,6 +138,19 @@ public final class HostDaemon implements AutoCloseable {
     }
 
     private void registerHostGauges() {
+        Framing.Stats r = replicationStats;
+        metrics.gauge("ftvm_replication_refused_total{reason=oversized_frame}", () -> () -> r.oversizedFrames());
+        metrics.gauge("ftvm_replication_refused_total{reason=malformed_message}", () -> () -> r.malformedMessages());
+        metrics.gauge("ftvm_replication_refused_total{reason=tls}", () -> () -> r.tlsRefusals());
+        metrics.gauge("ftvm_replication_connection_errors_total", () -> () -> r.connectionErrors());
+        metrics.gauge("ftvm_replication_received_bytes_total", () -> () -> r.bytesReceived());
+        ConsoleServer c = console;
+        metrics.gauge("ftvm_console_violations_total", () -> () -> c.stats().violations());
+        metrics.gauge("ftvm_manager_acting", () -> () -> manager != null && manager.acting() ? 1 : 0);
+        metrics.gauge("ftvm_vms_unplaced", () -> () -> {
+            ClusterManager m = manager;
+            return m == null || !m.acting() || m.lastReport() == null ? null : m.lastReport().unplaced().size();
+        });
         metrics.gauge("ftvm_host_up", () -> () -> health().healthy() ? 1 : 0);
         metrics.gauge("ftvm_hosts_live", () -> () -> membership.liveHosts().size());
         metrics.gauge("ftvm_zookeeper_connected",
@@ -237,7 +257,8 @@ public final class HostDaemon implements AutoCloseable {
 
     private ConnectionSettings connectionSettings() {
         ConnectionSettings c = ConnectionSettings.defaults().withHeartbeat(
-                Duration.ofMillis(config.heartbeatIntervalMs()), Duration.ofMillis(config.peerTimeoutMs()));
+                Duration.ofMillis(config.heartbeatIntervalMs()), Duration.ofMillis(config.peerTimeoutMs()))
+                .withHostStats(replicationStats);
         NodeConfig.Tls tls = config.tls();
         return tls == null ? c : c.withTls(new TlsConfig(tls.certificate(), tls.privateKey(), tls.trustedCa()));
     }

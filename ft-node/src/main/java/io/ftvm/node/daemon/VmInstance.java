@@ -236,9 +236,10 @@ final class VmInstance implements AutoCloseable {
                 }
                 primary = null;
                 crashed = true;
+                long at = ctx.clock().unixNanos() / 1_000_000; // the crash instant: the drill's timings count from here
                 p.close();
                 LOG.warn("VM {}: primary instance of tenure {} killed by a drill", vmId, primaryTenure);
-                return new Crash(role, ctx.clock().unixNanos() / 1_000_000, primaryTenure, null);
+                return new Crash(role, at, primaryTenure, null);
             }
             BackupRole b = backup;
             if (b == null || !s.names(me, Role.BACKUP) || s.backupSince() != backupTenure
@@ -247,10 +248,11 @@ final class VmInstance implements AutoCloseable {
                         + " is " + (b == null ? "not running" : b.state()) + ", not REPLAYING at epoch " + s.epoch());
             }
             backup = null;
+            long at = ctx.clock().unixNanos() / 1_000_000;
             b.close();
             ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
             LOG.warn("VM {}: backup instance of tenure {} killed by a drill", vmId, backupTenure);
-            return new Crash(role, ctx.clock().unixNanos() / 1_000_000, backupTenure, null);
+            return new Crash(role, at, backupTenure, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Crash.refused(role, "interrupted");

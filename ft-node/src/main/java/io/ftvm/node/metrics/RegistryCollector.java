@@ -160,7 +160,7 @@ public final class RegistryCollector extends Collector {
             Map.entry("ftvm_takeover_duration_seconds", "Time from deciding to take over to running live"),
             Map.entry("ftvm_digest_checks_total", "State digests the backup's replay checked against the primary's"),
             Map.entry("ftvm_digest_mismatches_total", "Divergences: digests or events that did not match on replay"),
-            Map.entry("ftvm_guest_mips", "Guest instructions per second, in millions"),
+            Map.entry("ftvm_guest_instructions_per_second", "Guest instructions per second, smoothed over about a second"),
             Map.entry("ftvm_snapshot_received_bytes", "Bytes of the snapshot in transfer received so far"),
             Map.entry("ftvm_snapshot_size_bytes", "Size of the snapshot in transfer"),
             Map.entry("ftvm_role_state", "1 for the state this host's role for the VM is in"),
@@ -171,5 +171,16 @@ public final class RegistryCollector extends Collector {
             Map.entry("ftvm_hosts_live", "Hosts this host sees registered in the cluster"),
             Map.entry("ftvm_zookeeper_connected", "1 while this host's ZooKeeper session is connected"),
             Map.entry("ftvm_role_transitions_total", "Role state changes on this host, by the state entered"),
-            Map.entry("ftvm_guest_instructions_total", "Guest instructions executed (rate() gives the speed)"));
+            Map.entry("ftvm_guest_instructions_total", "Guest instructions executed (rate() gives the speed)"),
+            Map.entry("ftvm_replication_refused_total", "Replication connections this host closed for a protocol "
+                    + "violation, an oversized frame or a refused TLS handshake"),
+            Map.entry("ftvm_replication_connection_errors_total", "Replication connections lost to an I/O error"),
+            Map.entry("ftvm_replication_received_bytes_total", "Bytes of replication frames this host received"),
+            Map.entry("ftvm_console_violations_total", "Console connections closed because the client broke the "
+                    + "protocol"),
+            Map.entry("ftvm_manager_acting", "1 on the host whose cluster manager holds the latch and acts"),
+            Map.entry("ftvm_manager_rounds_total", "Reconciliation rounds this host's cluster manager ran"),
+            Map.entry("ftvm_manager_transitions_total", "Record changes the cluster manager wrote by CAS, by outcome "
+                    + "(lost: another writer changed the record first)"),
+            Map.entry("ftvm_vms_unplaced", "VMs that want a backup and that no host can take (acting manager only)"));
 }

@@ -63,8 +63,8 @@ public final class VmGauges {
         gauge(names.name("ftvm_log_entries_total"), () -> primary(p -> p.logEntriesShipped()));
         gauge(names.name("ftvm_guest_instructions_total", "role", "primary"), () -> primary(p -> p.machine().icount()));
         gauge(names.name("ftvm_guest_instructions_total", "role", "backup"), () -> backup(b -> b.icount() < 0 ? null : b.icount()));
-        gauge(names.name("ftvm_guest_mips", "role", "primary"), () -> primary(p -> primaryIps / 1e6));
-        gauge(names.name("ftvm_guest_mips", "role", "backup"), () -> backup(b -> replayIps / 1e6));
+        gauge(names.name("ftvm_guest_instructions_per_second", "role", "primary"), () -> primary(p -> primaryIps));
+        gauge(names.name("ftvm_guest_instructions_per_second", "role", "backup"), () -> backup(b -> replayIps));
         gauge(names.name("ftvm_backup_lag_instructions"), () -> backup(VmGauges::lagInstructions));
         gauge(names.name("ftvm_backup_lag_seconds"), () -> backup(this::lagSeconds));
         gauge(names.name("ftvm_snapshot_received_bytes"), () -> backup(BackupRole::snapshotReceivedBytes));

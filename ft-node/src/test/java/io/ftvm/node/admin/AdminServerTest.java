@@ -36,7 +36,7 @@ class AdminServerTest {
         vm.outputHeld(2_500_000);
         vm.digestsChecked(7);
         metrics.gauge(vm.name("ftvm_role_state", "role", "primary", "state", "PROTECTED"), () -> () -> 1);
-        metrics.gauge(vm.name("ftvm_guest_mips", "role", "backup"), () -> () -> null); // not applicable: skipped
+        metrics.gauge(vm.name("ftvm_guest_instructions_per_second", "role", "backup"), () -> () -> null); // not applicable: skipped
         AtomicBoolean healthy = new AtomicBoolean(true);
         try (AdminServer s = new AdminServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN,
                 metrics, () -> new AdminServer.Health(healthy.get(), Map.of("host", "host-a")))) {
@@ -57,7 +57,7 @@ class AdminServerTest {
                     .contains("# TYPE ftvm_digest_checks_total counter")
                     .contains("ftvm_digest_checks_total{vm=\"kv\",} 7.0")
                     .contains("ftvm_admin_refused_total 3.0")
-                    .doesNotContain("ftvm_guest_mips");
+                    .doesNotContain("ftvm_guest_instructions_per_second");
 
             HttpResponse<String> h = get(s, "/health", TOKEN);
             assertThat(h.statusCode()).isEqualTo(200);

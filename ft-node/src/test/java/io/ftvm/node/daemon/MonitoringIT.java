@@ -62,9 +62,11 @@ class MonitoringIT {
             "ftvm_log_entries_total", "ftvm_ack_latency_seconds", "ftvm_output_hold_seconds",
             "ftvm_backup_lag_seconds", "ftvm_backup_lag_instructions", "ftvm_failovers_total",
             "ftvm_takeover_duration_seconds", "ftvm_failure_detection_seconds", "ftvm_digest_checks_total",
-            "ftvm_digest_mismatches_total", "ftvm_guest_mips", "ftvm_snapshot_received_bytes",
+            "ftvm_digest_mismatches_total", "ftvm_guest_instructions_per_second", "ftvm_snapshot_received_bytes",
             "ftvm_snapshot_size_bytes", "ftvm_host_up", "ftvm_hosts_live", "ftvm_zookeeper_connected",
-            "ftvm_admin_refused_total", "ftvm_vm_epoch");
+            "ftvm_admin_refused_total", "ftvm_vm_epoch", "ftvm_replication_refused_total",
+            "ftvm_replication_connection_errors_total", "ftvm_vms_unplaced", "ftvm_manager_acting",
+            "ftvm_manager_transitions_total");
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int HOSTS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
