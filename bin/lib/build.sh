@@ -1,6 +1,7 @@
 # Shared by the launchers in bin/: builds the Maven modules a launcher needs when
 # they were never built or their sources changed since the last build.
-# Usage: ftvm_ensure_built MODULE  (sets FTVM_ROOT; Maven's output goes to stderr)
+# Usage: ftvm_ensure_built MODULE  (sets FTVM_ROOT; Maven's output goes to MODULE/target/ftvm-build.log and,
+# when the build fails, its end to stderr)
 
 FTVM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -19,13 +20,18 @@ ftvm_ensure_built() {
         command -v java >/dev/null || { echo "ftvm: a JDK 17 is required" >&2; return 1; }
         echo "ftvm: building $module (first use or sources changed) ..." >&2
         mkdir -p "$FTVM_ROOT/$module/target"
-        (
+        local log="$FTVM_ROOT/$module/target/ftvm-build.log"
+        if ! (
             cd "$FTVM_ROOT"
             # One build at a time: concurrent launchers wait for each other.
             exec 9>"$FTVM_ROOT/$module/target/.ftvm-build.lock"
             flock 9
-            mvn -q -B -Dstyle.color=never -DskipTests -pl "$module" -am package 1>&2
-        ) || { echo "ftvm: build of $module failed" >&2; return 1; }
+            mvn -q -B -Dstyle.color=never -DskipTests -pl "$module" -am package >"$log" 2>&1
+        ); then
+            tail -n 40 "$log" | sed 's/\x1b\[[0-9;]*m//g' >&2
+            echo "ftvm: build of $module failed (full output: $log)" >&2
+            return 1
+        fi
         touch "$stamp"
     fi
 }
