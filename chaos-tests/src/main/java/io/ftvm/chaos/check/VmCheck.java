@@ -27,6 +27,7 @@ final class VmCheck {
     private long previousDone = -1;
     private boolean allAnswered = true;
     private boolean anyCommand;
+    private boolean cutInFlight;
     private Pending pending;
 
     /** An operation sent and not yet answered. */
@@ -42,6 +43,10 @@ final class VmCheck {
 
     VmCheck(String vm) {
         this.vm = vm;
+    }
+
+    String vm() {
+        return vm;
     }
 
     void invoke(HistoryEvent e) {
@@ -116,12 +121,23 @@ final class VmCheck {
         found.add(new Anomaly("client-failed", vm, e.client() + ": " + e.detail()));
     }
 
-    /** Ends the check: adds this VM's anomalies to {@code anomalies}; the number of operations checked. */
-    long finish(String image, long ramMib, List<Anomaly> anomalies) {
+    /**
+     * Ends the check: adds this VM's anomalies to {@code anomalies}; the number of operations checked. A history that
+     * was cut short ({@code complete} false: the harness died, or the run is still going) proves nothing about the
+     * operation in flight at the cut, about input the worker had no chance to report, or about clients that had not
+     * caught up yet: those end-of-run rules are left out rather than reported as anomalies.
+     */
+    long finish(String image, long ramMib, List<Anomaly> anomalies, boolean complete) {
         if (pending != null) {
-            resolve(null);
+            if (complete) {
+                resolve(null);
+            } else {
+                pending = null;
+                cutInFlight = true;
+                allAnswered = false; // its answer may have begun to arrive
+            }
         }
-        if (inputs.isEmpty() && anyCommand) {
+        if (inputs.isEmpty() && anyCommand && complete) {
             found.add(new Anomaly("input-not-acknowledged", vm, "the worker never reported its input as acknowledged"));
         }
         for (String notAcked : inputs) {
@@ -130,7 +146,7 @@ final class VmCheck {
             }
         }
         for (var c : clients.entrySet()) {
-            if (!c.getValue().diverged && c.getValue().next < output.length()) {
+            if (complete && !c.getValue().diverged && c.getValue().next < output.length()) {
                 found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + c.getValue().next
                         + " bytes of " + output.length()));
             }
@@ -152,6 +168,11 @@ final class VmCheck {
         }
         anomalies.addAll(found);
         return checked;
+    }
+
+    /** True when an operation was in flight at the end of a history cut short (see {@link #finish}). */
+    boolean cutInFlight() {
+        return cutInFlight;
     }
 
     private static String around(CharSequence s, int at) {

@@ -35,7 +35,7 @@ public final class AdminClient {
             HttpResponse<String> resp = http.send(request(host, "/health"), HttpResponse.BodyHandlers.ofString());
             JsonNode root = json.readTree(resp.body());
             Map<String, String> vms = new TreeMap<>();
-            root.path("details").path("vms").fields().forEachRemaining(e -> vms.put(e.getKey(), e.getValue().asText()));
+            root.path("details").path("vms").properties().forEach(e -> vms.put(e.getKey(), e.getValue().asText()));
             return Optional.of(new HostHealth("UP".equals(root.path("status").asText()), vms));
         } catch (IOException e) {
             return Optional.empty();

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.OptionalLong;
 
 /**
@@ -63,10 +64,13 @@ public final class FaultScheduler {
         }
     }
 
-    /** Injects faults until {@code deadlineNanos} (System.nanoTime) or {@code maxKills} kills, whichever first. */
-    public void run(long deadlineNanos, int maxKills) throws InterruptedException, IOException {
+    /**
+     * Injects faults until {@code deadlineNanos} (System.nanoTime), {@code maxKills} kills or {@code stop}, whichever
+     * first (a fault in progress is finished first).
+     */
+    public void run(long deadlineNanos, int maxKills, BooleanSupplier stop) throws InterruptedException, IOException {
         int kills = 0;
-        while (System.nanoTime() < deadlineNanos && kills < maxKills) {
+        while (System.nanoTime() < deadlineNanos && kills < maxKills && !stop.getAsBoolean()) {
             if (!awaitHealthy()) {
                 return;
             }

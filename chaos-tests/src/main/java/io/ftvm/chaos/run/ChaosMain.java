@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * {@code chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H] [--vms V] [--dir DIR] [--faults K,...]
@@ -38,20 +39,22 @@ public final class ChaosMain {
         List<FaultKind> faults = List.of();
         NetworkMode network = NetworkMode.AUTO;
         Path dir = null;
+        ChaosOptions options;
         try {
             for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--kills" -> kills = Integer.parseInt(args[++i]);
-                    case "--duration" -> duration = parseDuration(args[++i]);
-                    case "--seed" -> seed = Long.parseLong(args[++i]);
-                    case "--hosts" -> hosts = Integer.parseInt(args[++i]);
-                    case "--vms" -> vms = Integer.parseInt(args[++i]);
-                    case "--dir" -> dir = Path.of(args[++i]);
+                String option = args[i];
+                switch (option) {
+                    case "--kills" -> kills = number(option, value(args, ++i));
+                    case "--duration" -> duration = parseDuration(value(args, ++i));
+                    case "--seed" -> seed = longNumber(option, value(args, ++i));
+                    case "--hosts" -> hosts = number(option, value(args, ++i));
+                    case "--vms" -> vms = number(option, value(args, ++i));
+                    case "--dir" -> dir = Path.of(value(args, ++i));
                     case "--keep" -> keep = true;
-                    case "--faults" -> faults = parseFaults(args[++i]);
-                    case "--network" -> network = NetworkMode.parse(args[++i]);
+                    case "--faults" -> faults = parseFaults(value(args, ++i));
+                    case "--network" -> network = NetworkMode.parse(value(args, ++i));
                     case "--check" -> {
-                        return recheck(Path.of(args[++i]));
+                        return recheck(Path.of(value(args, ++i)));
                     }
                     case "-h", "--help" -> {
                         System.out.println("usage: chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H]"
@@ -60,14 +63,19 @@ public final class ChaosMain {
                                 + "       chaos-tests/run --check DIR\n"
                                 + "fault kinds (default: all the network allows): " + String.join(",",
                                         java.util.Arrays.stream(FaultKind.values()).map(k -> k.key().substring(7))
-                                                .toList()));
+                                                .toList()) + "\n"
+                                + "Ctrl-C (SIGINT) or SIGTERM ends a run early: faults healed, history checked, "
+                                + "summary printed; a second one exits at once.");
                         return 0;
                     }
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                    default -> throw new IllegalArgumentException("unknown argument " + option);
                 }
             }
+            ChaosOptions defaults = ChaosOptions.of(Path.of("."), hosts, vms, duration, kills, seed);
+            options = new ChaosOptions(Path.of("."), hosts, vms, duration, kills, seed, faults, network,
+                    defaults.timeouts(), defaults.recovery());
         } catch (RuntimeException e) {
-            System.err.println("chaos-tests/run: " + e.getMessage());
+            System.err.println("chaos-tests/run: " + e.getMessage() + " (--help for usage)");
             return 2;
         }
         if (network == NetworkMode.LOOPBACK && faults.stream().anyMatch(FaultKind::network)) {
@@ -79,10 +87,9 @@ public final class ChaosMain {
             if (dir == null) {
                 dir = Files.createTempDirectory("ftvm-chaos-");
             }
-            ChaosOptions defaults = ChaosOptions.of(dir, hosts, vms, duration, kills, seed);
-            ChaosOptions options = new ChaosOptions(dir, hosts, vms, duration, kills, seed, faults, network,
-                    defaults.timeouts(), defaults.recovery());
-            Summary s = new ChaosRun(options, line -> System.err.println("chaos: " + line)).run();
+            options = options.in(dir);
+            Consumer<String> progress = line -> System.err.println("chaos: " + line);
+            Summary s = new ChaosRun(options, progress, SignalStop.install(progress)).run();
             s.lines().forEach(System.out::println);
             if (!s.clean()) {
                 System.out.println("kept: " + dir + " (history.jsonl, host-*/ftd.log, zk-*/zookeeper.log)");
@@ -126,6 +133,29 @@ public final class ChaosMain {
         }
     }
 
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int number(String option, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a whole number");
+        }
+    }
+
+    private static long longNumber(String option, String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " '" + text + "' is not a whole number");
+        }
+    }
+
     /** {@code kill_primary,pause}: fault kinds by their summary names (without {@code faults_}). */
     static List<FaultKind> parseFaults(String text) {
         List<FaultKind> out = new ArrayList<>();
@@ -145,16 +175,29 @@ public final class ChaosMain {
     /** {@code 90s}, {@code 10m}, {@code 1h} or plain seconds. */
     static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        char unit = t.charAt(t.length() - 1);
-        if (Character.isDigit(unit)) {
-            return Duration.ofSeconds(Long.parseLong(t));
+        IllegalArgumentException bad = new IllegalArgumentException("--duration '" + text
+                + "' is not a duration (e.g. 90s, 10m, 1h)");
+        if (t.isEmpty()) {
+            throw bad;
         }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        char unit = t.charAt(t.length() - 1);
+        String digits = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1);
+        long n;
+        try {
+            n = Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw bad;
+        }
         return switch (unit) {
             case 's' -> Duration.ofSeconds(n);
             case 'm' -> Duration.ofMinutes(n);
             case 'h' -> Duration.ofHours(n);
-            default -> throw new IllegalArgumentException("duration '" + text + "' (e.g. 90s, 10m, 1h)");
+            default -> {
+                if (Character.isDigit(unit)) {
+                    yield Duration.ofSeconds(n);
+                }
+                throw bad;
+            }
         };
     }
 

@@ -33,6 +33,9 @@ public record ChaosOptions(Path dir, int hosts, int vms, Duration duration, int 
         if (vms < 1) {
             throw new IllegalArgumentException("vms: " + vms + " (at least 1)");
         }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("duration: " + duration.toSeconds() + " s (at least 1 s)");
+        }
         if (maxKills < 0) {
             throw new IllegalArgumentException("kills: " + maxKills + " (0 or more)");
         }
@@ -44,6 +47,11 @@ public record ChaosOptions(Path dir, int hosts, int vms, Duration duration, int 
     public static ChaosOptions of(Path dir, int hosts, int vms, Duration duration, int maxKills, long seed) {
         return new ChaosOptions(dir, hosts, vms, duration, maxKills, seed, List.of(), NetworkMode.AUTO,
                 HostTimeouts.defaults(), Duration.ofSeconds(90));
+    }
+
+    /** These options with the run's directory {@code dir}. */
+    public ChaosOptions in(Path dir) {
+        return new ChaosOptions(dir, hosts, vms, duration, maxKills, seed, faults, network, timeouts, recovery);
     }
 
     /** The kinds to choose from on a network that can ({@code firewall}) or cannot inject network faults. */

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -38,10 +39,17 @@ public final class ChaosRun {
 
     private final ChaosOptions options;
     private final Consumer<String> progress;
+    private final BooleanSupplier stop;
 
-    public ChaosRun(ChaosOptions options, Consumer<String> progress) {
+    /** @param stop asked before each fault: true ends the faults early (the run then ends as after its duration) */
+    public ChaosRun(ChaosOptions options, Consumer<String> progress, BooleanSupplier stop) {
         this.options = options;
         this.progress = progress;
+        this.stop = stop;
+    }
+
+    public ChaosRun(ChaosOptions options, Consumer<String> progress) {
+        this(options, progress, () -> false);
     }
 
     public Summary run() throws IOException, InterruptedException {
@@ -103,11 +111,15 @@ public final class ChaosRun {
                         + options.duration().toSeconds() + " s or " + options.maxKills() + " kills (seed "
                         + options.seed() + ")");
                 try {
-                    scheduler.run(System.nanoTime() + options.duration().toNanos(), options.maxKills());
+                    scheduler.run(System.nanoTime() + options.duration().toNanos(), options.maxKills(), stop);
                 } finally {
                     scheduler.healAll();
                 }
-                progress.accept("faults done " + scheduler.counts() + "; healing");
+                progress.accept((stop.getAsBoolean() ? "stopped early; " : "") + "faults done " + scheduler.counts()
+                        + "; healing");
+                if (stop.getAsBoolean()) {
+                    history.append(HistoryEvent.client(history.now(), null, "harness", "stopped early on request"));
+                }
                 scheduler.awaitHealthy();
                 Thread.sleep(2000); // some operations on the healed cluster
                 for (KvWorker w : workers) {
@@ -125,7 +137,7 @@ public final class ChaosRun {
                     o.close();
                 }
             }
-            history.append(HistoryEvent.client(history.now(), null, "harness", "run ended"));
+            history.append(HistoryEvent.client(history.now(), null, "harness", HistoryChecker.RUN_ENDED));
         }
         progress.accept("checking the history and the logs");
         CheckReport report = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB).check(historyFile)

@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The outcome of a run, printed as {@code key: value} lines: the seed and the network (netns or loopback), faults
  * (total and per kind), failovers, client-seen
- * takeover times (p50, p99, max, in ms, over the primary kills), operations checked and anomalies; then each
- * anomaly.
+ * takeover times (p50, p99, max, in ms, over the primary kills), operations checked and anomalies, whether the history
+ * was complete; then each anomaly and what a history cut short left unchecked.
  */
 public record Summary(String network, Map<FaultKind, Integer> faults, List<Long> takeoverMillis, CheckReport report, Path dir,
         long seed, long runMillis) {
@@ -38,8 +38,12 @@ public record Summary(String network, Map<FaultKind, Integer> faults, List<Long>
         out.add("operations_checked: " + report.operationsChecked());
         out.add("anomalies: " + report.anomalies().size());
         out.add("run_seconds: " + runMillis / 1000);
+        out.add("history: " + (report.complete() ? "complete" : "cut short"));
         for (Anomaly a : report.anomalies()) {
             out.add("  " + a);
+        }
+        for (String c : report.caveats()) {
+            out.add("  not checked: " + c);
         }
         return out;
     }

@@ -30,6 +30,27 @@ class HistoryCheckerTest {
             h.add(HistoryEvent.output(t++, "kv", client, 10, s.substring(10), "127.0.0.2:2"));
         }
         h.add(HistoryEvent.input(t, "kv", "kv/worker", 30, "acked"));
+        h.add(runEnded(t + 1));
+        return h;
+    }
+
+    private static HistoryEvent runEnded(long t) {
+        return HistoryEvent.client(t, null, "harness", HistoryChecker.RUN_ENDED);
+    }
+
+    /**
+     * {@link #clean()} cut short by a harness that died: the worker sent a fourth operation whose answer began to
+     * arrive, the observer had not caught up, nobody reported the input.
+     */
+    private static List<HistoryEvent> cutShort() {
+        List<HistoryEvent> h = clean();
+        h.remove(h.size() - 1); // no "run ended"
+        h.remove(h.size() - 1); // no input report
+        h.remove(h.size() - 1); // the observer's first chunk arrived, its second not yet
+        HistoryEvent last = h.get(h.size() - 2); // the worker's second chunk
+        h.add(HistoryEvent.invoke(200, "kv", 4, "get k1"));
+        h.add(HistoryEvent.output(201, "kv", "kv/worker", last.offset() + last.data().length(), "v",
+                "127.0.0.2:2"));
         return h;
     }
 
@@ -45,6 +66,30 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aHistoryCutShortLeavesOnlyTheEndOfRunRulesOut() {
+        CheckReport r = checker.check(cutShort());
+        assertThat(r.anomalies()).isEmpty();
+        assertThat(r.operationsChecked()).isEqualTo(3);
+        assertThat(r.complete()).isFalse();
+        assertThat(r.caveats()).singleElement().asString().contains("run ended", "in flight on [kv]",
+                "every input acknowledged");
+
+        List<HistoryEvent> wrong = cutShort();
+        wrong.set(3, HistoryEvent.ok(3, "kv", 2, List.of("NOT_FOUND")));
+        assertThat(kinds(wrong)).containsExactly("wrong-answer"); // what did happen is still checked
+    }
+
+    @Test
+    void theSameEndInACompleteHistoryIsALoss() {
+        List<HistoryEvent> h = cutShort();
+        h.add(runEnded(300));
+        CheckReport r = checker.check(h);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.anomalies().stream().map(Anomaly::kind)).contains("no-answer", "input-not-acknowledged",
+                "output-lost");
+    }
+
+    @Test
     void aStaleReadIsAWrongAnswer() {
         List<HistoryEvent> h = clean();
         h.set(3, HistoryEvent.ok(3, "kv", 2, List.of("NOT_FOUND")));
@@ -54,8 +99,8 @@ class HistoryCheckerTest {
     @Test
     void differentBytesAtOneOffsetAreADivergence() {
         List<HistoryEvent> h = clean();
-        HistoryEvent o = h.get(h.size() - 2); // the observer's second chunk
-        h.set(h.size() - 2, HistoryEvent.output(o.t(), "kv", o.client(), o.offset(), o.data().replace("OK", "KO"),
+        HistoryEvent o = h.get(h.size() - 3); // the observer's second chunk
+        h.set(h.size() - 3, HistoryEvent.output(o.t(), "kv", o.client(), o.offset(), o.data().replace("OK", "KO"),
                 o.endpoint()));
         assertThat(kinds(h)).contains("output-diverged");
     }
@@ -63,8 +108,8 @@ class HistoryCheckerTest {
     @Test
     void missingOutputAndUnacknowledgedInputAreLosses() {
         List<HistoryEvent> h = clean();
-        h.remove(h.size() - 2); // the observer never got its second chunk
-        h.set(h.size() - 1, HistoryEvent.input(99, "kv", "kv/worker", 30, "not acknowledged"));
+        h.remove(h.size() - 3); // the observer never got its second chunk
+        h.set(h.size() - 2, HistoryEvent.input(99, "kv", "kv/worker", 30, "not acknowledged"));
         assertThat(kinds(h)).contains("output-lost", "input-not-acknowledged");
     }
 

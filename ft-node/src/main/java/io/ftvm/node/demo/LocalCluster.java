@@ -35,7 +35,10 @@ public final class LocalCluster implements AutoCloseable {
     private final CoordinatorClient client;
     private final VmRecords records;
     private final HostMembership membership;
+    /** The ftd processes by host; guarded by itself (the shutdown hook reads it from another thread). */
     private final Map<String, Process> hosts = new LinkedHashMap<>();
+    /** Stops the ftd processes when this JVM is ended by a signal before {@link #close()} (no orphaned hosts). */
+    private final Thread reaper = new Thread(this::stopHosts, "local-cluster-reaper");
     /** Each host keeps its console port across restarts, so clients' endpoint lists stay valid. */
     private final Map<String, Integer> consolePorts = new LinkedHashMap<>();
     private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
@@ -53,6 +56,7 @@ public final class LocalCluster implements AutoCloseable {
                 .start();
         this.records = new VmRecords(client);
         this.membership = new HostMembership(client).start();
+        Runtime.getRuntime().addShutdownHook(reaper);
         try {
             for (int i = 1; i <= n; i++) {
                 start("host-" + i);
@@ -98,7 +102,9 @@ public final class LocalCluster implements AutoCloseable {
                 config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ftd.log").toFile())).start();
-        hosts.put(hostId, p);
+        synchronized (hosts) {
+            hosts.put(hostId, p);
+        }
     }
 
     private static int port(Map<String, Integer> ports, String hostId) throws IOException {
@@ -128,15 +134,42 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Kills {@code hostId}'s ftd with SIGKILL (no shutdown hooks, sockets reset by the kernel). */
     public void kill(String hostId) throws InterruptedException {
-        Process p = hosts.get(hostId);
+        Process p = process(hostId);
         if (p != null) {
             p.destroyForcibly();
             p.waitFor();
         }
     }
 
+    private Process process(String hostId) {
+        synchronized (hosts) {
+            return hosts.get(hostId);
+        }
+    }
+
+    /** SIGTERM to every ftd, SIGKILL to those still running after 10 s. */
+    private void stopHosts() {
+        List<Process> all;
+        synchronized (hosts) {
+            all = List.copyOf(hosts.values());
+        }
+        for (Process p : all) {
+            p.destroy();
+        }
+        for (Process p : all) {
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public boolean alive(String hostId) {
-        Process p = hosts.get(hostId);
+        Process p = process(hostId);
         return p != null && p.isAlive();
     }
 
@@ -190,17 +223,11 @@ public final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : hosts.values()) {
-            p.destroy();
-        }
-        for (Process p : hosts.values()) {
-            try {
-                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        stopHosts();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run: the hosts are stopped either way
         }
         membership.close();
         client.close();

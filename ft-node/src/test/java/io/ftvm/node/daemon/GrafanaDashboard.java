@@ -43,7 +43,7 @@ record GrafanaDashboard(JsonNode json) {
         if (node.isObject()) {
             String here = node.has("title") ? "'" + node.path("title").asText() + "'"
                     : node.has("name") ? "'" + node.path("name").asText() + "'" : where;
-            node.fields().forEachRemaining(e -> {
+            node.properties().forEach(e -> {
                 if (e.getKey().equals("expr") && e.getValue().isTextual()) {
                     out.add(new Query(here, e.getValue().asText(), false));
                 } else {
