@@ -67,6 +67,12 @@ class NamespaceNetworkIT {
                 dir.resolve("echo.log"));
         awaitEcho(net.bindAddress(2), port);
         fabric.relay(2, port);
+        int back = FreePorts.next(); // a listener on host 1 too: a cut must stop the other direction as well
+        reaper.start(launch(1, "io.ftvm.chaos.cluster.EchoServer", net.bindAddress(1), Integer.toString(back)),
+                dir.resolve("echo-1.log"));
+        awaitEcho(net.bindAddress(1), back);
+        fabric.relay(1, back);
+        assertThat(reaches(2, net.advertiseAddress(1), back)).as("host 2 -> relay of host 1").isTrue();
 
         assertThat(reaches(1, net.advertiseAddress(2), port)).as("host 1 -> relay of host 2").isTrue();
         assertThat(reaches(3, net.advertiseAddress(2), port)).as("host 3 -> relay of host 2").isTrue();
@@ -74,12 +80,15 @@ class NamespaceNetworkIT {
         net.firewall().orElseThrow().cut(1, 2);
         assertThat(reaches(1, net.advertiseAddress(2), port)).as("host 1 -> relay of host 2, cut").isFalse();
         assertThat(reaches(1, net.bindAddress(2), port)).as("host 1 -> host 2 directly, cut").isFalse();
+        assertThat(reaches(2, net.advertiseAddress(1), back)).as("host 2 -> relay of host 1, cut").isFalse();
+        assertThat(reaches(2, net.bindAddress(1), back)).as("host 2 -> host 1 directly, cut").isFalse();
         assertThat(reaches(3, net.advertiseAddress(2), port)).as("host 3 is not cut").isTrue();
         assertThat(echoes(net.advertiseAddress(2), port)).as("the harness's clients are not cut").isTrue();
 
         net.firewall().orElseThrow().heal(1);
         net.firewall().orElseThrow().heal(2);
         assertThat(reaches(1, net.advertiseAddress(2), port)).as("healed").isTrue();
+        assertThat(reaches(2, net.advertiseAddress(1), back)).as("healed, the other way").isTrue();
 
         net.firewall().orElseThrow().dropRandomly(1, 0.999);
         assertThat(reaches(1, net.advertiseAddress(2), port)).as("99.9 % loss").isFalse();
