@@ -91,7 +91,7 @@ public final class HistoryChecker {
             long checked = 0;
             List<String> inFlight = new ArrayList<>();
             for (VmCheck v : vms.values()) {
-                checked += v.finish(image, ramMib, anomalies, ended);
+                checked += v.finish(image, ramMib, anomalies, ended ? -1 : lastT);
                 if (v.cutInFlight()) {
                     inFlight.add(v.vm());
                 }
@@ -100,10 +100,11 @@ public final class HistoryChecker {
                 return new CheckReport(checked, 0, anomalies);
             }
             String caveat = "the history ends at " + lastT / 1_000_000_000L + " s without the harness's '" + RUN_ENDED
-                    + "' (the harness died or the run is still going): "
+                    + "' (the harness died or failed, or the run is still going): "
                     + (inFlight.isEmpty() ? "no operation was in flight" : "the operation in flight on " + inFlight
                             + " is not checked")
-                    + "; not checked either: every input acknowledged, every client received all output";
+                    + "; not checked either: every input acknowledged, every client caught up (one stuck for "
+                    + VmCheck.STUCK_SECONDS + " s before the cut is still a loss)";
             return new CheckReport(checked, 0, anomalies, List.of(caveat));
         }
     }

@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * {@link ReferenceOutput} run of the answered input.
  */
 final class VmCheck {
+    /** In a history cut short, a client this far behind the first arrival of a byte is stuck, not just late. */
+    static final long STUCK_SECONDS = 60;
     private final String vm;
     private final List<Anomaly> found = new ArrayList<>();
     private final KvModel model = new KvModel();
@@ -27,8 +29,13 @@ final class VmCheck {
     private long previousDone = -1;
     private boolean allAnswered = true;
     private boolean anyCommand;
-    private boolean cutInFlight;
     private Pending pending;
+    /** The operation in flight when a history cut short ended, or null. */
+    private Pending inFlightAtCut;
+    /** When each run of new output bytes first arrived: starting offsets and times, in order (see {@link #firstSeen}). */
+    private long[] arrivalOffsets = new long[1024];
+    private long[] arrivalTimes = new long[1024];
+    private int arrivals;
 
     /** An operation sent and not yet answered. */
     private record Pending(long op, String command, long invokedAt) {
@@ -98,6 +105,9 @@ final class VmCheck {
             return;
         }
         String data = e.data();
+        if (c.next + data.length() > output.length()) {
+            arrived(Math.max(c.next, output.length()), e.t());
+        }
         for (int i = 0; i < data.length(); i++) {
             int at = (int) c.next + i;
             if (at < output.length()) {
@@ -113,6 +123,22 @@ final class VmCheck {
         c.next += data.length();
     }
 
+    private void arrived(long offset, long t) {
+        if (arrivals == arrivalOffsets.length) {
+            arrivalOffsets = java.util.Arrays.copyOf(arrivalOffsets, arrivals * 2);
+            arrivalTimes = java.util.Arrays.copyOf(arrivalTimes, arrivals * 2);
+        }
+        arrivalOffsets[arrivals] = offset;
+        arrivalTimes[arrivals] = t;
+        arrivals++;
+    }
+
+    /** When the byte at {@code offset} of the output first reached any client. */
+    private long firstSeen(long offset) {
+        int i = java.util.Arrays.binarySearch(arrivalOffsets, 0, arrivals, offset);
+        return arrivalTimes[i >= 0 ? i : Math.max(0, -i - 2)];
+    }
+
     void input(HistoryEvent e) {
         inputs.add("acked".equals(e.detail()) ? null : e.client() + ": " + e.detail());
     }
@@ -123,18 +149,20 @@ final class VmCheck {
 
     /**
      * Ends the check: adds this VM's anomalies to {@code anomalies}; the number of operations checked. A history that
-     * was cut short ({@code complete} false: the harness died, or the run is still going) proves nothing about the
-     * operation in flight at the cut, about input the worker had no chance to report, or about clients that had not
-     * caught up yet: those end-of-run rules are left out rather than reported as anomalies.
+     * was cut short at {@code cutAt} (the time of its last event; -1: complete) proves nothing about input the worker
+     * had no chance to report, and a client may not have caught up yet: those end-of-run rules are left out, except
+     * that a client still missing bytes others had received {@link #STUCK_SECONDS} s before the cut is a loss. The
+     * operation in flight at the cut is not an anomaly, but its answer, as far as it arrived, must be the one a
+     * reference run gives it.
      */
-    long finish(String image, long ramMib, List<Anomaly> anomalies, boolean complete) {
+    long finish(String image, long ramMib, List<Anomaly> anomalies, long cutAt) {
+        boolean complete = cutAt < 0;
         if (pending != null) {
             if (complete) {
                 resolve(null);
             } else {
+                inFlightAtCut = pending;
                 pending = null;
-                cutInFlight = true;
-                allAnswered = false; // its answer may have begun to arrive
             }
         }
         if (inputs.isEmpty() && anyCommand && complete) {
@@ -146,33 +174,48 @@ final class VmCheck {
             }
         }
         for (var c : clients.entrySet()) {
-            if (complete && !c.getValue().diverged && c.getValue().next < output.length()) {
-                found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + c.getValue().next
-                        + " bytes of " + output.length()));
+            ClientStream cs = c.getValue();
+            if (cs.diverged || cs.next >= output.length()) {
+                continue;
+            }
+            if (complete) {
+                found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + cs.next + " bytes of "
+                        + output.length()));
+            } else if (cutAt - firstSeen(cs.next) > STUCK_SECONDS * 1_000_000_000L) {
+                found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + cs.next + " bytes of "
+                        + output.length() + " and was still missing byte " + cs.next + " "
+                        + (cutAt - firstSeen(cs.next)) / 1_000_000_000L + " s after another client got it"));
             }
         }
         if (anyCommand) {
-            String reference = ReferenceOutput.of(image, ramMib, answeredInput.toString()
-                    .getBytes(StandardCharsets.US_ASCII));
-            int at = HistoryChecker.firstDifference(output, reference);
+            String reference = ReferenceOutput.of(image, ramMib, ascii(answeredInput));
+            // With an operation in flight, the output may hold part of its answer: it must then be a prefix of the
+            // reference run that includes that operation.
+            String bound = inFlightAtCut == null ? reference : ReferenceOutput.of(image, ramMib,
+                    ascii(new StringBuilder(answeredInput).append(inFlightAtCut.command()).append('\n')));
+            int at = HistoryChecker.firstDifference(output, bound);
             if (at >= 0) {
                 found.add(new Anomaly("output-differs-from-reference", vm, "at offset " + at + ": "
-                        + around(output, at) + " vs the reference run's " + around(reference, at)));
+                        + around(output, at) + " vs the reference run's " + around(bound, at)));
             } else if (output.length() < reference.length()) {
                 found.add(new Anomaly("output-lost", vm, "the clients received " + output.length()
                         + " bytes; the reference run of the answered input prints " + reference.length()));
-            } else if (output.length() > reference.length() && allAnswered) {
+            } else if (output.length() > bound.length() && allAnswered) {
                 found.add(new Anomaly("output-extra", vm, "the clients received " + output.length()
-                        + " bytes; the reference run of the input prints " + reference.length()));
+                        + " bytes; the reference run of the input prints " + bound.length()));
             }
         }
         anomalies.addAll(found);
         return checked;
     }
 
+    private static byte[] ascii(CharSequence s) {
+        return s.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** True when an operation was in flight at the end of a history cut short (see {@link #finish}). */
     boolean cutInFlight() {
-        return cutInFlight;
+        return inFlightAtCut != null;
     }
 
     private static String around(CharSequence s, int at) {

@@ -16,17 +16,29 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessReaper implements AutoCloseable {
     private final Map<Long, Process> children = new ConcurrentHashMap<>();
     private final Thread hook = new Thread(this::killAll, "chaos-reaper");
+    /** Set once {@link #killAll} began: a process started after that would outlive the run, so none is. */
+    private boolean closed;
 
     public ProcessReaper() {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Starts {@code command} with stdout and stderr appended to {@code log}. */
+    /**
+     * Starts {@code command} with stdout and stderr appended to {@code log}, in a session of its own (Ctrl-C on the
+     * harness's terminal reaches the harness, which ends the run in order, not every host at once).
+     *
+     * @throws IllegalStateException when the reaper is already killing everything (the harness is ending)
+     */
     public Process start(List<String> command, Path log) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        children.put(p.pid(), p);
-        return p;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the run is ending: not starting " + String.join(" ", command));
+            }
+            Process p = new ProcessBuilder(Shell.ownSession(command)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            children.put(p.pid(), p);
+            return p;
+        }
     }
 
     /** The command line of a JVM running {@code mainClass} on this JVM's class path. */
@@ -77,6 +89,9 @@ public final class ProcessReaper implements AutoCloseable {
     }
 
     private void killAll() {
+        synchronized (this) {
+            closed = true;
+        }
         for (Process p : children.values()) {
             if (p.isAlive()) {
                 signal(p, "CONT");

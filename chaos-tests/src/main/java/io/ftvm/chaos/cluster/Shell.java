@@ -22,6 +22,8 @@ final class Shell {
     /** {@code iptables -w N}: how long to wait for the xtables lock (another iptables in the same namespace). */
     static final String IPTABLES_WAIT_SECONDS = "5";
     private static final long TIMEOUT_SECONDS = 20;
+    /** util-linux's setsid, if the machine has it (Debian always does). */
+    private static final Optional<String> SETSID = locate("setsid");
 
     private Shell() {
     }
@@ -31,7 +33,7 @@ final class Shell {
         String line = String.join(" ", command);
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p = new ProcessBuilder(ownSession(command)).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new NetworkSetupException("cannot run '" + line + "': " + e.getMessage(), e);
         }
@@ -73,6 +75,20 @@ final class Shell {
         } catch (NetworkSetupException e) {
             return false;
         }
+    }
+
+    /**
+     * {@code command} run through {@code setsid} (when the machine has it): in a session of its own, so a Ctrl-C on the
+     * harness's terminal does not kill it with the harness's process group. The process keeps its PID ({@code setsid}
+     * execs in place in a process that is not a group leader, which a child of the JVM never is).
+     */
+    static List<String> ownSession(List<String> command) {
+        return SETSID.map(s -> {
+            List<String> c = new java.util.ArrayList<>(command.size() + 1);
+            c.add(s);
+            c.addAll(command);
+            return c;
+        }).orElse(command);
     }
 
     /** The executable of that name on the PATH or in /usr/sbin or /sbin (where ip and iptables live), if any. */

@@ -78,6 +78,9 @@ public final class FaultScheduler {
             FaultKind kind = enabled.get(ctx.random().nextInt(enabled.size()));
             String vm = vms.get(ctx.random().nextInt(vms.size()));
             Thread.sleep(ctx.millis(100, 800)); // faults land at random points of the workload
+            if (stop.getAsBoolean()) {
+                return; // asked to end while waiting for health: no new fault
+            }
             // Read the pair again right before the fault: on a loaded machine a pair can fail over by itself (a
             // missed heartbeat), and killing a primary whose new backup is still syncing is a double fault.
             Optional<VersionedState> fresh = ctx.cluster().state(vm);

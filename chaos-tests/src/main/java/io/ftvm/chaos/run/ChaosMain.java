@@ -18,10 +18,14 @@ import java.util.function.Consumer;
  * {@code chaos-tests/run [--kills N] [--duration D] [--seed S] [--hosts H] [--vms V] [--dir DIR] [--faults K,...]
  * [--network auto|netns|loopback]}:
  * one run, its summary on stdout; exit 0 when clean, 1 with anomalies (the run's directory is kept and printed), 2 on a usage
- * error, 3 when the run itself failed. A clean run's directory is deleted unless {@code --keep} is given.
- * Durations: {@code 90s}, {@code 10m}, {@code 1h}. {@code --check DIR} checks a kept run's history and logs again.
+ * error, 3 when the run itself failed, 130/143 when a clean run was ended early by SIGINT/SIGTERM (kept). A clean
+ * run's directory is deleted unless {@code --keep} is given. Durations: {@code 90s}, {@code 10m}, {@code 1h} (at most
+ * 30 days). {@code --check DIR} checks a kept run's history and logs again (exit 0: no anomaly in what the history
+ * holds; its {@code history:} line says whether that is the whole run).
  */
 public final class ChaosMain {
+    /** The longest run {@code --duration} accepts. */
+    static final Duration MAX_DURATION = Duration.ofDays(30);
     private ChaosMain() {
     }
 
@@ -89,11 +93,15 @@ public final class ChaosMain {
             }
             options = options.in(dir);
             Consumer<String> progress = line -> System.err.println("chaos: " + line);
-            Summary s = new ChaosRun(options, progress, SignalStop.install(progress)).run();
+            Summary s = new ChaosRun(options, progress, SignalStop.install(progress, dir)).run();
             s.lines().forEach(System.out::println);
             if (!s.clean()) {
                 System.out.println("kept: " + dir + " (history.jsonl, host-*/ftd.log, zk-*/zookeeper.log)");
                 return 1;
+            }
+            if (s.stoppedEarly().isPresent()) {
+                System.out.println("kept: " + dir + " (the run was stopped early)");
+                return s.stoppedEarly().get().exitCode();
             }
             if (keep) {
                 System.out.println("kept: " + dir);
@@ -124,7 +132,8 @@ public final class ChaosMain {
             CheckReport r = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB).check(history)
                     .plus(HostLogCheck.check(logs));
             FaultTally t = FaultTally.of(history);
-            Summary s = new Summary(t.network(), t.faults(), t.takeoverMillis(), r, dir, -1, t.runMillis());
+            Summary s = new Summary(t.network(), t.faults(), t.takeoverMillis(), r, dir, -1, t.runMillis(),
+                    t.stoppedEarly());
             s.lines().stream().filter(l -> !l.startsWith("seed: ")).forEach(System.out::println);
             return s.clean() ? 0 : 1;
         } catch (IOException e) {
@@ -188,10 +197,10 @@ public final class ChaosMain {
         } catch (NumberFormatException e) {
             throw bad;
         }
-        return switch (unit) {
+        Duration d = switch (unit) {
             case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
+            case 'm' -> Duration.ofMinutes(Math.min(n, MAX_DURATION.toMinutes() + 1));
+            case 'h' -> Duration.ofHours(Math.min(n, MAX_DURATION.toHours() + 1));
             default -> {
                 if (Character.isDigit(unit)) {
                     yield Duration.ofSeconds(n);
@@ -199,6 +208,11 @@ public final class ChaosMain {
                 throw bad;
             }
         };
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("--duration '" + text + "' is longer than " + MAX_DURATION.toDays()
+                    + " days");
+        }
+        return d;
     }
 
     private static void deleteTree(Path dir) throws IOException {

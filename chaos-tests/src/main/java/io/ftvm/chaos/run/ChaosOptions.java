@@ -28,16 +28,16 @@ public record ChaosOptions(Path dir, int hosts, int vms, Duration duration, int 
 
     public ChaosOptions {
         if (hosts < 3) {
-            throw new IllegalArgumentException("hosts: " + hosts + " (at least 3)");
+            throw new IllegalArgumentException("--hosts " + hosts + ": at least 3 (a primary, a backup and a spare)");
         }
         if (vms < 1) {
-            throw new IllegalArgumentException("vms: " + vms + " (at least 1)");
+            throw new IllegalArgumentException("--vms " + vms + ": at least 1");
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("duration: " + duration.toSeconds() + " s (at least 1 s)");
+            throw new IllegalArgumentException("--duration " + duration.toSeconds() + " s: at least 1 s");
         }
         if (maxKills < 0) {
-            throw new IllegalArgumentException("kills: " + maxKills + " (0 or more)");
+            throw new IllegalArgumentException("--kills " + maxKills + ": 0 or more");
         }
         faults = List.copyOf(faults);
         java.util.Objects.requireNonNull(network, "network");

@@ -23,9 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One run: start the ensemble, the hosts and the VMs ({@code kv-1} ...), start a worker and an observer per VM,
@@ -36,20 +37,25 @@ import java.util.function.Consumer;
  */
 public final class ChaosRun {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    /** The harness's history record when a stop ended the faults early, followed by the reason's name. */
+    static final String STOPPED_EARLY = "stopped early: ";
 
     private final ChaosOptions options;
     private final Consumer<String> progress;
-    private final BooleanSupplier stop;
+    private final Supplier<Optional<StopReason>> stop;
 
-    /** @param stop asked before each fault: true ends the faults early (the run then ends as after its duration) */
-    public ChaosRun(ChaosOptions options, Consumer<String> progress, BooleanSupplier stop) {
+    /**
+     * @param stop asked before each fault: a reason ends the faults early (the run then ends as after its duration,
+     *             and its summary names the reason)
+     */
+    public ChaosRun(ChaosOptions options, Consumer<String> progress, Supplier<Optional<StopReason>> stop) {
         this.options = options;
         this.progress = progress;
         this.stop = stop;
     }
 
     public ChaosRun(ChaosOptions options, Consumer<String> progress) {
-        this(options, progress, () -> false);
+        this(options, progress, Optional::empty);
     }
 
     public Summary run() throws IOException, InterruptedException {
@@ -62,6 +68,7 @@ public final class ChaosRun {
             vms.add("kv-" + i);
         }
         FaultScheduler scheduler;
+        Optional<StopReason> stopped;
         List<Path> hostLogs = new ArrayList<>();
         String network;
         List<FaultKind> faults;
@@ -111,15 +118,16 @@ public final class ChaosRun {
                         + options.duration().toSeconds() + " s or " + options.maxKills() + " kills (seed "
                         + options.seed() + ")");
                 try {
-                    scheduler.run(System.nanoTime() + options.duration().toNanos(), options.maxKills(), stop);
+                    scheduler.run(System.nanoTime() + options.duration().toNanos(), options.maxKills(),
+                            () -> stop.get().isPresent());
                 } finally {
                     scheduler.healAll();
                 }
-                progress.accept((stop.getAsBoolean() ? "stopped early; " : "") + "faults done " + scheduler.counts()
-                        + "; healing");
-                if (stop.getAsBoolean()) {
-                    history.append(HistoryEvent.client(history.now(), null, "harness", "stopped early on request"));
-                }
+                stopped = stop.get(); // a stop asked for after the faults ended changes nothing
+                progress.accept(stopped.map(r -> "stopped early (" + r.name() + "); ").orElse("") + "faults done "
+                        + scheduler.counts() + "; healing");
+                stopped.ifPresent(r -> history.append(HistoryEvent.client(history.now(), null, "harness",
+                        STOPPED_EARLY + r.name())));
                 scheduler.awaitHealthy();
                 Thread.sleep(2000); // some operations on the healed cluster
                 for (KvWorker w : workers) {
@@ -143,6 +151,6 @@ public final class ChaosRun {
         CheckReport report = new HistoryChecker(ChaosOptions.IMAGE, ChaosOptions.RAM_MIB).check(historyFile)
                 .plus(HostLogCheck.check(hostLogs));
         return new Summary(network, scheduler.counts(), scheduler.takeoverMillis(), report, dir, options.seed(),
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000, stopped);
     }
 }

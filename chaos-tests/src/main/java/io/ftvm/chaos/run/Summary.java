@@ -7,15 +7,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The outcome of a run, printed as {@code key: value} lines: the seed and the network (netns or loopback), faults
  * (total and per kind), failovers, client-seen
- * takeover times (p50, p99, max, in ms, over the primary kills), operations checked and anomalies, whether the history
- * was complete; then each anomaly and what a history cut short left unchecked.
+ * takeover times (p50, p99, max, in ms, over the primary kills), operations checked and anomalies, whether a signal
+ * ended the run early, whether the history was complete; then each anomaly and what a history cut short left unchecked.
  */
 public record Summary(String network, Map<FaultKind, Integer> faults, List<Long> takeoverMillis, CheckReport report, Path dir,
-        long seed, long runMillis) {
+        long seed, long runMillis, Optional<StopReason> stoppedEarly) {
+
+    /** The summary of a run that went to its duration or kill budget. */
+    public Summary(String network, Map<FaultKind, Integer> faults, List<Long> takeoverMillis, CheckReport report,
+            Path dir, long seed, long runMillis) {
+        this(network, faults, takeoverMillis, report, dir, seed, runMillis, Optional.empty());
+    }
 
     public boolean clean() {
         return report.anomalies().isEmpty();
@@ -38,6 +45,7 @@ public record Summary(String network, Map<FaultKind, Integer> faults, List<Long>
         out.add("operations_checked: " + report.operationsChecked());
         out.add("anomalies: " + report.anomalies().size());
         out.add("run_seconds: " + runMillis / 1000);
+        out.add("stopped_early: " + stoppedEarly.map(StopReason::name).orElse("no"));
         out.add("history: " + (report.complete() ? "complete" : "cut short"));
         for (Anomaly a : report.anomalies()) {
             out.add("  " + a);

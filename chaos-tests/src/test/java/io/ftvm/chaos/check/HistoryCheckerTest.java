@@ -49,7 +49,7 @@ class HistoryCheckerTest {
         h.remove(h.size() - 1); // the observer's first chunk arrived, its second not yet
         HistoryEvent last = h.get(h.size() - 2); // the worker's second chunk
         h.add(HistoryEvent.invoke(200, "kv", 4, "get k1"));
-        h.add(HistoryEvent.output(201, "kv", "kv/worker", last.offset() + last.data().length(), "v",
+        h.add(HistoryEvent.output(201, "kv", "kv/worker", last.offset() + last.data().length(), "VAL",
                 "127.0.0.2:2"));
         return h;
     }
@@ -77,6 +77,22 @@ class HistoryCheckerTest {
         List<HistoryEvent> wrong = cutShort();
         wrong.set(3, HistoryEvent.ok(3, "kv", 2, List.of("NOT_FOUND")));
         assertThat(kinds(wrong)).containsExactly("wrong-answer"); // what did happen is still checked
+    }
+
+    @Test
+    void aCutDoesNotHideAStuckClientOrAWrongPartialAnswer() {
+        List<HistoryEvent> stuck = cutShort();
+        stuck.add(HistoryEvent.client(300 + VmCheck.STUCK_SECONDS * 1_000_000_000L, null, "harness", "still going"));
+        assertThat(checker.check(stuck).anomalies()).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo("output-lost");
+            assertThat(a.toString()).contains("kv/observer", "still missing");
+        });
+
+        List<HistoryEvent> wrong = cutShort();
+        HistoryEvent partial = wrong.get(wrong.size() - 1);
+        wrong.set(wrong.size() - 1, HistoryEvent.output(partial.t(), "kv", partial.client(), partial.offset(), "x",
+                partial.endpoint()));
+        assertThat(kinds(wrong)).containsExactly("output-differs-from-reference");
     }
 
     @Test

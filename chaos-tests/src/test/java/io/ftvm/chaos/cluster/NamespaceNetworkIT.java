@@ -73,6 +73,8 @@ class NamespaceNetworkIT {
         awaitEcho(net.bindAddress(1), back);
         fabric.relay(1, back);
         assertThat(reaches(2, net.advertiseAddress(1), back)).as("host 2 -> relay of host 1").isTrue();
+        assertThat(reaches(1, net.bindAddress(2), port)).as("host 1 -> host 2 directly").isTrue();
+        assertThat(reaches(2, net.bindAddress(1), back)).as("host 2 -> host 1 directly").isTrue();
 
         assertThat(reaches(1, net.advertiseAddress(2), port)).as("host 1 -> relay of host 2").isTrue();
         assertThat(reaches(3, net.advertiseAddress(2), port)).as("host 3 -> relay of host 2").isTrue();
@@ -89,6 +91,8 @@ class NamespaceNetworkIT {
         net.firewall().orElseThrow().heal(2);
         assertThat(reaches(1, net.advertiseAddress(2), port)).as("healed").isTrue();
         assertThat(reaches(2, net.advertiseAddress(1), back)).as("healed, the other way").isTrue();
+        assertThat(reaches(1, net.bindAddress(2), port)).as("healed, directly").isTrue();
+        assertThat(reaches(2, net.bindAddress(1), back)).as("healed, directly the other way").isTrue();
 
         net.firewall().orElseThrow().dropRandomly(1, 0.999);
         assertThat(reaches(1, net.advertiseAddress(2), port)).as("99.9 % loss").isFalse();

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --check}'s summary from a kept history: faults per kind (a double fault once), takeovers, network. */
+/**
+ * {@code --check}'s summary from a kept history: faults per kind (a double fault once), takeovers, network, an early
+ * stop.
+ */
 class FaultTallyTest {
     @TempDir
     Path dir;
@@ -28,6 +31,7 @@ class FaultTallyTest {
             h.append(HistoryEvent.fault(7, "PARTITION_PAIR", "host-1|host-3", "cut"));
             h.append(HistoryEvent.fault(8, "A_KIND_FROM_THE_FUTURE", "host-1", "?"));
             h.append(HistoryEvent.heal(9_000_000_000L, "PARTITION_PAIR", "host-1|host-3", "healed"));
+            h.append(HistoryEvent.client(9_000_000_001L, null, "harness", ChaosRun.STOPPED_EARLY + "SIGINT"));
         }
         Files.writeString(file, "{\"t\":1,\"type\":\"fau", java.nio.file.StandardOpenOption.APPEND); // torn
         FaultTally t = FaultTally.of(file);
@@ -37,5 +41,15 @@ class FaultTallyTest {
                 .hasSize(3);
         assertThat(t.takeoverMillis()).containsExactly(250L, 1250L);
         assertThat(t.runMillis()).isEqualTo(9000);
+        assertThat(t.stoppedEarly()).map(StopReason::name).hasValue("SIGINT");
+    }
+
+    @Test
+    void aRunThatWentItsCourseWasNotStoppedEarly() throws Exception {
+        Path file = dir.resolve("history.jsonl");
+        try (HistoryWriter h = new HistoryWriter(file, () -> 0)) {
+            h.append(HistoryEvent.client(1, null, "harness", "network loopback, faults [KILL_PRIMARY]"));
+        }
+        assertThat(FaultTally.of(file).stoppedEarly()).isEmpty();
     }
 }
