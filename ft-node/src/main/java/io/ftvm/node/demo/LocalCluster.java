@@ -39,6 +39,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Process> hosts = new LinkedHashMap<>();
     /** Stops the ftd processes when this JVM is ended by a signal before {@link #close()} (no orphaned hosts). */
     private final Thread reaper = new Thread(this::stopHosts, "local-cluster-reaper");
+    /** Set (under {@code hosts}) once the hosts are being stopped: no host starts after that. */
+    private boolean stopping;
     /** Each host keeps its console port across restarts, so clients' endpoint lists stay valid. */
     private final Map<String, Integer> consolePorts = new LinkedHashMap<>();
     private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
@@ -100,9 +102,12 @@ public final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m", "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
                 config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ftd.log").toFile())).start();
         synchronized (hosts) {
+            if (stopping) {
+                throw new IllegalStateException("the cluster is stopping: not starting " + hostId);
+            }
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("ftd.log").toFile())).start();
             hosts.put(hostId, p);
         }
     }
@@ -151,6 +156,7 @@ public final class LocalCluster implements AutoCloseable {
     private void stopHosts() {
         List<Process> all;
         synchronized (hosts) {
+            stopping = true; // a host restarted after this copy would outlive the cluster
             all = List.copyOf(hosts.values());
         }
         for (Process p : all) {
