@@ -157,13 +157,16 @@ class FtvmRunCommandTest extends CapturedStdStreams {
     }
 
     @Test
-    void timerWakesAGuestWaitingInWfiAndVirtualTimeSkipsTheWait() throws IOException {
-        // mtimecmp = 10^7 ticks (one guest second), MTIE on, global MIE off: WFI resumes without trapping.
+    void timerWakesAGuestWaitingInWfiAfterTheWaitPassesInRealTime() throws IOException {
+        // mtimecmp = 10^7 ticks (one guest second), MTIE on, global MIE off: WFI resumes without trapping. ftvm run is
+        // record mode: an idle guest's time follows the wall clock, so the wait takes a second - never less, and on a
+        // loaded machine somewhat more (the upper bound only catches a guest that is never woken).
         Asm.Program p = new Asm.Program().li(T0, 0x0200_4000L).li(T1, 10_000_000L).add(sd(T1, T0, 0))
                 .li(T1, 1 << 7).add(csrw(MIE, T1), wfi()).add(finish((3 << 16) | 0x3333));
         long t0 = System.nanoTime();
         assertThat(ftvm("run", guest("timer", p).toString())).isEqualTo(3);
-        assertThat(System.nanoTime() - t0).as("virtual time, not wall-clock").isLessThan(5_000_000_000L);
+        assertThat(System.nanoTime() - t0).as("idle time passes in real time")
+                .isBetween(900_000_000L, 60_000_000_000L);
         assertThat(stderr()).doesNotContain("WFI").doesNotContain("limit");
     }
 
