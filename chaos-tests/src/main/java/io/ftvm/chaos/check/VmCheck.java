@@ -181,10 +181,13 @@ final class VmCheck {
             if (complete) {
                 found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + cs.next + " bytes of "
                         + output.length()));
-            } else if (cutAt - firstSeen(cs.next) > STUCK_SECONDS * 1_000_000_000L) {
-                found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + cs.next + " bytes of "
-                        + output.length() + " and was still missing byte " + cs.next + " "
-                        + (cutAt - firstSeen(cs.next)) / 1_000_000_000L + " s after another client got it"));
+            } else {
+                long missingFor = cutAt - firstSeen(cs.next);
+                if (missingFor > STUCK_SECONDS * 1_000_000_000L) {
+                    found.add(new Anomaly("output-lost", vm, c.getKey() + " received " + cs.next + " bytes of "
+                            + output.length() + " and was still missing byte " + cs.next + " "
+                            + missingFor / 1_000_000_000L + " s after another client got it"));
+                }
             }
         }
         if (anyCommand) {

@@ -150,11 +150,11 @@ public final class ChaosMain {
     }
 
     private static int number(String option, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a whole number");
+        long n = longNumber(option, text);
+        if (n != (int) n) {
+            throw new IllegalArgumentException(option + " '" + text + "' is too large");
         }
+        return (int) n;
     }
 
     private static long longNumber(String option, String text) {
@@ -190,29 +190,29 @@ public final class ChaosMain {
             throw bad;
         }
         char unit = t.charAt(t.length() - 1);
-        String digits = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1);
+        long unitSeconds = switch (unit) {
+            case 's' -> 1;
+            case 'm' -> 60;
+            case 'h' -> 3600;
+            default -> Character.isDigit(unit) ? 1 : 0;
+        };
+        if (unitSeconds == 0) {
+            throw bad;
+        }
         long n;
         try {
-            n = Long.parseLong(digits);
+            n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
         } catch (NumberFormatException e) {
             throw bad;
         }
-        Duration d = switch (unit) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(Math.min(n, MAX_DURATION.toMinutes() + 1));
-            case 'h' -> Duration.ofHours(Math.min(n, MAX_DURATION.toHours() + 1));
-            default -> {
-                if (Character.isDigit(unit)) {
-                    yield Duration.ofSeconds(n);
-                }
-                throw bad;
-            }
-        };
-        if (d.compareTo(MAX_DURATION) > 0) {
+        if (n < 0) {
+            throw bad;
+        }
+        if (n > MAX_DURATION.toSeconds() / unitSeconds) {
             throw new IllegalArgumentException("--duration '" + text + "' is longer than " + MAX_DURATION.toDays()
                     + " days");
         }
-        return d;
+        return Duration.ofSeconds(n * unitSeconds);
     }
 
     private static void deleteTree(Path dir) throws IOException {
