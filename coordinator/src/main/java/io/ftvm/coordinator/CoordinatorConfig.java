@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param retryBaseSleep       first back-off of Curator's retry policy on connection loss
  * @param retryMaxSleep        longest back-off
  * @param retryMaxAttempts     retries of one operation before it fails with {@link CoordinatorUnavailableException}
- * @param worldReadable        whether anyone may read ftvm's znodes (ops tools, {@code zkCli}); writes always need the
- *                             credentials
+ * @param worldReadable        whether anyone may read ftvm's znodes (off by default: {@code ftctl} reads through
+ *                             an ftd; endpoint znodes, which carry pair keys, are never world-readable); writes always
+ *                             need the credentials
  * @param managerRetryInterval how often the cluster manager re-examines VMs it could not place
  */
 public record CoordinatorConfig(String connectString, String clusterName, Credentials credentials,
@@ -53,11 +54,11 @@ public record CoordinatorConfig(String connectString, String clusterName, Creden
 
     /**
      * Defaults for production: 10 s session, 5 s connection timeout, back-off 100 ms to 2 s over 10 retries,
-     * world-readable znodes, manager retry every 5 s.
+     * znodes readable only with the cluster's credentials, manager retry every 5 s.
      */
     public static CoordinatorConfig of(String connectString, String clusterName, Credentials credentials) {
         return new CoordinatorConfig(connectString, clusterName, credentials, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(2), 10, true, Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(2), 10, false, Duration.ofSeconds(5));
     }
 
     public CoordinatorConfig withTimeouts(Duration session, Duration connection) {

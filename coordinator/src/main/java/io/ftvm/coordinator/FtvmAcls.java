@@ -11,13 +11,15 @@ import org.apache.zookeeper.data.Id;
 
 /**
  * The ACL of every znode ftvm creates (including {@code /ftvm} and {@code /ftvm/<cluster>}, the latch's and the
- * hosts' ephemeral nodes): ALL for the cluster's digest identity, and READ for everyone when the config says
- * {@code worldReadable} (so {@code ftctl} and {@code zkCli} can show records without the password). Nobody else can
+ * hosts' ephemeral nodes): ALL for the cluster's digest identity, and READ for everyone only when the config says
+ * {@code worldReadable} (off by default) — never on {@code endpoints/}, whose records carry the replication pairs'
+ * keys. Nobody else can
  * create, change or delete anything under {@code /ftvm}. Clusters sharing an ensemble must share credentials, since the
  * first one creates {@code /ftvm}.
  */
 final class FtvmAcls implements ACLProvider {
     private final List<ACL> acl;
+    private final List<ACL> ownerOnly;
 
     FtvmAcls(Credentials credentials, boolean worldReadable) {
         ACL owner = new ACL(Perms.ALL, new Id("digest", credentials.digestId()));
@@ -28,6 +30,9 @@ final class FtvmAcls implements ACLProvider {
             list.add(new ACL(Perms.READ, Ids.ANYONE_ID_UNSAFE));
         }
         this.acl = Collections.unmodifiableList(list);
+        List<ACL> owned = new ArrayList<>();
+        owned.add(owner);
+        this.ownerOnly = Collections.unmodifiableList(owned);
     }
 
     @Override
@@ -37,6 +42,7 @@ final class FtvmAcls implements ACLProvider {
 
     @Override
     public List<ACL> getAclForPath(String path) {
-        return acl;
+        return path != null && (path.endsWith(EndpointDirectory.ENDPOINTS) || path.contains(EndpointDirectory.ENDPOINTS
+                + "/")) ? ownerOnly : acl;
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The one place where records become znode data and back: compact UTF-8 JSON objects that start with
- * {@code "format": 1} and {@code "kind"} ({@code ftvm.vm-spec}, {@code ftvm.vm-state}, {@code ftvm.host}). Decoding is
+ * {@code "format": 1} and {@code "kind"} ({@code ftvm.vm-spec}, {@code ftvm.vm-state}, {@code ftvm.host}, {@code ftvm.endpoint}). Decoding is
  * strict: anything that is not exactly a format-1 record of the expected kind (garbage, another kind, an unknown
  * format, a missing, extra, duplicated or mistyped field, a value the record rejects) is a
  * {@link RecordFormatException} naming the znode path and the problem. A future format 2 is refused by this version
@@ -29,12 +29,15 @@ public final class RecordCodec {
     static final String KIND_SPEC = "ftvm.vm-spec";
     static final String KIND_STATE = "ftvm.vm-state";
     static final String KIND_HOST = "ftvm.host";
+    static final String KIND_ENDPOINT = "ftvm.endpoint";
 
     private static final Set<String> SPEC_FIELDS = Set.of("format", "kind", "image", "memoryMib", "devices", "protection");
     private static final Set<String> STATE_FIELDS = Set.of("format", "kind", "epoch", "status", "primary",
             "primarySince", "backup", "backupSince", "reason");
     private static final Set<String> HOST_FIELDS = Set.of("format", "kind", "hostId", "address", "capacityMib",
             "version", "admin", "zone");
+
+    private static final Set<String> ENDPOINT_FIELDS = Set.of("format", "kind", "address", "pairKey");
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -77,6 +80,20 @@ public final class RecordCodec {
             n.put("admin", host.admin());
         }
         return write(n);
+    }
+
+    public byte[] encodeEndpoint(Endpoint e) {
+        ObjectNode n = header(KIND_ENDPOINT);
+        n.put("address", e.address());
+        n.put("pairKey", e.pairKey());
+        return write(n);
+    }
+
+    public Endpoint decodeEndpoint(String path, byte[] data) {
+        Reader r = open(path, data, KIND_ENDPOINT, ENDPOINT_FIELDS);
+        String address = r.text("address", false);
+        String key = r.text("pairKey", false);
+        return r.build(() -> new Endpoint(address, key));
     }
 
     public VmSpec decodeSpec(String path, byte[] data) {

@@ -56,16 +56,20 @@ class AclIT {
             // read with the ftvm identity: ZooKeeper masks digest hashes for readers without ADMIN permission
             assertThat(ftvm.curator().usingNamespace(null).getACL().forPath(path)).as(path).containsExactly(
                         new ACL(ZooDefs.Perms.ALL, new org.apache.zookeeper.data.Id("digest",
-                                ZkTestSupport.CRED.digestId())),
-                        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+                                ZkTestSupport.CRED.digestId())));
         }
     }
 
     @Test
-    void anUnauthenticatedClientCanReadButNotChange() throws Exception {
+    void anUnauthenticatedClientReadsNothingAndChangesNothing() throws Exception {
         try (CuratorFramework c = outsider(null, null)) {
-            assertThat(new String(c.getData().forPath("/ftvm/secure/vms/vm1/state"), StandardCharsets.UTF_8))
-                    .contains("\"primary\":\"h1\"");
+            for (String path : new String[] {"/ftvm", "/ftvm/secure", "/ftvm/secure/vms", "/ftvm/secure/vms/vm1",
+                    "/ftvm/secure/vms/vm1/state", "/ftvm/secure/hosts", "/ftvm/secure/hosts/h1"}) {
+                assertThatThrownBy(() -> c.getData().forPath(path)).as(path)
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> c.getChildren().forPath(path)).as(path)
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+            }
             assertThatThrownBy(() -> c.setData().forPath("/ftvm/secure/vms/vm1/state", new byte[1]))
                     .isInstanceOf(KeeperException.NoAuthException.class);
             assertThatThrownBy(() -> c.delete().forPath("/ftvm/secure/hosts/h1"))
@@ -85,17 +89,9 @@ class AclIT {
     void aWrongPasswordGetsATypedRefusal() {
         CoordinatorConfig wrong = ZkTestSupport.config(server.getConnectString(), "secure")
                 .withCredentials(new Credentials("ftvm", "guess"));
-        try (CoordinatorClient c = new CoordinatorClient(wrong).start()) {
-            VmRecords r = new VmRecords(c);
-            assertThat(r.state("vm1").state().primary()).isEqualTo("h1"); // world-readable
-            assertThatThrownBy(() -> r.transition("vm1", 1, new Transition.Stop("evil")))
-                    .isInstanceOf(CoordinatorAccessDeniedException.class)
-                    .hasMessageContaining("/ftvm/secure/vms/vm1/state");
-            assertThatThrownBy(() -> r.create("vm2", ZkTestSupport.vmSpec(1)))
-                    .isInstanceOf(CoordinatorAccessDeniedException.class);
-            assertThatThrownBy(() -> HostRegistry.register(c, ZkTestSupport.host("intruder", 1)))
-                    .isInstanceOf(CoordinatorAccessDeniedException.class);
-        }
+        // Nothing is readable without the identity: the client cannot even start (a typed refusal naming the path).
+        assertThatThrownBy(() -> new CoordinatorClient(wrong).start())
+                .isInstanceOf(CoordinatorAccessDeniedException.class).hasMessageContaining("/ftvm/secure");
         assertThat(records.state("vm1").epoch()).isEqualTo(1);
     }
 
@@ -109,15 +105,21 @@ class AclIT {
     }
 
     @Test
-    void notWorldReadableHidesRecords() throws Exception {
-        CoordinatorConfig closed = ZkTestSupport.config(server.getConnectString(), "private").withWorldReadable(false);
-        try (CoordinatorClient c = new CoordinatorClient(closed).start()) {
-            new VmRecords(c).create("hidden", ZkTestSupport.vmSpec(1));
+    void worldReadableIsOptInAndNeverCoversPairKeys() throws Exception {
+        CoordinatorConfig open = ZkTestSupport.config(server.getConnectString(), "open").withWorldReadable(true);
+        try (CoordinatorClient c = new CoordinatorClient(open).start()) {
+            new VmRecords(c).create("shown", ZkTestSupport.vmSpec(1));
+            new EndpointDirectory(c).publish("shown", Role.BACKUP, 3, new Endpoint("127.0.0.1:4000", "ab".repeat(32)));
             try (CuratorFramework o = outsider(null, null)) {
-                assertThatThrownBy(() -> o.getData().forPath("/ftvm/private/vms/hidden/state"))
+                assertThat(new String(o.getData().forPath("/ftvm/open/vms/shown/state"), StandardCharsets.UTF_8))
+                        .contains("STOPPED");
+                assertThatThrownBy(() -> o.getData().forPath("/ftvm/open/endpoints/shown.backup.3"))
+                        .isInstanceOf(KeeperException.NoAuthException.class);
+                assertThatThrownBy(() -> o.getChildren().forPath("/ftvm/open/endpoints"))
                         .isInstanceOf(KeeperException.NoAuthException.class);
             }
-            assertThat(new VmRecords(c).state("hidden").epoch()).isZero();
+            assertThat(new EndpointDirectory(c).lookup("shown", Role.BACKUP, 3)).contains(new Endpoint(
+                    "127.0.0.1:4000", "ab".repeat(32)));
         }
     }
 }

@@ -13,7 +13,7 @@ class CoordinatorConfigTest {
     void defaults() {
         CoordinatorConfig c = CoordinatorConfig.of("127.0.0.1:2181", "prod", CRED);
         assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.worldReadable()).isTrue();
+        assertThat(c.worldReadable()).as("closed by default").isFalse();
     }
 
     @Test

@@ -95,7 +95,12 @@ public final class BackupRole implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.recording = new RecordingTap(settings.asPrimary().recording(), vmId);
-        this.snapshots = new SnapshotReceiver(settings.snapshotDir(), this::installSnapshot);
+        // A snapshot replaces the VM's whole state: only while joining, from the primary that proved itself.
+        this.snapshots = new SnapshotReceiver(settings.snapshotDir(), this::installSnapshot, () -> {
+            State s = state;
+            return s == State.JOINING || s == State.LOADING_SNAPSHOT ? null : "the backup of VM " + vmId + " is " + s
+                    + " (a snapshot is accepted only while joining)";
+        });
         ReceiverLog receiver = new ReceiverLog(identity, 0, this::receive);
         this.endpoint = new BackupEndpoint(settings.listen(), receiver, settings.connection(), snapshots);
         this.replayThread = new Thread(this::run, "backup-replay-" + vmId);
@@ -230,8 +235,9 @@ public final class BackupRole implements AutoCloseable {
     /** A snapshot arrived whole and verified: replay restarts from it, on a fresh log. */
     private synchronized void installSnapshot(Messages.SnapshotOffer offer, Path file) throws IOException {
         State s = state;
-        if (s == State.TAKING_OVER || s == State.LIVE || s == State.FENCED || s == State.STOPPED) {
-            // a primary that reconnects during a takeover must not swap the log or the recording under it
+        if (s != State.JOINING && s != State.LOADING_SNAPSHOT) {
+            // a snapshot replaces the VM's state: never once replay runs (nor during a takeover, which must not have
+            // the log or the recording swapped under it)
             throw new IOException("backup of VM " + vmId + " is " + s + ": snapshot " + offer.snapshotId()
                     + " not installed");
         }

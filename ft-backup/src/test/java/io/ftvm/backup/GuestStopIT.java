@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * by FailoverIT under load).
  */
 class GuestStopIT {
-    private static final PeerIdentity ID = new PeerIdentity(1, "test", "kv", 2);
+    private static final PeerIdentity.Pair ID = PeerIdentity.localPair("test", "kv", 2, "primary-host",
+            "backup-host");
 
     @TempDir
     Path dir;
@@ -56,11 +57,11 @@ class GuestStopIT {
         BackupSettings bs = new BackupSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 ps.connection(), dir.resolve("backup"), 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(20),
                 PrimarySettings.defaults(dir.resolve("backup-as-primary")));
-        try (BackupRole backup = new BackupRole("kv", ID, bs, reason -> TakeoverAuthority.Outcome.fenced(),
+        try (BackupRole backup = new BackupRole("kv", ID.backup(), bs, reason -> TakeoverAuthority.Outcome.fenced(),
                 WallClock.SYSTEM, VmMetrics.discarding("kv"))) {
             backup.start();
             primary.start();
-            primary.attachBackup(backup.address(), "backup-host", ID);
+            primary.attachBackup(backup.address(), "backup-host", ID.primary());
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (primary.state() != PrimaryRole.State.PROTECTED && System.nanoTime() < deadline) {
                 Thread.sleep(2);

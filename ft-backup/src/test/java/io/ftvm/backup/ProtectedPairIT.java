@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * primary) equals a reference run of the same input, with every acknowledged input reflected.
  */
 class ProtectedPairIT {
-    private static final PeerIdentity ID = new PeerIdentity(1, "test", "kv", 2);
+    private static final PeerIdentity.Pair ID = PeerIdentity.localPair("test", "kv", 2, "primary-host",
+            "backup-host");
 
     @TempDir
     Path dir;
@@ -98,11 +99,11 @@ class ProtectedPairIT {
             return new TakeoverAuthority.Outcome(RoleAuthority.Verdict.WON, RoleAuthority.ALWAYS_WINS, 3);
         };
         Client client = new Client();
-        try (BackupRole backup = new BackupRole("kv", ID, bs, authority, WallClock.SYSTEM, metrics)) {
+        try (BackupRole backup = new BackupRole("kv", ID.backup(), bs, authority, WallClock.SYSTEM, metrics)) {
             backup.start();
             primary.start();
             await(() -> client.text().contains("kvstore ready") || primaryOut.end() > 0, "the banner");
-            primary.attachBackup(backup.address(), "backup-host", ID);
+            primary.attachBackup(backup.address(), "backup-host", ID.primary());
             await(() -> primary.state() == PrimaryRole.State.PROTECTED, "protection");
             await(() -> backup.state() == BackupRole.State.REPLAYING, "the backup replaying");
 

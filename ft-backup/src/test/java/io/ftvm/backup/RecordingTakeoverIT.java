@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * power-off: the same console output (from the snapshot's offset) and the same final icount and digest.
  */
 class RecordingTakeoverIT {
-    private static final PeerIdentity ID = new PeerIdentity(1, "test", "kv", 2);
+    private static final PeerIdentity.Pair ID = PeerIdentity.localPair("test", "kv", 2, "primary-host",
+            "backup-host");
 
     @TempDir
     Path dir;
@@ -76,13 +77,13 @@ class RecordingTakeoverIT {
                 Duration.ofSeconds(20), PrimarySettings.defaults(dir.resolve("b/snapshots-out")));
         TakeoverAuthority authority =
                 reason -> new TakeoverAuthority.Outcome(RoleAuthority.Verdict.WON, RoleAuthority.ALWAYS_WINS, 3);
-        try (BackupRole backup = new BackupRole("kv", ID, bs, authority, WallClock.SYSTEM,
+        try (BackupRole backup = new BackupRole("kv", ID.backup(), bs, authority, WallClock.SYSTEM,
                 VmMetrics.discarding("kv"))) {
             backup.start();
             primary.start();
             primary.offerInput(0, Arrays.copyOf(session, 40)); // some history before the backup joins
             await(() -> primary.inputAcked() == 40, "early input");
-            primary.attachBackup(backup.address(), "backup-host", ID);
+            primary.attachBackup(backup.address(), "backup-host", ID.primary());
             await(() -> primary.state() == PrimaryRole.State.PROTECTED, "protection");
             await(() -> backup.state() == BackupRole.State.REPLAYING, "the backup replaying");
 

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The backup's listening end of the log stream: accepts primaries' connections, answers each handshake with the
  * resume point, feeds batches to a {@link ReceiverLog} and ACKs each on receipt, and stores offered snapshots in a
- * {@link SnapshotReceiver}. One connection delivers at a time: a primary whose handshake is accepted (its epoch not
- * older than any seen) supersedes the previous connection, which is closed. A protocol violation closes the
+ * {@link SnapshotReceiver}. Each connection starts with this end's challenge; a primary must prove itself
+ * ({@link PairTrust}) before this end says anything else. One connection delivers at a time: a primary whose
+ * handshake is accepted supersedes the previous connection, which is closed. A protocol violation closes the
  * connection (reason logged and counted in {@link Framing.Stats}); the receiver's log is untouched by the bad message.
  */
 public final class BackupEndpoint implements AutoCloseable {
@@ -118,14 +119,14 @@ public final class BackupEndpoint implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromPrimary> {
         private final Liveness liveness = new Liveness(settings.heartbeatInterval(), settings.peerTimeout(),
                 System::nanoTime);
-        private final BackupSession session = new BackupSession(receiver, snapshots);
+        private BackupSession session;
         private boolean violated;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            synchronized (receiver) {
-                ctx.writeAndFlush(receiver.handshake());
-            }
+            // Nothing about this backup before the primary proved itself: only a random challenge.
+            session = new BackupSession(receiver, snapshots, () -> PeerCertificates.names(ctx.channel()));
+            ctx.writeAndFlush(session.challenge());
             Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> closeWith(ctx.channel(),
                     reason));
         }
@@ -146,8 +147,8 @@ public final class BackupEndpoint implements AutoCloseable {
             Messages.FromBackup reply;
             Channel superseded = null;
             synchronized (receiver) {
-                boolean handshake = session.state() == BackupSession.State.AWAITING_HANDSHAKE;
-                if (!handshake && active != ctx.channel()) {
+                boolean awaiting = session.state() == BackupSession.State.AWAITING_HANDSHAKE;
+                if (!awaiting && active != ctx.channel()) {
                     return; // superseded by a newer connection, closing
                 }
                 try {
@@ -156,7 +157,8 @@ public final class BackupEndpoint implements AutoCloseable {
                     closeWith(ctx.channel(), "cannot store the snapshot: " + e.getMessage());
                     return;
                 }
-                if (handshake) {
+                if (awaiting && session.state() != BackupSession.State.AWAITING_HANDSHAKE) {
+                    // this connection's primary just proved itself: it is the one that delivers now
                     superseded = active;
                     active = ctx.channel();
                 }

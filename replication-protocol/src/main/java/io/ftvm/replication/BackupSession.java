@@ -3,7 +3,9 @@ package io.ftvm.replication;
 import java.io.IOException;
 
 /**
- * One connection's protocol state on the backup, free of Netty: the primary must handshake first; then log batches
+ * One connection's protocol state on the backup, free of Netty: this end challenges first (a random nonce, nothing
+ * else); the primary must answer with a handshake that {@link ReceiverLog#checkHandshake} accepts (its proof covers
+ * the challenge), and only then does this end answer with its own handshake (the resume point); then log batches
  * flow (each ACKed on receipt), or a snapshot transfer runs (offer, chunks in order, completion) after which the log
  * continues where the snapshot ends. Anything out of order is a {@link ProtocolException}; the caller closes the
  * connection, and the log is untouched by the offending message.
@@ -16,13 +18,25 @@ final class BackupSession {
 
     private final ReceiverLog log;
     private final SnapshotReceiver snapshots;
+    private final java.util.function.Supplier<java.util.Set<String>> certifiedNames;
+    private final byte[] challenge = PairTrust.nonce();
     private State state = State.AWAITING_HANDSHAKE;
     private Messages.SnapshotOffer offer;
 
-    /** {@code snapshots} may be null: this backup then refuses snapshot offers. */
-    BackupSession(ReceiverLog log, SnapshotReceiver snapshots) {
+    /**
+     * {@code snapshots} may be null: this backup then refuses snapshot offers. {@code certifiedNames} gives the
+     * names in the peer's TLS certificate once the connection is up (null without TLS).
+     */
+    BackupSession(ReceiverLog log, SnapshotReceiver snapshots,
+            java.util.function.Supplier<java.util.Set<String>> certifiedNames) {
         this.log = log;
         this.snapshots = snapshots;
+        this.certifiedNames = certifiedNames;
+    }
+
+    /** The first message of this connection: the challenge the primary's handshake proof must cover. */
+    Messages.Challenge challenge() {
+        return new Messages.Challenge(challenge);
     }
 
     State state() {
@@ -44,9 +58,9 @@ final class BackupSession {
                 if (!(m instanceof Messages.Handshake h)) {
                     throw new ProtocolException("expected a handshake first, got " + m.getClass().getSimpleName());
                 }
-                log.checkHandshake(h);
+                log.checkHandshake(h, challenge, certifiedNames.get());
                 state = State.STREAMING;
-                return null;
+                return log.handshake(h.nonce(), challenge);
             }
             case STREAMING -> {
                 if (m instanceof Messages.LogBatch b) {
@@ -56,6 +70,10 @@ final class BackupSession {
                     if (snapshots == null) {
                         throw new ProtocolException("snapshot offered, but this backup was set up without snapshot "
                                 + "storage");
+                    }
+                    String refusal = snapshots.refusal();
+                    if (refusal != null) {
+                        throw new ProtocolException("snapshot " + o.snapshotId() + " refused: " + refusal);
                     }
                     offer = o;
                     state = State.RECEIVING_SNAPSHOT;

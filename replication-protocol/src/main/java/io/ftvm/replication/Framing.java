@@ -43,6 +43,7 @@ public final class Framing {
         private final LongAdder malformedMessages = new LongAdder();
         private final LongAdder tlsRefusals = new LongAdder();
         private final LongAdder connectionErrors = new LongAdder();
+        private final LongAdder handshakeRefusals = new LongAdder();
         private final LongAdder bytesReceived = new LongAdder();
         private volatile String lastCloseReason;
 
@@ -69,6 +70,15 @@ public final class Framing {
         /** Connections refused during the TLS handshake (no or untrusted certificate, not TLS at all). */
         public long tlsRefusals() {
             return tlsRefusals.sum();
+        }
+
+        /**
+         * Connections closed because the peer's handshake was refused: another cluster or VM, an epoch that is not
+         * the pair's (stale or claimed ahead), a host or certificate that is not the pair's, a proof that does not
+         * verify, or a pair the VM's record no longer names.
+         */
+        public long handshakeRefusals() {
+            return handshakeRefusals.sum();
         }
 
         /** Bytes of frames received (length prefixes included), over all connections. */
@@ -101,6 +111,7 @@ public final class Framing {
                 case TLS -> tlsRefusals;
                 case IO -> connectionErrors;
                 case MALFORMED -> malformedMessages;
+                case REFUSED -> handshakeRefusals;
             }).increment();
             if (parent != null) {
                 parent.count(kind);
@@ -115,7 +126,7 @@ public final class Framing {
 
     /** Why a connection was closed, as the counters tell them apart. */
     private enum Kind {
-        OVERSIZED, TLS, IO, MALFORMED
+        OVERSIZED, TLS, IO, MALFORMED, REFUSED
     }
 
     private Framing() {
@@ -214,6 +225,9 @@ public final class Framing {
             } else if (root instanceof java.io.IOException) {
                 stats.count(Kind.IO);
                 reason = "connection error: " + root.getMessage();
+            } else if (root instanceof HandshakeRefusedException) {
+                stats.count(Kind.REFUSED);
+                reason = "handshake refused: " + root.getMessage();
             } else if (root instanceof ProtocolException) {
                 stats.count(Kind.MALFORMED);
                 reason = root.getMessage();

@@ -13,7 +13,7 @@ public final class Messages {
     }
 
     /** What a backup sends. */
-    public sealed interface FromBackup permits Handshake, Ack, Heartbeat, Goodbye, SnapshotResume {
+    public sealed interface FromBackup permits Challenge, Handshake, Ack, Heartbeat, Goodbye, SnapshotResume {
     }
 
     /** Which end of the stream a peer is. */
@@ -21,9 +21,77 @@ public final class Messages {
         PRIMARY, BACKUP
     }
 
-    /** First message in each direction; {@code resumeFrom} is the next sequence the receiver needs. */
+    /**
+     * The backup's first message on a connection: a fresh random nonce that the primary's handshake proof must
+     * cover (so a recorded handshake cannot be replayed). It reveals nothing about the backup.
+     */
+    public record Challenge(byte[] nonce) implements FromBackup {
+        public Challenge {
+            nonce = nonce.clone();
+        }
+
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Challenge c && java.util.Arrays.equals(c.nonce, nonce);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(nonce);
+        }
+
+        @Override
+        public String toString() {
+            return "Challenge[" + nonce.length + " bytes]";
+        }
+    }
+
+    /**
+     * The primary's answer to a challenge, and the backup's answer to an accepted primary handshake:
+     * {@code resumeFrom} is the next sequence the receiver needs, {@code host} the sender's host id, {@code nonce}
+     * the sender's own nonce and {@code proof} the HMAC that shows it holds the pair's secret ({@link PairTrust}).
+     */
     public record Handshake(int protocolVersion, String clusterId, String vmId, long epoch, Role role,
-            long resumeFrom) implements FromPrimary, FromBackup {
+            long resumeFrom, String host, byte[] nonce, byte[] proof) implements FromPrimary, FromBackup {
+        public Handshake {
+            nonce = nonce.clone();
+            proof = proof.clone();
+        }
+
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
+        }
+
+        @Override
+        public byte[] proof() {
+            return proof.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Handshake h && h.protocolVersion == protocolVersion && h.clusterId.equals(clusterId)
+                    && h.vmId.equals(vmId) && h.epoch == epoch && h.role == role && h.resumeFrom == resumeFrom
+                    && h.host.equals(host) && java.util.Arrays.equals(h.nonce, nonce)
+                    && java.util.Arrays.equals(h.proof, proof);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(protocolVersion, clusterId, vmId, epoch, role, resumeFrom, host)
+                    * 31 + java.util.Arrays.hashCode(nonce);
+        }
+
+        @Override
+        public String toString() {
+            return "Handshake[v" + protocolVersion + ", cluster=" + clusterId + ", vm=" + vmId + ", epoch=" + epoch
+                    + ", " + role + " " + host + ", resumeFrom=" + resumeFrom + "]";
+        }
     }
 
     /**

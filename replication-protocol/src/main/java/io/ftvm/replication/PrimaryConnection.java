@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The primary's connection to its backup: handshakes, resumes the {@link SenderLog} at the backup's resume point,
+ * The primary's connection to its backup: answers the backup's challenge with a signed handshake, checks the
+ * backup's signed handshake ({@link PairTrust}: the pair's host, key, certificate and record), resumes the {@link SenderLog} at the backup's resume point,
  * or, when the sender no longer holds it, sends the backup a snapshot from the {@link OutgoingSnapshot.Provider}
  * (resuming a transfer that a broken connection interrupted) and then the log from the snapshot's position. Sends
  * batches when {@link #flush()} is called and applies ACKs.
@@ -180,10 +181,13 @@ public final class PrimaryConnection implements AutoCloseable {
         private SnapshotSender transfer;
         private boolean violated;
 
+        /** The backup's challenge (null until it arrived) and this end's nonce. */
+        private byte[] challenge;
+        private final byte[] ownNonce = PairTrust.nonce();
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(new Messages.Handshake(identity.protocolVersion(), identity.clusterId(),
-                    identity.vmId(), identity.epoch(), Messages.Role.PRIMARY, 0));
+            // The backup speaks first (its challenge); this end's handshake answers it.
             Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> fail(ctx, reason));
         }
 
@@ -204,10 +208,23 @@ public final class PrimaryConnection implements AutoCloseable {
             }
             switch (state) {
                 case HANDSHAKING -> {
-                    if (!(m instanceof Messages.Handshake h)) {
-                        throw new ProtocolException("expected a handshake first");
+                    if (challenge == null) {
+                        if (!(m instanceof Messages.Challenge c)) {
+                            throw new ProtocolException("expected the backup's challenge first, got "
+                                    + m.getClass().getSimpleName());
+                        }
+                        challenge = c.nonce();
+                        ctx.writeAndFlush(identity.handshake(Messages.Role.PRIMARY, 0, challenge, ownNonce));
+                        return;
                     }
-                    identity.check(h, Messages.Role.BACKUP);
+                    if (!(m instanceof Messages.Handshake h)) {
+                        throw new ProtocolException("expected the backup's handshake, got "
+                                + m.getClass().getSimpleName());
+                    }
+                    if (!java.security.MessageDigest.isEqual(h.nonce(), challenge)) {
+                        throw new HandshakeRefusedException("the backup's handshake does not carry its challenge");
+                    }
+                    identity.check(h, Messages.Role.BACKUP, ownNonce, PeerCertificates.names(ctx.channel()));
                     onBackupHandshake(ctx, h);
                 }
                 case SNAPSHOT_OFFERED -> {

@@ -1,7 +1,7 @@
 package io.ftvm.replication;
 
 /** A peer broke the protocol (malformed or unexpected message); the connection is closed with this reason. */
-public final class ProtocolException extends Exception {
+public class ProtocolException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public ProtocolException(String reason) {

@@ -16,8 +16,6 @@ public final class ReceiverLog {
     private final Consumer<Messages.Entry> consumer;
     private long nextSequence;
     private long lastIcount;
-    /** The newest epoch a primary connected with: an older primary can never come back. */
-    private long epochFloor;
 
     /** Starts empty: the first entry expected is {@code firstSequence} (0 from the start, or after a snapshot). */
     public ReceiverLog(PeerIdentity identity, long firstSequence, Consumer<Messages.Entry> consumer) {
@@ -27,24 +25,31 @@ public final class ReceiverLog {
         this.identity = identity;
         this.consumer = consumer;
         this.nextSequence = firstSequence;
-        this.epochFloor = identity.epoch();
     }
 
-    /** The handshake this end sends on (re)connecting. */
-    public Messages.Handshake handshake() {
-        return new Messages.Handshake(identity.protocolVersion(), identity.clusterId(), identity.vmId(),
-                identity.epoch(), Messages.Role.BACKUP, nextSequence);
+    /** This pair's identity (VM, epoch, the trust that authenticates the primary). */
+    public PeerIdentity identity() {
+        return identity;
     }
 
     /**
-     * Checks a primary's handshake.
-     *
-     * @throws ProtocolException naming the mismatch (version, cluster, VM, stale epoch, role)
+     * The handshake this end answers an accepted primary with: its resume point, signed over the primary's nonce
+     * and this end's challenge nonce.
      */
-    public void checkHandshake(Messages.Handshake h) throws ProtocolException {
-        new PeerIdentity(identity.protocolVersion(), identity.clusterId(), identity.vmId(), epochFloor)
-                .check(h, Messages.Role.PRIMARY);
-        epochFloor = h.epoch();
+    public Messages.Handshake handshake(byte[] primaryNonce, byte[] challengeNonce) {
+        return identity.handshake(Messages.Role.BACKUP, nextSequence, primaryNonce, challengeNonce);
+    }
+
+    /**
+     * Checks a primary's handshake: this pair's cluster, VM and exact epoch, the primary's host, its proof over the
+     * challenge this end sent, its certificate and the gate ({@link PeerIdentity#check}). Nothing changes here: an
+     * epoch ahead of the pair's is refused, never adopted.
+     *
+     * @throws ProtocolException naming the mismatch
+     */
+    public void checkHandshake(Messages.Handshake h, byte[] challengeNonce, java.util.Set<String> certifiedNames)
+            throws ProtocolException {
+        identity.check(h, Messages.Role.PRIMARY, challengeNonce, certifiedNames);
     }
 
     /**

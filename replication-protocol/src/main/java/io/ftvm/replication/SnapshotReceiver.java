@@ -26,16 +26,40 @@ public final class SnapshotReceiver {
 
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+    /** Says whether a snapshot may be offered now (null) or why not. */
+    @FunctionalInterface
+    public interface Admission {
+        /** Every offer is admitted. */
+        Admission ALWAYS = () -> null;
+
+        String refusal();
+    }
+
     private final Path directory;
     private final Installer installer;
+    private final Admission admission;
     private Messages.SnapshotOffer current;
     private FileChannel partial;
     private long received;
     private long bytesWritten;
 
     public SnapshotReceiver(Path directory, Installer installer) throws IOException {
+        this(directory, installer, Admission.ALWAYS);
+    }
+
+    /**
+     * Stores snapshots in {@code directory}; an offer is refused (the connection closed, nothing stored) while
+     * {@code admission} gives a reason.
+     */
+    public SnapshotReceiver(Path directory, Installer installer, Admission admission) throws IOException {
         this.directory = Files.createDirectories(directory);
         this.installer = installer;
+        this.admission = admission;
+    }
+
+    /** Why an offer would be refused now, or null. */
+    String refusal() {
+        return admission.refusal();
     }
 
     /**

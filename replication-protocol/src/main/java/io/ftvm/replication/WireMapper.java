@@ -11,6 +11,7 @@ import io.ftvm.replication.Messages.Entry;
 import io.ftvm.replication.Messages.FromBackup;
 import io.ftvm.replication.Messages.FromPrimary;
 import io.ftvm.replication.Messages.Goodbye;
+import io.ftvm.replication.Messages.Challenge;
 import io.ftvm.replication.Messages.Handshake;
 import io.ftvm.replication.Messages.Heartbeat;
 import io.ftvm.replication.Messages.LogBatch;
@@ -23,6 +24,7 @@ import io.ftvm.replication.proto.AckProto;
 import io.ftvm.replication.proto.BackupMessageProto;
 import io.ftvm.replication.proto.EntryProto;
 import io.ftvm.replication.proto.GoodbyeProto;
+import io.ftvm.replication.proto.ChallengeProto;
 import io.ftvm.replication.proto.HandshakeProto;
 import io.ftvm.replication.proto.HeartbeatProto;
 import io.ftvm.replication.proto.LogBatchProto;
@@ -88,6 +90,8 @@ public final class WireMapper {
             b.setHeartbeat(heartbeat(h));
         } else if (m instanceof Goodbye g) {
             b.setGoodbye(GoodbyeProto.newBuilder().setReason(g.reason()));
+        } else if (m instanceof Challenge c) {
+            b.setChallenge(ChallengeProto.newBuilder().setNonce(UnsafeByteOperations.unsafeWrap(c.nonce())));
         } else {
             SnapshotResume r = (SnapshotResume) m;
             b.setSnapshotResume(SnapshotResumeProto.newBuilder().setSnapshotId(r.snapshotId()).setOffset(r.offset()));
@@ -176,7 +180,9 @@ public final class WireMapper {
                 .setVmId(h.vmId()).setEpoch(h.epoch())
                 .setRole(h.role() == Role.PRIMARY
                         ? io.ftvm.replication.proto.Role.ROLE_PRIMARY : io.ftvm.replication.proto.Role.ROLE_BACKUP)
-                .setResumeFrom(h.resumeFrom()).build();
+                .setResumeFrom(h.resumeFrom()).setHost(h.host())
+                .setNonce(UnsafeByteOperations.unsafeWrap(h.nonce()))
+                .setProof(UnsafeByteOperations.unsafeWrap(h.proof())).build();
     }
 
     private static HeartbeatProto heartbeat(Heartbeat h) {
@@ -269,6 +275,8 @@ public final class WireMapper {
             case GOODBYE: return new Goodbye(p.getGoodbye().getReason());
             case SNAPSHOT_RESUME: return new SnapshotResume(id(p.getSnapshotResume().getSnapshotId()),
                     nonNegative(p.getSnapshotResume().getOffset(), "offset"));
+            case CHALLENGE: return new Challenge(exactly(p.getChallenge().getNonce().toByteArray(), NONCE_BYTES,
+                    "challenge nonce"));
             default:
                 throw new ProtocolException("empty or unknown message from backup");
         }
@@ -285,7 +293,9 @@ public final class WireMapper {
             default: throw new ProtocolException("handshake without a valid role");
         }
         return new Handshake(h.getProtocolVersion(), id(h.getClusterId()), id(h.getVmId()),
-                nonNegative(h.getEpoch(), "epoch"), role, nonNegative(h.getResumeFrom(), "resume point"));
+                nonNegative(h.getEpoch(), "epoch"), role, nonNegative(h.getResumeFrom(), "resume point"),
+                id(h.getHost()), exactly(h.getNonce().toByteArray(), NONCE_BYTES, "handshake nonce"),
+                exactly(h.getProof().toByteArray(), PROOF_BYTES, "handshake proof"));
     }
 
     private static LogBatch batch(LogBatchProto b) throws ProtocolException {
@@ -315,6 +325,18 @@ public final class WireMapper {
             throw new ProtocolException("identifier of length " + s.length() + " (1..256 allowed)");
         }
         return s;
+    }
+
+    /** Length of every nonce (challenge and handshake). */
+    public static final int NONCE_BYTES = 32;
+    /** Length of a handshake proof (HMAC-SHA256). */
+    public static final int PROOF_BYTES = 32;
+
+    private static byte[] exactly(byte[] b, int length, String what) throws ProtocolException {
+        if (b.length != length) {
+            throw new ProtocolException(what + " of " + b.length + " bytes (" + length + " expected)");
+        }
+        return b;
     }
 
     private static long nonNegative(long v, String what) throws ProtocolException {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * exactly the valid prefix.
  */
 class BackupSessionFuzzTest {
-    private static final PeerIdentity ID = new PeerIdentity(1, "c", "vm", 4);
+    private static final PeerIdentity.Pair PAIR = PeerIdentity.localPair("c", "vm", 4, "host-p", "host-b");
+    private static final PeerIdentity ID = PAIR.backup();
 
     @Test
     void violationsNeverTouchTheDeliveredLog() throws Exception {
@@ -25,7 +26,8 @@ class BackupSessionFuzzTest {
         for (int round = 0; round < 3000; round++) {
             List<Entry> delivered = new ArrayList<>();
             ReceiverLog log = new ReceiverLog(ID, 0, delivered::add);
-            BackupSession session = new BackupSession(log, null);
+            BackupSession session = new BackupSession(log, null, () -> null);
+            byte[] challenge = session.challenge().nonce();
             List<Entry> expected = new ArrayList<>();
             long next = 0;
             long icount = 0;
@@ -36,8 +38,10 @@ class BackupSessionFuzzTest {
                 boolean greeted = session.state() != BackupSession.State.AWAITING_HANDSHAKE;
                 if (pick == 0 || !greeted && pick < 6) {
                     long epoch = 3 + r.nextInt(3);
-                    m = new Messages.Handshake(1, "c", "vm", epoch, Messages.Role.PRIMARY, 0);
-                    valid = !greeted && epoch >= 4;
+                    boolean replayed = r.nextInt(5) == 0; // a proof over another challenge
+                    m = PAIR.primary().withEpoch(epoch).handshake(Messages.Role.PRIMARY, 0,
+                            replayed ? PairTrust.nonce() : challenge, PairTrust.nonce());
+                    valid = !greeted && epoch == 4 && !replayed;
                 } else if (pick == 1) {
                     m = new Messages.SnapshotChunk("s", 0, new byte[] {1}, 0);
                     valid = false;

@@ -43,6 +43,12 @@ class FramingTest {
         return ch;
     }
 
+    private static byte[] bytes(int n, int fill) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) fill);
+        return b;
+    }
+
     private static int crc(byte[] b) {
         CRC32C c = new CRC32C();
         c.update(b);
@@ -52,7 +58,7 @@ class FramingTest {
     private static List<FromPrimary> primaryMessages() {
         byte[] chunk = {1, 2, 3, 4, 5};
         return List.of(
-                new Handshake(1, "cluster-a", "vm-1", 7, Role.PRIMARY, 0),
+                new Handshake(2, "cluster-a", "vm-1", 7, Role.PRIMARY, 0, "host-1", bytes(32, 1), bytes(32, 2)),
                 new LogBatch(42, List.of(new Entry(100, 1, new byte[] {9, 8}), new Entry(100, 3, new byte[0]),
                         new Entry(250, 2, new byte[] {7}))),
                 new Heartbeat(123456789, 987),
@@ -95,7 +101,8 @@ class FramingTest {
     void everyBackupMessageRoundTrips() {
         EmbeddedChannel backup = backupEnd(new Framing.Stats());
         EmbeddedChannel primary = primaryEnd(new Framing.Stats());
-        List<Object> sent = List.of(new Handshake(1, "c", "v", 3, Role.BACKUP, 17), new Ack(99, 123456),
+        List<Object> sent = List.of(new Messages.Challenge(bytes(32, 5)),
+                new Handshake(2, "c", "v", 3, Role.BACKUP, 17, "host-2", bytes(32, 3), bytes(32, 4)), new Ack(99, 123456),
                 new Heartbeat(1, 2), new Goodbye("bye"), new SnapshotResume("s", 8192));
         sent.forEach(backup::writeOutbound);
         ByteBuf b;
@@ -134,7 +141,10 @@ class FramingTest {
             {}, // no body
             {(byte) 0xfa, 0x01, 0x00}, // unknown field 31
             WireMapper.encodePrimary(new LogBatch(1, List.of())), // empty batch
-            WireMapper.encodePrimary(new Handshake(1, "", "vm", 1, Role.PRIMARY, 0)), // empty cluster id
+            WireMapper.encodePrimary(new Handshake(2, "", "vm", 1, Role.PRIMARY, 0, "h", bytes(32, 1), bytes(32, 1))),
+            WireMapper.encodePrimary(new Handshake(2, "c", "vm", 1, Role.PRIMARY, 0, "", bytes(32, 1), bytes(32, 1))),
+            WireMapper.encodePrimary(new Handshake(2, "c", "vm", 1, Role.PRIMARY, 0, "h", bytes(31, 1), bytes(32, 1))),
+            WireMapper.encodePrimary(new Handshake(2, "c", "vm", 1, Role.PRIMARY, 0, "h", bytes(32, 1), bytes(0, 1))),
             WireMapper.encodePrimary(new SnapshotChunk("s", 0, new byte[] {1}, 12345)), // checksum mismatch
             WireMapper.encodePrimary(new LogBatch(1, List.of(new Entry(5, 1, new byte[0]), new Entry(4, 1, new byte[0])))),
         };

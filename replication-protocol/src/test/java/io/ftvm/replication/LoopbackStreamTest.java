@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** The stream over real loopback sockets (port 0): ordering, ACKs, resume after reconnect, refusals. */
 class LoopbackStreamTest {
-    private static final PeerIdentity BACKUP_ID = new PeerIdentity(1, "c1", "vm-1", 5);
+    private static final PeerIdentity.Pair PAIR = PeerIdentity.localPair("c1", "vm-1", 5, "ftvm-primary",
+            "ftvm-backup");
     private static final int MAX_FRAME = Framing.DEFAULT_MAX_FRAME;
 
     private static InetSocketAddress loopback() throws Exception {
@@ -38,9 +39,9 @@ class LoopbackStreamTest {
     void entriesArriveInOrderAndAcksComeBack() throws Exception {
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
         SenderLog sender = new SenderLog(64 << 20);
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 MAX_FRAME);
-             PrimaryConnection primary = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), PAIR.primary(), sender, MAX_FRAME)) {
             await(primary::ready, "handshake");
             List<Entry> sent = new ArrayList<>();
             for (int i = 0; i < 20_000; i++) {
@@ -64,9 +65,9 @@ class LoopbackStreamTest {
     void aReconnectResumesWhereTheBackupStoppedExactlyOnce() throws Exception {
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
         SenderLog sender = new SenderLog(64 << 20);
-        ReceiverLog receiver = new ReceiverLog(BACKUP_ID, 0, delivered::add);
+        ReceiverLog receiver = new ReceiverLog(PAIR.backup(), 0, delivered::add);
         try (BackupEndpoint backup = new BackupEndpoint(loopback(), receiver, MAX_FRAME)) {
-            try (PrimaryConnection first = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+            try (PrimaryConnection first = new PrimaryConnection(backup.address(), PAIR.primary(), sender, MAX_FRAME)) {
                 await(first::ready, "handshake");
                 for (int i = 0; i < 100; i++) {
                     sender.append(entry(i));
@@ -77,7 +78,7 @@ class LoopbackStreamTest {
             for (int i = 100; i < 150; i++) {
                 sender.append(entry(i));
             }
-            try (PrimaryConnection second = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+            try (PrimaryConnection second = new PrimaryConnection(backup.address(), PAIR.primary(), sender, MAX_FRAME)) {
                 await(second::ready, "second handshake");
                 second.flush();
                 await(() -> delivered.size() == 150, "all 150 entries");
@@ -92,9 +93,9 @@ class LoopbackStreamTest {
     @Test
     void aBackupBehindTheRetainedLogIsToldToFetchASnapshot() throws Exception {
         SenderLog sender = new SenderLog(64 << 20);
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, e -> { }),
                 MAX_FRAME)) {
-            try (PrimaryConnection first = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+            try (PrimaryConnection first = new PrimaryConnection(backup.address(), PAIR.primary(), sender, MAX_FRAME)) {
                 await(first::ready, "handshake");
                 sender.append(entry(0));
                 first.flush();
@@ -104,9 +105,9 @@ class LoopbackStreamTest {
             }
         }
         // A fresh backup (needs sequence 0, already released) connects.
-        try (BackupEndpoint fresh = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }),
+        try (BackupEndpoint fresh = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, e -> { }),
                 MAX_FRAME);
-             PrimaryConnection p = new PrimaryConnection(fresh.address(), BACKUP_ID, sender, MAX_FRAME)) {
+             PrimaryConnection p = new PrimaryConnection(fresh.address(), PAIR.primary(), sender, MAX_FRAME)) {
             await(p::snapshotNeeded, "snapshot-needed verdict");
             await(() -> !p.isOpen(), "connection closed");
             assertThat(p.closeReason()).contains("snapshot needed");
@@ -117,22 +118,22 @@ class LoopbackStreamTest {
     void aPrimaryWithAStaleEpochIsRefused() throws Exception {
         SenderLog sender = new SenderLog(1 << 20);
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 MAX_FRAME);
              PrimaryConnection stale = new PrimaryConnection(backup.address(),
-                     new PeerIdentity(1, "c1", "vm-1", 4), sender, MAX_FRAME)) {
+                     PAIR.primary().withEpoch(4), sender, MAX_FRAME)) {
             sender.append(entry(0));
             await(() -> !stale.isOpen(), "refusal");
             await(() -> backup.lastCloseReason() != null, "the backup's reason");
             assertThat(backup.lastCloseReason()).contains("stale");
-            assertThat(backup.stats().malformedMessages()).isEqualTo(1);
+            assertThat(backup.stats().handshakeRefusals()).isEqualTo(1);
             assertThat(delivered).isEmpty();
         }
     }
 
     @Test
     void aSilentPeerIsDisconnectedAfterTheTimeout() throws Exception {
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, e -> { }),
                 ConnectionSettings.defaults().withHeartbeat(java.time.Duration.ofMillis(50),
                         java.time.Duration.ofMillis(300)), null);
              java.net.Socket mute = new java.net.Socket(InetAddress.getLoopbackAddress(), backup.address().getPort())) {
@@ -153,8 +154,8 @@ class LoopbackStreamTest {
     @Test
     void heartbeatsKeepAnIdleConnectionAlive() throws Exception {
         SenderLog sender = new SenderLog(1 << 20);
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, e -> { }), MAX_FRAME);
-             PrimaryConnection primary = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, e -> { }), MAX_FRAME);
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), PAIR.primary(), sender, MAX_FRAME)) {
             await(primary::ready, "handshake");
             Thread.sleep(BackupEndpoint.PEER_TIMEOUT.toMillis() + 500); // longer than the timeout, nothing to send
             assertThat(primary.isOpen()).isTrue();
@@ -168,14 +169,14 @@ class LoopbackStreamTest {
     void aNewerConnectionSupersedesTheOldOneAndAStaleEpochCannotTakeOver() throws Exception {
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
         SenderLog sender = new SenderLog(1 << 20);
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(BACKUP_ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 MAX_FRAME);
-             PrimaryConnection first = new PrimaryConnection(backup.address(), BACKUP_ID, sender, MAX_FRAME)) {
+             PrimaryConnection first = new PrimaryConnection(backup.address(), PAIR.primary(), sender, MAX_FRAME)) {
             await(first::ready, "first handshake");
             sender.append(entry(1));
             first.flush();
             assertThat(sender.awaitAckedIcount(10, 10_000)).isTrue();
-            PeerIdentity newer = BACKUP_ID; // the same primary reconnecting while its old connection lingers
+            PeerIdentity newer = PAIR.primary(); // the same primary reconnecting while its old connection lingers
             SenderLog newerLog = new SenderLog(1 << 20);
             newerLog.append(entry(1));
             newerLog.append(entry(2));
@@ -188,12 +189,100 @@ class LoopbackStreamTest {
             }
             assertThat(delivered).containsExactly(entry(1), entry(2));
             SenderLog staleLog = new SenderLog(1 << 20);
-            try (PrimaryConnection stale = new PrimaryConnection(backup.address(), new PeerIdentity(1, "c1", "vm-1", 4),
+            try (PrimaryConnection stale = new PrimaryConnection(backup.address(), PAIR.primary().withEpoch(4),
                     staleLog, MAX_FRAME)) {
                 await(() -> !stale.isOpen(), "the stale primary refused");
                 assertThat(stale.ready()).isFalse();
             }
             assertThat(backup.lastCloseReason()).contains("stale");
+        }
+    }
+
+    /** Reads one length-prefixed frame from a raw socket. */
+    private static byte[] readFrame(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    @Test
+    void aForgedPrimaryLearnsNothingIsRefusedAndCountedAndCannotRaiseTheEpoch() throws Exception {
+        List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
+        PeerIdentity.Pair strangers = PeerIdentity.localPair("c1", "vm-1", 5, "ftvm-primary", "ftvm-backup");
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
+                MAX_FRAME)) {
+            int refusals = 0;
+            // Each forgery: another key at the pair's epoch, far in the future, and a replay of a proof over another
+            // challenge. The attacker also sends a log batch right behind its handshake.
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(),
+                        backup.address().getPort())) {
+                    s.setSoTimeout(10_000);
+                    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                    byte[] first = readFrame(in);
+                    Messages.FromBackup hello = WireMapper.decodeFromBackup(first);
+                    assertThat(hello).as("the only thing said before the peer proved itself")
+                            .isInstanceOf(Messages.Challenge.class);
+                    assertThat(new String(first, java.nio.charset.StandardCharsets.ISO_8859_1))
+                            .doesNotContain("vm-1").doesNotContain("c1").doesNotContain("ftvm-backup");
+                    byte[] challenge = ((Messages.Challenge) hello).nonce();
+                    Messages.Handshake forged = switch (attempt) {
+                        case 0 -> strangers.primary().handshake(Messages.Role.PRIMARY, 0, challenge,
+                                PairTrust.nonce());
+                        case 1 -> strangers.primary().withEpoch(1_000_005).handshake(Messages.Role.PRIMARY, 0,
+                                challenge, PairTrust.nonce());
+                        default -> PAIR.primary().handshake(Messages.Role.PRIMARY, 0, PairTrust.nonce(),
+                                PairTrust.nonce());
+                    };
+                    java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+                    java.io.DataOutputStream out = new java.io.DataOutputStream(frames);
+                    for (byte[] body : List.of(WireMapper.encodePrimary(forged), WireMapper.encodePrimary(
+                            new Messages.LogBatch(0, List.of(entry(0)))))) {
+                        out.writeInt(body.length);
+                        out.write(body);
+                    }
+                    s.getOutputStream().write(frames.toByteArray()); // one write: the backup may close right after
+                    int more = 0;
+                    try {
+                        while (in.read() >= 0) {
+                            more++;
+                        }
+                    } catch (java.net.SocketException reset) {
+                        // closed by the backup
+                    }
+                    assertThat(more).as("nothing but the close after a refused handshake").isZero();
+                }
+                int expected = ++refusals;
+                await(() -> backup.stats().handshakeRefusals() == expected, "refusal " + expected + " counted");
+            }
+            assertThat(backup.lastCloseReason()).contains("does not verify");
+            assertThat(delivered).isEmpty();
+            // The pair's primary still connects at the pair's epoch: the future-epoch claim raised nothing.
+            SenderLog sender = new SenderLog(1 << 20);
+            try (PrimaryConnection real = new PrimaryConnection(backup.address(), PAIR.primary(), sender, MAX_FRAME)) {
+                await(real::ready, "the pair's primary accepted");
+                sender.append(entry(1));
+                real.flush();
+                assertThat(sender.awaitAckedIcount(10, 10_000)).isTrue();
+            }
+            assertThat(delivered).containsExactly(entry(1));
+        }
+    }
+
+    @Test
+    void aPrimaryRefusesABackupThatCannotProveItself() throws Exception {
+        PeerIdentity.Pair strangers = PeerIdentity.localPair("c1", "vm-1", 5, "ftvm-primary", "ftvm-backup");
+        SenderLog sender = new SenderLog(1 << 20);
+        try (BackupEndpoint impostor = new BackupEndpoint(loopback(), new ReceiverLog(strangers.backup(), 0, e -> { }),
+                MAX_FRAME);
+             PrimaryConnection primary = new PrimaryConnection(impostor.address(), PAIR.primary(), sender,
+                     MAX_FRAME)) {
+            await(() -> !primary.isOpen(), "the connection closed");
+            await(() -> impostor.lastCloseReason() != null || primary.closeReason() != null, "a reason");
+            assertThat(primary.ready()).isFalse();
+            // The impostor's endpoint refuses the real primary's proof (another key) before saying anything.
+            assertThat(impostor.stats().handshakeRefusals()).isEqualTo(1);
         }
     }
 }

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 
 /** The Netty-free halves of the stream: ordering, exactly-once delivery, ACKs, backpressure, resume, strictness. */
 class SenderReceiverLogTest {
-    private static final PeerIdentity ID = new PeerIdentity(1, "cluster", "vm-1", 5);
+    private static final PeerIdentity.Pair PAIR = PeerIdentity.localPair("cluster", "vm-1", 5, "host-p", "host-b");
+    private static final PeerIdentity ID = PAIR.backup();
 
-    private static Handshake primaryHello(long epoch) {
-        return new Handshake(1, "cluster", "vm-1", epoch, Role.PRIMARY, 0);
+    /** The pair's primary answering {@code challenge} as {@code end} (another epoch, cluster, host or key). */
+    private static Handshake primaryHello(PeerIdentity end, byte[] challenge) {
+        return end.handshake(Role.PRIMARY, 0, challenge, PairTrust.nonce());
     }
 
     private static Entry entry(long icount, int size) {
@@ -31,7 +33,6 @@ class SenderReceiverLogTest {
         SenderLog sender = new SenderLog(1 << 20);
         List<Entry> delivered = new ArrayList<>();
         ReceiverLog receiver = new ReceiverLog(ID, 0, delivered::add);
-        receiver.checkHandshake(primaryHello(5));
         Random r = new Random(1);
         List<Entry> sent = new ArrayList<>();
         long icount = 0;
@@ -88,7 +89,6 @@ class SenderReceiverLogTest {
     void sequenceGapsRegressionsAndBadAcksAreViolations() throws Exception {
         List<Entry> delivered = new ArrayList<>();
         ReceiverLog receiver = new ReceiverLog(ID, 0, delivered::add);
-        receiver.checkHandshake(primaryHello(5));
         receiver.onBatch(new LogBatch(0, List.of(entry(1, 1), entry(2, 1))));
         assertThatThrownBy(() -> receiver.onBatch(new LogBatch(5, List.of(entry(3, 1)))))
                 .hasMessageContaining("sequence gap");
@@ -107,28 +107,59 @@ class SenderReceiverLogTest {
     }
 
     @Test
-    void handshakesAreChecked() throws Exception {
-        String[][] cases = {
-            {"2", "cluster", "vm-1", "5", "PRIMARY", "protocol version 2"},
-            {"1", "other", "vm-1", "5", "PRIMARY", "cluster 'other'"},
-            {"1", "cluster", "vm-2", "5", "PRIMARY", "VM 'vm-2'"},
-            {"1", "cluster", "vm-1", "4", "PRIMARY", "stale"},
-            {"1", "cluster", "vm-1", "5", "BACKUP", "role BACKUP"},
+    void handshakesAreCheckedAgainstThePairNeverBelieved() throws Exception {
+        byte[] challenge = PairTrust.nonce();
+        PeerIdentity p = PAIR.primary();
+        PairTrust t = p.trust();
+        PairKey otherKey = PairKey.random();
+        Object[][] cases = {
+            {new PeerIdentity(1, "cluster", "vm-1", 5, t), "protocol version 1"},
+            {new PeerIdentity(2, "other", "vm-1", 5, t), "cluster 'other'"},
+            {new PeerIdentity(2, "cluster", "vm-2", 5, t), "VM 'vm-2'"},
+            {p.withEpoch(4), "stale"},
+            {p.withEpoch(6), "ahead of this pair's epoch 5"},
+            {p.withEpoch(1_000_005), "ahead of this pair's epoch 5"},
+            {new PeerIdentity(2, "cluster", "vm-1", 5, new PairTrust("intruder", "host-b", t.key(), t.gate())),
+                "claims to be host 'intruder'"},
+            {new PeerIdentity(2, "cluster", "vm-1", 5, new PairTrust("host-p", "host-b", otherKey, t.gate())),
+                "does not verify"},
         };
-        for (String[] c : cases) {
+        for (Object[] c : cases) {
             ReceiverLog receiver = new ReceiverLog(ID, 0, e -> { });
-            Handshake h = new Handshake(Integer.parseInt(c[0]), c[1], c[2], Long.parseLong(c[3]), Role.valueOf(c[4]), 0);
-            assertThatThrownBy(() -> receiver.checkHandshake(h)).hasMessageContaining(c[5]);
+            Handshake h = primaryHello((PeerIdentity) c[0], challenge);
+            assertThatThrownBy(() -> receiver.checkHandshake(h, challenge, null))
+                    .isInstanceOf(HandshakeRefusedException.class).hasMessageContaining((String) c[1]);
         }
         ReceiverLog receiver = new ReceiverLog(ID, 0, e -> { });
-        BackupSession session = new BackupSession(receiver, null);
+        Handshake asBackup = p.handshake(Role.BACKUP, 0, challenge, PairTrust.nonce());
+        assertThatThrownBy(() -> receiver.checkHandshake(asBackup, challenge, null)).hasMessageContaining("role BACKUP");
+        assertThatThrownBy(() -> receiver.checkHandshake(primaryHello(p, PairTrust.nonce()), challenge, null))
+                .as("a proof over another challenge (a replayed handshake)").hasMessageContaining("does not verify");
+        assertThatThrownBy(() -> receiver.checkHandshake(primaryHello(p, challenge), challenge, java.util.Set.of(
+                "localhost", "host-x"))).as("TLS certificate of another host").hasMessageContaining("certificate");
+        receiver.checkHandshake(primaryHello(p, challenge), challenge, java.util.Set.of("host-p"));
+        receiver.checkHandshake(primaryHello(p, challenge), challenge, null);
+
+        PeerIdentity gated = new PeerIdentity(2, "cluster", "vm-1", 5, new PairTrust("host-b", "host-p", t.key(),
+                h -> {
+                    throw new HandshakeRefusedException("the record names host-z primary");
+                }));
+        assertThatThrownBy(() -> new ReceiverLog(gated, 0, e -> { }).checkHandshake(primaryHello(p, challenge),
+                challenge, null)).hasMessageContaining("host-z");
+
+        BackupSession session = new BackupSession(receiver, null, () -> null);
         assertThatThrownBy(() -> session.onMessage(new LogBatch(0, List.of(entry(1, 1)))))
                 .hasMessageContaining("handshake first");
-        BackupSession next = new BackupSession(receiver, null);
-        next.onMessage(primaryHello(6)); // a newer epoch is fine
-        assertThatThrownBy(() -> next.onMessage(primaryHello(6))).hasMessageContaining("second handshake");
-        assertThatThrownBy(() -> new BackupSession(receiver, null).onMessage(primaryHello(5)))
-                .as("once a primary of epoch 6 connected, epoch 5 is stale").hasMessageContaining("stale");
+        BackupSession refused = new BackupSession(receiver, null, () -> null);
+        assertThatThrownBy(() -> refused.onMessage(primaryHello(p.withEpoch(6), refused.challenge().nonce())))
+                .hasMessageContaining("ahead");
+        BackupSession next = new BackupSession(receiver, null, () -> null);
+        Messages.FromBackup reply = next.onMessage(primaryHello(p, next.challenge().nonce()));
+        assertThat(reply).as("the backup answers an accepted primary with its signed handshake")
+                .isInstanceOf(Handshake.class);
+        assertThat(((Handshake) reply).host()).isEqualTo("host-b");
+        assertThatThrownBy(() -> next.onMessage(primaryHello(p, next.challenge().nonce())))
+                .hasMessageContaining("second handshake");
         assertThatThrownBy(() -> next.onMessage(new io.ftvm.replication.Messages.SnapshotOffer("s", 10, 0, 0)))
                 .hasMessageContaining("without snapshot storage");
     }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bringing a new backup in: a snapshot over the stream, resumed after a broken connection, then the log. */
 class SnapshotTransferTest {
-    private static final PeerIdentity ID = new PeerIdentity(1, "c1", "vm-1", 2);
+    private static final PeerIdentity.Pair PAIR = PeerIdentity.localPair("c1", "vm-1", 2, "ftvm-primary",
+            "ftvm-backup");
 
     @TempDir
     Path dir;
@@ -61,9 +62,9 @@ class SnapshotTransferTest {
         AtomicReference<Installed> installed = new AtomicReference<>();
         SnapshotReceiver store = new SnapshotReceiver(dir.resolve("backup"),
                 (offer, file) -> installed.set(new Installed(offer, Files.readAllBytes(file))));
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 ConnectionSettings.defaults(), store);
-             PrimaryConnection primary = new PrimaryConnection(backup.address(), ID, sender,
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), PAIR.primary(), sender,
                      ConnectionSettings.defaults(), from -> CompletableFuture.completedFuture(snap))) {
             await(primary::ready, "snapshot sent");
             primary.flush();
@@ -86,10 +87,10 @@ class SnapshotTransferTest {
         AtomicReference<Installed> installed = new AtomicReference<>();
         SnapshotReceiver store = new SnapshotReceiver(dir.resolve("backup"),
                 (offer, file) -> installed.set(new Installed(offer, Files.readAllBytes(file))));
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 ConnectionSettings.defaults(), store)) {
             try (CuttingProxy cut = new CuttingProxy(backup.address(), 5 << 20);
-                 PrimaryConnection first = new PrimaryConnection(cut.address(), ID, sender,
+                 PrimaryConnection first = new PrimaryConnection(cut.address(), PAIR.primary(), sender,
                          ConnectionSettings.defaults(), from -> CompletableFuture.completedFuture(snap))) {
                 await(() -> !first.isOpen(), "the broken connection");
                 assertThat(first.ready()).isFalse();
@@ -98,7 +99,7 @@ class SnapshotTransferTest {
             long held = store.received();
             assertThat(held).isBetween(1L << 20, 5L << 20);
             assertThat(installed.get()).isNull();
-            try (PrimaryConnection second = new PrimaryConnection(backup.address(), ID, sender,
+            try (PrimaryConnection second = new PrimaryConnection(backup.address(), PAIR.primary(), sender,
                     ConnectionSettings.defaults(), from -> CompletableFuture.completedFuture(snap))) {
                 await(second::ready, "the rest of the snapshot");
                 assertThat(second.snapshotResumedAt()).isEqualTo(held);
@@ -122,9 +123,9 @@ class SnapshotTransferTest {
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
         SnapshotReceiver store = new SnapshotReceiver(dir.resolve("backup"),
                 (offer, file) -> installed.set(new Installed(offer, Files.readAllBytes(file))));
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 ConnectionSettings.defaults(), store);
-             PrimaryConnection primary = new PrimaryConnection(backup.address(), ID, sender,
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), PAIR.primary(), sender,
                      ConnectionSettings.defaults(), from -> CompletableFuture.completedFuture(lying))) {
             await(() -> backup.lastCloseReason() != null, "the refusal");
             assertThat(backup.lastCloseReason()).contains("failed its checksum");
@@ -141,9 +142,9 @@ class SnapshotTransferTest {
     void aPrimaryThatCannotTakeASnapshotSaysWhy() throws Exception {
         SenderLog sender = senderWithHistory(5, 10);
         SnapshotReceiver store = new SnapshotReceiver(dir, (o, f) -> { });
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, e -> { }),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, e -> { }),
                 ConnectionSettings.defaults(), store);
-             PrimaryConnection primary = new PrimaryConnection(backup.address(), ID, sender,
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), PAIR.primary(), sender,
                      ConnectionSettings.defaults(),
                      from -> CompletableFuture.failedFuture(new IllegalStateException("disk full")))) {
             await(() -> !primary.isOpen(), "the close");

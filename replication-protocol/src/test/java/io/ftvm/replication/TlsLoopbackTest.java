@@ -20,17 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Mutual TLS over loopback: both sides present cluster certificates or the connection is refused. */
 class TlsLoopbackTest {
-    private static final PeerIdentity ID = new PeerIdentity(1, "c1", "vm-1", 3);
+    private static final PeerIdentity.Pair PAIR = PeerIdentity.localPair("c1", "vm-1", 3, "ftvm-primary",
+            "ftvm-backup");
 
     @Test
     void clusterCertificatesOnBothSidesCarryTheStream() throws Exception {
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
         SenderLog sender = new SenderLog(1 << 20);
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 tls("backup", "ca"), null);
-             PrimaryConnection primary = new PrimaryConnection(backup.address(), ID, sender, tls("primary", "ca"),
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), PAIR.primary(), sender, tls("primary", "ca"),
                      null)) {
-            await(primary::ready, "handshake over TLS");
+            await(primary::ready, () -> "handshake over TLS: primary " + primary.state() + " " + primary.closeReason()
+                    + ", backup " + backup.lastCloseReason());
             for (int i = 1; i <= 500; i++) {
                 sender.append(new Entry(i, 1, new byte[] {(byte) i}));
             }
@@ -46,9 +48,9 @@ class TlsLoopbackTest {
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
         SenderLog sender = new SenderLog(1 << 20);
         sender.append(new Entry(1, 1, new byte[1]));
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 tls("backup", "ca"), null);
-             PrimaryConnection rogue = new PrimaryConnection(backup.address(), ID, sender, tls("rogue", "ca"),
+             PrimaryConnection rogue = new PrimaryConnection(backup.address(), PAIR.primary(), sender, tls("rogue", "ca"),
                      null)) {
             await(() -> !rogue.isOpen(), "the refusal");
             await(() -> backup.stats().tlsRefusals() == 1, "the refusal counted");
@@ -60,11 +62,29 @@ class TlsLoopbackTest {
     }
 
     @Test
+    void aClusterCertificateOfAnotherHostCannotActAsThePairsPrimary() throws Exception {
+        List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
+        SenderLog sender = new SenderLog(1 << 20);
+        sender.append(new Entry(1, 1, new byte[1]));
+        // The cluster CA signed it, and the pair's key is known, but the certificate names ftvm-backup.
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
+                tls("backup", "ca"), null);
+             PrimaryConnection other = new PrimaryConnection(backup.address(), PAIR.primary(), sender,
+                     tls("backup", "ca"), null)) {
+            await(() -> !other.isOpen(), "the refusal");
+            await(() -> backup.stats().handshakeRefusals() == 1, "the refusal counted");
+            assertThat(other.ready()).isFalse();
+            assertThat(backup.lastCloseReason()).contains("certificate").contains("ftvm-primary");
+            assertThat(delivered).isEmpty();
+        }
+    }
+
+    @Test
     void aBackupWithAForeignCertificateIsRefusedByThePrimary() throws Exception {
         SenderLog sender = new SenderLog(1 << 20);
-        try (BackupEndpoint rogue = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, e -> { }),
+        try (BackupEndpoint rogue = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, e -> { }),
                 tls("rogue", "rogue-ca"), null);
-             PrimaryConnection primary = new PrimaryConnection(rogue.address(), ID, sender, tls("primary", "ca"),
+             PrimaryConnection primary = new PrimaryConnection(rogue.address(), PAIR.primary(), sender, tls("primary", "ca"),
                      null)) {
             await(() -> !primary.isOpen(), "the refusal");
             // The channel may close a moment before the guard has counted and recorded the TLS failure.
@@ -77,13 +97,13 @@ class TlsLoopbackTest {
     @Test
     void aPlainTcpPeerWithoutACertificateIsRefused() throws Exception {
         List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
-        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, delivered::add),
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
                 tls("backup", "ca"), null);
              Socket plain = new Socket(backup.address().getAddress(), backup.address().getPort())) {
             plain.setSoTimeout(10_000);
             OutputStream out = plain.getOutputStream();
-            byte[] hello = WireMapper.encodePrimary(new Messages.Handshake(1, "c1", "vm-1", 3,
-                    Messages.Role.PRIMARY, 0));
+            byte[] hello = WireMapper.encodePrimary(PAIR.primary().handshake(Messages.Role.PRIMARY,
+                    0, PairTrust.nonce(), PairTrust.nonce()));
             out.write(new byte[] {0, 0, 0, (byte) hello.length});
             out.write(hello);
             out.flush();
@@ -106,10 +126,10 @@ class TlsLoopbackTest {
                 .hasMessageContaining("certificate chain").hasMessageContaining(missing.toString());
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate");
         TlsConfig bad = new TlsConfig(garbage, TestSupport.tlsFile("backup.key"), TestSupport.tlsFile("ca.pem"));
-        assertThatThrownBy(() -> new BackupEndpoint(loopback(), new ReceiverLog(ID, 0, e -> { }),
+        assertThatThrownBy(() -> new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, e -> { }),
                 ConnectionSettings.defaults().withTls(bad), null))
                 .isInstanceOf(TlsConfig.TlsConfigException.class).hasMessageContaining(garbage.toString());
-        assertThatThrownBy(() -> new PrimaryConnection(loopback(), ID, new SenderLog(1),
+        assertThatThrownBy(() -> new PrimaryConnection(loopback(), PAIR.primary(), new SenderLog(1),
                 ConnectionSettings.defaults().withTls(bad), null))
                 .isInstanceOf(TlsConfig.TlsConfigException.class).hasMessageContaining("unusable");
     }

@@ -59,7 +59,7 @@ public final class ChaosCluster implements AutoCloseable {
                 identity.credentials())).start();
         records = new VmRecords(client);
         membership = new HostMembership(client).start();
-        fabric.watchEndpoints(ensemble.connectString(), identity.name());
+        fabric.watchEndpoints(client);
         for (int i = 1; i <= n; i++) {
             FtdHost h = new FtdHost(i, topology, dir, reaper, identity, ensemble.connectString(), timeouts);
             fabric.relay(i, h.consolePort());

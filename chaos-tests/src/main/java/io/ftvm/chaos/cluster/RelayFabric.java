@@ -1,17 +1,10 @@
 package io.ftvm.chaos.cluster;
 
-import io.ftvm.coordinator.ClusterPaths;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryNTimes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,36 +48,28 @@ public final class RelayFabric implements AutoCloseable {
     }
 
     /**
-     * Starts relaying every replication endpoint published under the cluster's {@code endpoints/} (read with a
-     * Curator client of its own: endpoint znodes are readable by anyone).
+     * Starts relaying every replication endpoint published under the cluster's {@code endpoints/} (read through the
+     * harness's own client, with the cluster's credentials: endpoint records are readable by nobody else).
      */
-    public void watchEndpoints(String connectString, String cluster) {
-        CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(connectString)
-                .namespace(new ClusterPaths(cluster).namespace()).sessionTimeoutMs(10_000)
-                .connectionTimeoutMs(5_000).retryPolicy(new RetryNTimes(3, 100)).build();
-        zk.start();
+    public void watchEndpoints(io.ftvm.coordinator.CoordinatorClient client) {
+        io.ftvm.coordinator.EndpointDirectory endpoints = new io.ftvm.coordinator.EndpointDirectory(client);
         watcher = new Thread(() -> {
             while (!closed) {
                 try {
-                    List<String> children = zk.getChildren().forPath("/endpoints");
-                    for (String c : children) {
-                        byte[] data = zk.getData().forPath("/endpoints/" + c);
-                        String a = new String(data, StandardCharsets.UTF_8);
-                        int colon = a.lastIndexOf(':');
-                        OptionalInt host = topology.hostAdvertisedAt(a.substring(0, Math.max(colon, 0)));
+                    for (io.ftvm.coordinator.Endpoint e : endpoints.list().values()) {
+                        String a = e.address();
+                        OptionalInt host = topology.hostAdvertisedAt(e.host());
                         try {
                             if (host.isPresent()) {
-                                relay(host.getAsInt(), Integer.parseInt(a.substring(colon + 1)));
+                                relay(host.getAsInt(), e.port());
                             }
-                        } catch (IOException e) {
+                        } catch (IOException x) {
                             // the port is taken on the relay address (another run's relay, which forwards to the
                             // same port): the data path still works, without this run's latency
-                            LOG.debug("no relay for {}: {}", a, e.toString());
+                            LOG.debug("no relay for {}: {}", a, x.toString());
                         }
                     }
-                } catch (KeeperException.NoNodeException e) {
-                    // nothing published yet, or the endpoint went away meanwhile
-                } catch (Exception e) {
+                } catch (RuntimeException e) {
                     if (!closed) {
                         LOG.debug("endpoint watch: {}", e.toString());
                     }
@@ -95,7 +80,6 @@ public final class RelayFabric implements AutoCloseable {
                     break;
                 }
             }
-            zk.close();
         }, "relay-endpoint-watch");
         watcher.setDaemon(true);
         watcher.start();

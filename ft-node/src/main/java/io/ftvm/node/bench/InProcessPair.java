@@ -24,7 +24,8 @@ import java.util.function.LongConsumer;
 
 /** A primary and (optionally) a backup of one guest in this process, over loopback, for measurements. */
 final class InProcessPair implements AutoCloseable {
-    private static final PeerIdentity ID = new PeerIdentity(1, "bench", "vm", 2);
+    private static final PeerIdentity.Pair ID = PeerIdentity.localPair("bench", "vm", 2, "primary-host",
+            "backup-host");
 
     final PrimaryRole primary;
     final OutputHistory history = new OutputHistory(1 << 20, 0);
@@ -39,7 +40,7 @@ final class InProcessPair implements AutoCloseable {
         primary = new PrimaryRole("vm", ps, m, router, history, 0, RoleAuthority.ALWAYS_WINS, WallClock.SYSTEM,
                 VmMetrics.discarding("vm").observeOutputHold(outputRuleNanos));
         if (protect) {
-            backup = new BackupRole("vm", ID, new BackupSettings(new InetSocketAddress(
+            backup = new BackupRole("vm", ID.backup(), new BackupSettings(new InetSocketAddress(
                     InetAddress.getLoopbackAddress(), 0), ps.connection(), dir.resolve("backup"), 1 << 20,
                     Duration.ofMillis(200), Duration.ofSeconds(30), ps),
                     reason -> TakeoverAuthority.Outcome.fenced(), WallClock.SYSTEM,
@@ -50,7 +51,7 @@ final class InProcessPair implements AutoCloseable {
         }
         primary.start();
         if (protect) {
-            primary.attachBackup(backup.address(), "bench-backup", ID);
+            primary.attachBackup(backup.address(), "bench-backup", ID.primary());
             await(() -> primary.state() == PrimaryRole.State.PROTECTED
                     && backup.state() == BackupRole.State.REPLAYING, "protection");
         }

@@ -142,6 +142,7 @@ public final class HostDaemon implements AutoCloseable {
         metrics.gauge("ftvm_replication_refused_total{reason=oversized_frame}", () -> () -> r.oversizedFrames());
         metrics.gauge("ftvm_replication_refused_total{reason=malformed_message}", () -> () -> r.malformedMessages());
         metrics.gauge("ftvm_replication_refused_total{reason=tls}", () -> () -> r.tlsRefusals());
+        metrics.gauge("ftvm_replication_refused_total{reason=handshake}", () -> () -> r.handshakeRefusals());
         metrics.gauge("ftvm_replication_connection_errors_total", () -> () -> r.connectionErrors());
         metrics.gauge("ftvm_replication_received_bytes_total", () -> () -> r.bytesReceived());
         ConsoleServer c = console;

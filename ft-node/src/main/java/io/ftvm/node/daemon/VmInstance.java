@@ -17,6 +17,10 @@ import io.ftvm.primary.RecordingCopy;
 import io.ftvm.primary.RecordingUnavailableException;
 import io.ftvm.primary.VmMetrics;
 import io.ftvm.node.metrics.VmGauges;
+import io.ftvm.coordinator.Endpoint;
+import io.ftvm.replication.HandshakeRefusedException;
+import io.ftvm.replication.PairKey;
+import io.ftvm.replication.PairTrust;
 import io.ftvm.replication.PeerIdentity;
 import io.ftvm.vmm.board.ElfImage;
 import io.ftvm.vmm.board.Machine;
@@ -41,7 +45,6 @@ import org.slf4j.LoggerFactory;
 final class VmInstance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmInstance.class);
     private static final int HISTORY_BYTES = 1 << 20;
-    private static final int PROTOCOL_VERSION = 1;
 
     private final String vmId;
     private final NodeContext ctx;
@@ -51,7 +54,8 @@ final class VmInstance implements AutoCloseable {
     private final VmGauges gauges;
     /** Volatile: the admin endpoint and the gauges read them from other threads. */
     private volatile PrimaryRole primary;
-    private long primaryTenure = -1;
+    /** Volatile: the replication handshake gate reads it on a network thread. */
+    private volatile long primaryTenure = -1;
     private long attachedBackupTenure = -1;
     private volatile BackupRole backup;
     private volatile VmState lastState;
@@ -327,7 +331,7 @@ final class VmInstance implements AutoCloseable {
             if (s.names(me, Role.PRIMARY) && tenuresSeen.add(s.primarySince())) {
                 boot(view.spec(), s.primarySince());
             } else if (s.names(me, Role.BACKUP) && s.status() == VmStatus.SYNCING && tenuresSeen.add(-s.backupSince())) {
-                startBackup(s.backupSince());
+                startBackup(s);
             }
         }
         if (primary == null) {
@@ -399,7 +403,9 @@ final class VmInstance implements AutoCloseable {
         return GuestImages.bytes(name);
     }
 
-    private void startBackup(long tenure) {
+    private void startBackup(VmState assigned) {
+        long tenure = assigned.backupSince();
+        String primaryHost = assigned.primary();
         try {
             ZkAuthority auth = new ZkAuthority(ctx.records(), vmId, ctx.hostId());
             TakeoverAuthority takeover = reason -> {
@@ -409,7 +415,11 @@ final class VmInstance implements AutoCloseable {
                 }
                 return o;
             };
-            PeerIdentity id = new PeerIdentity(PROTOCOL_VERSION, ctx.cluster(), vmId, tenure);
+            // The pair's key, published only where the cluster's identity can read it; the primary proves it holds
+            // it, and the record (as this host last saw it) must still name this pair.
+            PairKey key = PairKey.random();
+            PeerIdentity id = new PeerIdentity(PeerIdentity.PROTOCOL_VERSION, ctx.cluster(), vmId, tenure,
+                    new PairTrust(ctx.hostId(), primaryHost, key, h -> admitPrimary(tenure, primaryHost)));
             BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(
                     ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure)), takeover, ctx.clock(),
                     metrics);
@@ -421,29 +431,54 @@ final class VmInstance implements AutoCloseable {
             backup = b;
             backupTenure = tenure;
             InetSocketAddress a = b.address();
-            ctx.directory().publish(vmId, Role.BACKUP, tenure, ctx.advertise(a.getPort()));
-            LOG.info("VM {}: backup of tenure {} listening at {}", vmId, tenure, a);
+            ctx.directory().publish(vmId, Role.BACKUP, tenure, new Endpoint(ctx.advertise(a.getPort()), key.toHex()));
+            LOG.info("VM {}: backup of tenure {} listening at {} for primary {}", vmId, tenure, a, primaryHost);
         } catch (Exception e) {
             LOG.error("VM {}: cannot start a backup: {}", vmId, e.toString());
         }
     }
 
+    /**
+     * The record's word on a primary that proved it holds the pair's key: the VM's state as this host last read it
+     * must still name {@code primaryHost} primary and this host backup of {@code tenure}.
+     */
+    private void admitPrimary(long tenure, String primaryHost) throws HandshakeRefusedException {
+        VmState s = lastState;
+        if (s == null || !s.names(primaryHost, Role.PRIMARY) || !s.names(ctx.hostId(), Role.BACKUP)
+                || s.backupSince() != tenure) {
+            throw new HandshakeRefusedException("the record of VM " + vmId + " (" + s + ") no longer names "
+                    + primaryHost + " primary with this host backup of epoch " + tenure);
+        }
+    }
+
+    /** The record's word on the backup this primary attaches to (see {@link #admitPrimary}). */
+    private void admitBackup(long tenure, String backupHost) throws HandshakeRefusedException {
+        VmState s = lastState;
+        if (s == null || !s.names(backupHost, Role.BACKUP) || s.backupSince() != tenure
+                || !s.names(ctx.hostId(), Role.PRIMARY) || s.primarySince() != primaryTenure) {
+            throw new HandshakeRefusedException("the record of VM " + vmId + " (" + s + ") no longer names "
+                    + backupHost + " backup of epoch " + tenure + " for this host's primary tenure " + primaryTenure);
+        }
+    }
+
     private void attachBackup(VmState s) {
-        Optional<String> where;
+        Optional<Endpoint> where;
         try {
             where = ctx.directory().lookup(vmId, Role.BACKUP, s.backupSince());
         } catch (CoordinatorException e) {
-            return; // try again on the next pass
+            return; // try again on the next pass (a malformed endpoint record is logged by the next lookup too)
         }
         if (where.isEmpty()) {
             return; // the backup has not published its endpoint yet
         }
-        String a = where.get();
-        int colon = a.lastIndexOf(':');
-        InetSocketAddress addr = new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
-        attachedBackupTenure = s.backupSince();
-        primary.attachBackup(addr, s.backup(), new PeerIdentity(PROTOCOL_VERSION, ctx.cluster(), vmId,
-                s.backupSince()));
+        Endpoint e = where.get();
+        long tenure = s.backupSince();
+        String backupHost = s.backup();
+        InetSocketAddress addr = new InetSocketAddress(e.host(), e.port());
+        attachedBackupTenure = tenure;
+        primary.attachBackup(addr, backupHost, new PeerIdentity(PeerIdentity.PROTOCOL_VERSION, ctx.cluster(), vmId,
+                tenure, new PairTrust(ctx.hostId(), backupHost, PairKey.fromHex(e.pairKey()),
+                        h -> admitBackup(tenure, backupHost))));
     }
 
     private void stopRecord(String reason) {
@@ -474,6 +509,13 @@ final class VmInstance implements AutoCloseable {
 
     /** Closes the roles and removes the VM's metrics (the VM was deleted). */
     void delete() {
+        if (backup != null) {
+            try {
+                ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure); // the pair's key goes with the VM
+            } catch (CoordinatorException e) {
+                LOG.warn("VM {}: cannot withdraw the backup endpoint: {}", vmId, e.getMessage());
+            }
+        }
         close();
         gauges.remove();
     }

@@ -82,8 +82,8 @@ class PartitionIT {
             PrimaryRole primary = new PrimaryRole("kv", ps, m, router, primaryOut, 0,
                     new ZkAuthority(records, "kv", "host-a").primary(primaryTenure), WallClock.SYSTEM,
                     VmMetrics.discarding("kv"));
-            PeerIdentity id = new PeerIdentity(1, "p", "kv", backupTenure);
-            BackupRole backup = new BackupRole("kv", id, new BackupSettings(new InetSocketAddress(
+            PeerIdentity.Pair id = PeerIdentity.localPair("p", "kv", backupTenure, "host-a", "host-b");
+            BackupRole backup = new BackupRole("kv", id.backup(), new BackupSettings(new InetSocketAddress(
                     InetAddress.getLoopbackAddress(), 0), ps.connection(), dir.resolve("b"), 1 << 20,
                     Duration.ofMillis(backupWins ? 50 : 3000), Duration.ofSeconds(30),
                     PrimarySettings.defaults(dir.resolve("b-primary"))),
@@ -92,7 +92,7 @@ class PartitionIT {
             try (LinkProxy link = new LinkProxy(backup.address())) {
                 backup.start();
                 primary.start();
-                primary.attachBackup(link.address(), "host-b", id);
+                primary.attachBackup(link.address(), "host-b", id.primary());
                 await(() -> primary.state() == PrimaryRole.State.PROTECTED, "protection");
                 long input = 0;
                 for (int i = 0; i < 40; i++) {

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 256-byte entries, and ACK round-trip time of single small entries (append, flush, wait for the ACK).
  */
 public final class StreamBenchmark {
-    private static final PeerIdentity ID = new PeerIdentity(1, "bench", "vm", 1);
+    private static final PeerIdentity.Pair ID = PeerIdentity.localPair("bench", "vm", 1, "ftvm-primary",
+            "ftvm-backup");
 
     private StreamBenchmark() {
     }
@@ -42,9 +43,9 @@ public final class StreamBenchmark {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         AtomicLong received = new AtomicLong();
         SenderLog sender = new SenderLog(64L << 20);
-        try (BackupEndpoint backup = new BackupEndpoint(any, new ReceiverLog(ID, 0, e -> received.incrementAndGet()),
+        try (BackupEndpoint backup = new BackupEndpoint(any, new ReceiverLog(ID.backup(), 0, e -> received.incrementAndGet()),
                 backupSide, null);
-             PrimaryConnection primary = new PrimaryConnection(backup.address(), ID, sender, primarySide, null)) {
+             PrimaryConnection primary = new PrimaryConnection(backup.address(), ID.primary(), sender, primarySide, null)) {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!primary.ready() && System.nanoTime() < deadline) {
                 Thread.sleep(1);
