@@ -87,7 +87,17 @@ public final class Ftctl implements Runnable {
         return new AdminClient(endpoints, token(), requestTimeout);
     }
 
-    private String token() {
+    /** The operator's token (admin API and consoles), from --token-file, $FTCTL_TOKEN_FILE or $FTCTL_TOKEN. */
+    public String token() {
+        return resolveToken(tokenFile, env);
+    }
+
+    /**
+     * The token in {@code file}, else in the file $FTCTL_TOKEN_FILE names, else $FTCTL_TOKEN.
+     *
+     * @throws CliException (usage) when none is set or the file cannot be read or is empty
+     */
+    public static String resolveToken(Path tokenFile, Map<String, String> env) {
         Path file = tokenFile != null ? tokenFile
                 : env.get("FTCTL_TOKEN_FILE") != null ? Path.of(env.get("FTCTL_TOKEN_FILE")) : null;
         if (file != null) {

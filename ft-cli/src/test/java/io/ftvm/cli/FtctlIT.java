@@ -318,7 +318,7 @@ class FtctlIT {
         java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger(-1);
         Thread console = new Thread(() -> code.set(Ftctl.commandLine(env, stdin,
                 new java.io.PrintStream(screen, true), new java.io.PrintStream(notes, true))
-                .execute("console", VM, "--no-raw", "--from", "end")));
+                .execute("console", VM, "--write", "--no-raw", "--from", "end")));
         console.start();
         try {
             typing.write("set city paris\nget city\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -110,9 +110,10 @@ public final class ChaosRun {
             List<OutputObserver> observers = new ArrayList<>();
             try {
                 for (String vm : vms) {
-                    workers.add(new KvWorker(vm, cluster.consoles(), history, arrivals.get(vm), random.split(),
-                            ANSWER_TIMEOUT));
-                    observers.add(new OutputObserver(vm, cluster.consoles(), history, arrivals.get(vm)));
+                    String token = cluster.identity().adminToken();
+                    workers.add(new KvWorker(vm, cluster.consoles(), token, history, arrivals.get(vm),
+                            random.split(), ANSWER_TIMEOUT));
+                    observers.add(new OutputObserver(vm, cluster.consoles(), token, history, arrivals.get(vm)));
                 }
                 progress.accept("workload running on " + vms + "; injecting faults for up to "
                         + options.duration().toSeconds() + " s or " + options.maxKills() + " kills (seed "

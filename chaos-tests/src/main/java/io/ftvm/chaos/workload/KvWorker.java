@@ -35,14 +35,16 @@ public final class KvWorker implements AutoCloseable {
     private volatile String failure;
     private long bytesSent;
 
-    public KvWorker(String vm, List<Endpoint> endpoints, HistoryWriter history, OutputArrivals arrivals,
+    public KvWorker(String vm, List<Endpoint> endpoints, String token, HistoryWriter history,
+            OutputArrivals arrivals,
             RandomGenerator random, Duration answerTimeout) {
         this.vm = vm;
         this.history = history;
         this.random = random;
         this.commands = new KvCommands(random);
         this.answerTimeout = answerTimeout;
-        this.console = new RecordingConsole(vm, vm + "/worker", endpoints, history, arrivals, this::onText);
+        this.console = new RecordingConsole(vm, vm + "/worker", endpoints, token, true, history, arrivals,
+                this::onText);
         this.thread = new Thread(this::run, "worker-" + vm);
         thread.setDaemon(true);
         thread.start();

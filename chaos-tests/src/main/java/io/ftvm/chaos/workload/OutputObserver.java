@@ -12,8 +12,10 @@ import java.util.List;
 public final class OutputObserver implements AutoCloseable {
     private final RecordingConsole console;
 
-    public OutputObserver(String vm, List<Endpoint> endpoints, HistoryWriter history, OutputArrivals arrivals) {
-        this.console = new RecordingConsole(vm, vm + "/observer", endpoints, history, arrivals, text -> { });
+    public OutputObserver(String vm, List<Endpoint> endpoints, String token, HistoryWriter history,
+            OutputArrivals arrivals) {
+        this.console = new RecordingConsole(vm, vm + "/observer", endpoints, token, false, history, arrivals,
+                text -> { });
     }
 
     /** Waits (up to {@code timeout}) until this client received output up to {@code offset}. */

@@ -19,12 +19,16 @@ import java.util.function.Consumer;
 final class RecordingConsole implements AutoCloseable {
     private final ConsoleClient client;
 
-    RecordingConsole(String vm, String name, List<Endpoint> endpoints, HistoryWriter history,
-            OutputArrivals arrivals, Consumer<String> sink) {
+    /** {@code token} proves the client; {@code writes}: with the VM's write lease (the worker), else read-only. */
+    RecordingConsole(String vm, String name, List<Endpoint> endpoints, String token, boolean writes,
+            HistoryWriter history, OutputArrivals arrivals, Consumer<String> sink) {
         ConsoleClient[] self = new ConsoleClient[1];
         ConsoleClientConfig config = ConsoleClientConfig.of(vm, endpoints).withStartOffset(0)
                 .withAcceptOutputGaps(false).withBackoff(Duration.ofMillis(20), Duration.ofMillis(500))
-                .withKeepalive(Duration.ofMillis(1000), Duration.ofMillis(3000));
+                .withKeepalive(Duration.ofMillis(1000), Duration.ofMillis(3000)).withCredential(token)
+                .withAccess(writes ? io.ftvm.replication.console.ConsoleAccess.WRITE
+                        : io.ftvm.replication.console.ConsoleAccess.READ)
+                .withClientName(name);
         synchronized (self) {
             this.client = ConsoleClient.start(config, (offset, bytes) -> {
                 Endpoint from;

@@ -6,6 +6,7 @@ import io.ftvm.cli.ExitCodes;
 import io.ftvm.cli.Ftctl;
 import io.ftvm.replication.console.ConnectionEvent;
 import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleAccess;
 import io.ftvm.replication.console.ConsoleClientConfig;
 import io.ftvm.replication.console.ConsoleCodec;
 import io.ftvm.replication.console.ConsoleMessage;
@@ -67,6 +68,17 @@ public final class ConsoleMain implements Callable<Integer> {
             description = "put the terminal in raw mode when stdin is one (default: on)")
     boolean raw;
 
+    @Option(names = "--write", description = "type into the VM: takes the VM's write lease (one writer at a time; "
+            + "without it the console is read-only)")
+    boolean write;
+
+    @Option(names = "--take-over", description = "with --write: take the write lease from its current holder")
+    boolean takeOver;
+
+    @Option(names = "--console-token-file", paramLabel = "FILE", description = "the token file when run on its "
+            + "own (under ftctl: --token-file, $FTCTL_TOKEN_FILE or $FTCTL_TOKEN)")
+    java.nio.file.Path consoleTokenFile;
+
     @Option(names = "--drain-timeout", defaultValue = "10s", converter = Ftctl.DurationConverter.class,
             paramLabel = "DURATION", description = "on EOF, how long to wait for input to be acknowledged (e.g. 10s)")
     Duration drainTimeout;
@@ -99,8 +111,14 @@ public final class ConsoleMain implements Callable<Integer> {
         if (endpoints == null || endpoints.isEmpty()) {
             endpoints = consoleEndpoints();
         }
+        if (takeOver && !write) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--take-over needs --write");
+        }
+        String token = spec.root().userObject() instanceof Ftctl root && consoleTokenFile == null ? root.token()
+                : Ftctl.resolveToken(consoleTokenFile, System.getenv());
         ConsoleClientConfig config = ConsoleClientConfig.of(vmId, endpoints).withStartOffset(from)
-                .withAcceptOutputGaps(acceptGap);
+                .withAcceptOutputGaps(acceptGap).withCredential(token)
+                .withAccess(!write ? ConsoleAccess.READ : takeOver ? ConsoleAccess.TAKE_OVER : ConsoleAccess.WRITE);
         RawTerminal terminal = raw ? RawTerminal.enterIfTerminal(err) : RawTerminal.NONE;
         try {
             return attach(config);
@@ -166,6 +184,8 @@ public final class ConsoleMain implements Callable<Integer> {
         }
     }
 
+    private boolean readOnlyNoted;
+
     /** Copies stdin to the client until EOF (false) or the escape sequence (true). */
     private boolean pumpInput(ConsoleClient client) {
         EscapeDetector escape = new EscapeDetector();
@@ -174,8 +194,11 @@ public final class ConsoleMain implements Callable<Integer> {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 EscapeDetector.Result r = escape.feed(buf, 0, n);
-                if (r.toSend().length > 0) {
+                if (r.toSend().length > 0 && write) {
                     client.send(r.toSend());
+                } else if (r.toSend().length > 0 && !readOnlyNoted) {
+                    readOnlyNoted = true;
+                    note("read-only: what you type is not sent (attach with --write to type)");
                 }
                 if (r.quit()) {
                     return true;

@@ -23,8 +23,30 @@ class ConsoleMainTest {
     private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
 
+    private static final java.nio.file.Path TOKEN_FILE;
+
+    static {
+        try {
+            TOKEN_FILE = java.nio.file.Files.createTempFile("console-token", ".txt");
+            TOKEN_FILE.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(TOKEN_FILE, TestSupport.TOKEN + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a writer with the test servers' token. */
     private int run(InputStream in, String... args) {
-        return ConsoleMain.run(args, in, out, err);
+        return runAs(in, true, args);
+    }
+
+    private int runAs(InputStream in, boolean write, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        all.add("--console-token-file=" + TOKEN_FILE);
+        if (write) {
+            all.add("--write");
+        }
+        return ConsoleMain.run(all.toArray(String[]::new), in, out, err);
     }
 
     private String err() {
@@ -72,6 +94,49 @@ class ConsoleMainTest {
             assertThat(code.get()).isZero();
             assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("root\n");
             assertThat(err()).contains("[ftvm: connected to " + TestSupport.endpoint(server) + " at output offset 0]");
+        }
+    }
+
+    @Test
+    void attachingIsReadOnlyUnlessAskedForWrite() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
+        backend.appendOutput("login: ".getBytes(StandardCharsets.US_ASCII));
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            PipedOutputStream typing = new PipedOutputStream();
+            PipedInputStream in = new PipedInputStream(typing);
+            AtomicInteger code = new AtomicInteger(-1);
+            Thread t = new Thread(() -> code.set(runAs(in, false, TestSupport.VM, "--console-endpoint",
+                    TestSupport.endpoint(server).toString(), "--no-raw")));
+            t.start();
+            await(() -> out.toString(StandardCharsets.US_ASCII).equals("login: "), "output printed");
+            typing.write("root\n".getBytes(StandardCharsets.US_ASCII));
+            typing.flush();
+            await(() -> err().contains("read-only"), "the read-only note");
+            typing.close();
+            t.join(20_000);
+            assertThat(code.get()).isZero();
+            assertThat(backend.inputBytes()).as("nothing typed into the VM").isEmpty();
+        }
+    }
+
+    @Test
+    void aClientWithoutTheTokenIsRefused() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
+        java.nio.file.Path wrong = java.nio.file.Files.createTempFile("wrong-token", ".txt");
+        try (ConsoleServer server = TestSupport.server(backend); PipedOutputStream typing = new PipedOutputStream()) {
+            java.nio.file.Files.writeString(wrong, "not-the-console-token");
+            PipedInputStream in = new PipedInputStream(typing);
+            AtomicInteger code = new AtomicInteger(-1);
+            Thread t = new Thread(() -> code.set(ConsoleMain.run(new String[] {TestSupport.VM, "--console-endpoint",
+                TestSupport.endpoint(server).toString(), "--no-raw", "--write", "--console-token-file=" + wrong},
+                    in, out, err)));
+            t.start();
+            t.join(20_000);
+            assertThat(code.get()).as("stopped for good; stderr: %s", err()).isEqualTo(1);
+            assertThat(err()).contains("UNAUTHENTICATED");
+            assertThat(server.auth().refusals()).isEqualTo(1);
+        } finally {
+            java.nio.file.Files.deleteIfExists(wrong);
         }
     }
 

@@ -126,7 +126,7 @@ public final class FailoverBenchmark {
             long[] firstAfter = {0};
             Endpoint[] victimConsole = {null};
             ConsoleClient[] holder = new ConsoleClient[1];
-            try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles())
+            try (ConsoleClient client = ConsoleClient.start(cluster.console("kv")
                     .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)),
                     (offset, bytes) -> {
                         Endpoint at = holder[0] == null ? null : holder[0].connectedTo();

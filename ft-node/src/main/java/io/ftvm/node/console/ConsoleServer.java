@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * A host's console endpoint: one listening socket serving the consoles of any number of VMs, each through a {@link
  * ConsoleBackend} {@link #attach attached} when this host takes a role for the VM and {@link #detach detached} when it
  * gives it up. A connection for a VM with no backend here gets ERROR UNKNOWN_VM; for a backend that is not serving
- * (a backup), a REDIRECT to the primary. Any number of clients may read a VM's output at once; any of them may send
- * input (see {@link ConsoleServerHandler} for how the one input stream stays exactly-once).
+ * (a backup), a REDIRECT to the primary. Every client must prove itself first ({@link ConsoleAuth}). Any number of
+ * clients may read a VM's output at once; one at a time holds the VM's write lease and may send input (see
+ * {@link ConsoleServerHandler} for how the one input stream stays exactly-once).
  */
 public final class ConsoleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
 
     private final ConsoleServerConfig config;
+    private final ConsoleAuth auth;
     private final ConsoleFraming.Stats stats = new ConsoleFraming.Stats();
     private final ConcurrentMap<String, VmConsole> vms = new ConcurrentHashMap<>();
     private final Set<ConsoleServerHandler> connections = ConcurrentHashMap.newKeySet();
@@ -42,6 +44,10 @@ public final class ConsoleServer implements AutoCloseable {
         final ReentrantLock inputLock = new ReentrantLock();
         final Set<ConsoleServerHandler> connections = ConcurrentHashMap.newKeySet();
         volatile boolean detached;
+        /** The connection holding the write lease, its client's name and since when (guarded by inputLock). */
+        volatile ConsoleServerHandler writer;
+        String writerName;
+        java.time.Instant writerSince;
 
         VmConsole(String vmId, ConsoleBackend backend) {
             this.vmId = vmId;
@@ -49,9 +55,14 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    /** Listens on {@code bind} (port 0 picks a free port; see {@link #address()}). */
-    public ConsoleServer(InetSocketAddress bind, ConsoleServerConfig config) throws InterruptedException {
+    /**
+     * Listens on {@code bind} (port 0 picks a free port; see {@link #address()}); only clients {@code auth} admits
+     * are served.
+     */
+    public ConsoleServer(InetSocketAddress bind, ConsoleServerConfig config, ConsoleAuth auth)
+            throws InterruptedException {
         this.config = Objects.requireNonNull(config, "config");
+        this.auth = Objects.requireNonNull(auth, "auth");
         this.group = Transports.group(config.ioThreads());
         try {
             this.server = new ServerBootstrap().group(group).channel(Transports.serverChannel())
@@ -75,6 +86,11 @@ public final class ConsoleServer implements AutoCloseable {
 
     public ConsoleServerConfig config() {
         return config;
+    }
+
+    /** Who may attach, and how many were refused. */
+    public ConsoleAuth auth() {
+        return auth;
     }
 
     /** Refusal counters and the last close reason, for logs, metrics and tests. */

@@ -1,5 +1,6 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleAccess;
 import io.ftvm.replication.console.ConsoleCodec;
 import io.ftvm.replication.console.ConsoleError;
 import io.ftvm.replication.console.ConsoleException;
@@ -31,6 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * write-buffer high-water mark plus one chunk in this host's memory; a client that falls so far behind that its next
  * byte leaves the backend's history is closed with ERROR OFFSET_NOT_HELD (it may reconnect from the oldest offset).
  *
+ * <p><b>Access</b>: a client must prove itself ({@link ConsoleAuth}) before anything else is looked at. It attaches
+ * read-only unless it asks for the VM's write lease, which one connection holds at a time: a second writer is
+ * refused (WRITE_LEASE_HELD, naming the holder) unless it takes the lease over, and the holder then gets
+ * WRITE_LEASE_LOST. A client reconnecting under the holder's name keeps the lease (its old connection may linger). INPUT from a connection without the lease is refused (READ_ONLY / WRITE_LEASE_LOST).
+ *
  * <p><b>Input</b>: each connection's INPUT frames must be contiguous, starting at WELCOME's {@code inputNext}. Each
  * frame is offered to the backend under the VM's input lock. Bytes below the connection's <i>fresh mark</i> (what the
  * backend had accepted at WELCOME, raised by this connection's own accepted bytes) are resends and are skipped as
@@ -58,6 +64,8 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
     private long freshMark;
     private Input heldInput;
     private ScheduledFuture<?> inputRetry;
+    /** This connection holds (or held) the VM's write lease. */
+    private boolean writing;
 
     ConsoleServerHandler(ConsoleServer server) {
         this.server = server;
@@ -81,6 +89,7 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         if (vm != null) {
             vm.backend.removeListener(listener);
             vm.connections.remove(this);
+            releaseLease();
         }
         if (inputRetry != null) {
             inputRetry.cancel(false);
@@ -113,6 +122,13 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         if (h.version() != ConsoleCodec.VERSION) {
             refuse(new ConsoleException(ConsoleError.UNSUPPORTED_VERSION, "protocol version " + h.version()
                     + " not supported; this server speaks " + ConsoleCodec.VERSION));
+            return;
+        }
+        // Nothing about this host's VMs before the client proved itself.
+        String refusal = server.auth().refusal(ctx.channel(), h.credential());
+        if (refusal != null) {
+            server.auth().refused(ctx.channel(), refusal);
+            refuse(new ConsoleException(ConsoleError.UNAUTHENTICATED, refusal));
             return;
         }
         ConsoleServer.VmConsole found = server.lookup(h.vmId());
@@ -155,6 +171,26 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
             }
             inputNext = h.inputFrom() == ConsoleMessage.NO_INPUT ? accepted : Math.max(h.inputFrom(), acked);
             freshMark = accepted;
+            if (h.access().writes()) {
+                ConsoleServerHandler holder = found.writer;
+                String name = h.clientName().isEmpty() ? String.valueOf(ctx.channel().remoteAddress())
+                        : h.clientName();
+                // The same client reconnecting (its old connection may linger until the peer timeout) keeps it.
+                boolean sameClient = holder != null && !h.clientName().isEmpty() && name.equals(found.writerName);
+                if (holder != null && holder != this && h.access() != ConsoleAccess.TAKE_OVER && !sameClient) {
+                    refuse(new ConsoleException(ConsoleError.WRITE_LEASE_HELD, "the write lease of VM " + h.vmId()
+                            + " is held by " + found.writerName + " since " + found.writerSince
+                            + " (take it over explicitly to type)"));
+                    return;
+                }
+                found.writer = this;
+                found.writerName = name;
+                found.writerSince = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                writing = true;
+                if (holder != null && holder != this) {
+                    holder.leaseLost(found.writerName);
+                }
+            }
         } finally {
             found.inputLock.unlock();
         }
@@ -182,6 +218,16 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
     private void onInput(Input in) throws ConsoleException {
         if (state != State.STREAMING) {
             throw ConsoleCodec.violation("INPUT before WELCOME");
+        }
+        if (!writing) {
+            refuse(new ConsoleException(ConsoleError.READ_ONLY, "this connection is attached read-only: typing "
+                    + "needs the write lease"));
+            return;
+        }
+        if (vm.writer != this) {
+            refuse(new ConsoleException(ConsoleError.WRITE_LEASE_LOST, "the write lease was taken over by "
+                    + vm.writerName));
+            return;
         }
         if (in.offset() != inputNext) {
             throw ConsoleCodec.violation("INPUT at offset " + in.offset() + ", expected " + inputNext
@@ -337,6 +383,37 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
             outputNext += got;
         }
         ctx.flush();
+    }
+
+    /** Gives up the write lease if this connection holds it. */
+    private void releaseLease() {
+        if (!writing) {
+            return;
+        }
+        vm.inputLock.lock();
+        try {
+            if (vm.writer == this) {
+                vm.writer = null;
+                vm.writerName = null;
+                vm.writerSince = null;
+            }
+        } finally {
+            vm.inputLock.unlock();
+        }
+    }
+
+    /** Another client took the write lease over (any thread): this connection ends with WRITE_LEASE_LOST. */
+    void leaseLost(String by) {
+        try {
+            ctx.executor().execute(() -> {
+                if (state != State.CLOSED) {
+                    refuse(new ConsoleException(ConsoleError.WRITE_LEASE_LOST, "the write lease was taken over by "
+                            + by));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            ctx.channel().close();
+        }
     }
 
     /** Ends this connection from any thread with BYE (detach, shutdown, role change). */

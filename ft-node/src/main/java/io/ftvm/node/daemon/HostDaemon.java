@@ -18,6 +18,7 @@ import io.ftvm.coordinator.VmCatalog;
 import io.ftvm.coordinator.VmRecords;
 import io.ftvm.node.admin.AdminApi;
 import io.ftvm.node.admin.AdminServer;
+import io.ftvm.node.console.ConsoleAuth;
 import io.ftvm.node.console.ConsoleServer;
 import io.ftvm.node.console.ConsoleServerConfig;
 import io.ftvm.primary.PrimarySettings;
@@ -90,8 +91,11 @@ public final class HostDaemon implements AutoCloseable {
     public HostDaemon start() throws IOException, InterruptedException {
         Files.createDirectories(config.dataDir());
         sweepRecordings();
+        if (config.adminToken() == null) {
+            LOG.warn("no adminToken configured: the console admits only clients with a cluster certificate");
+        }
         console = new ConsoleServer(new InetSocketAddress(config.bindAddress(), config.consolePort()),
-                ConsoleServerConfig.defaults());
+                ConsoleServerConfig.defaults(), new ConsoleAuth(config.adminToken()));
         client = new CoordinatorClient(CoordinatorConfig.of(config.zookeeper(), config.cluster(),
                 new Credentials(config.user(), config.password()))
                 .withTimeouts(Duration.ofMillis(config.sessionTimeoutMs()),
@@ -147,6 +151,7 @@ public final class HostDaemon implements AutoCloseable {
         metrics.gauge("ftvm_replication_received_bytes_total", () -> () -> r.bytesReceived());
         ConsoleServer c = console;
         metrics.gauge("ftvm_console_violations_total", () -> () -> c.stats().violations());
+        metrics.gauge("ftvm_console_refused_total{reason=unauthenticated}", () -> () -> c.auth().refusals());
         metrics.gauge("ftvm_manager_acting", () -> () -> manager != null && manager.acting() ? 1 : 0);
         metrics.gauge("ftvm_vms_unplaced", () -> () -> {
             ClusterManager m = manager;

@@ -75,7 +75,7 @@ public final class Demo implements Callable<Integer> {
             watcher.setDaemon(true);
             watcher.start();
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
-            try (ConsoleClient console = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles())
+            try (ConsoleClient console = ConsoleClient.start(cluster.console("kv")
                     .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)),
                     this::output, this::event)) {
                 return script ? runScript(cluster, console) : interactive(cluster, console);

@@ -190,6 +190,12 @@ public final class LocalCluster implements AutoCloseable {
         return records.state(vmId);
     }
 
+    /** A console client's config for {@code vmId} that types: the cluster's console token and the write lease. */
+    public io.ftvm.replication.console.ConsoleClientConfig console(String vmId) {
+        return io.ftvm.replication.console.ConsoleClientConfig.of(vmId, consoles()).withCredential(ADMIN_TOKEN)
+                .withAccess(io.ftvm.replication.console.ConsoleAccess.WRITE);
+    }
+
     /** The console endpoints of all live hosts. */
     public List<Endpoint> consoles() {
         List<Endpoint> out = new ArrayList<>();
@@ -205,6 +211,14 @@ public final class LocalCluster implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * The replication endpoint a VM's backup of {@code tenure} published (read with the cluster's credentials), for
+     * tests that attack it.
+     */
+    public Optional<io.ftvm.coordinator.Endpoint> replicationEndpoint(String vmId, long tenure) {
+        return new io.ftvm.coordinator.EndpointDirectory(client).lookup(vmId, io.ftvm.coordinator.Role.BACKUP, tenure);
     }
 
     public String connectString() {

@@ -2,9 +2,11 @@ package io.ftvm.node.console;
 
 import static io.ftvm.node.console.TestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ftvm.replication.console.ConnectionEvent.Kind;
 import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleAccess;
 import io.ftvm.replication.console.ConsoleCodec;
 import io.ftvm.replication.console.ConsoleMessage;
 import io.ftvm.replication.console.Endpoint;
@@ -150,7 +152,7 @@ class ConsoleClientTest {
                         in.readFully(hello);
                         DataOutputStream out = new DataOutputStream(s.getOutputStream());
                         long from = round == 0 ? 0 : 3;
-                        write(out, new ConsoleMessage.Welcome(1, 0, 100, from, 0, 0));
+                        write(out, new ConsoleMessage.Welcome(ConsoleCodec.VERSION, 0, 100, from, 0, 0));
                         write(out, new ConsoleMessage.Output(from, new byte[] {1, 2, 3}));
                         write(out, new ConsoleMessage.Output(round == 0 ? 7 : 4, new byte[] {9}));
                         assertThat(in.read()).as("client closes").isLessThan(0);
@@ -176,29 +178,40 @@ class ConsoleClientTest {
     }
 
     @Test
-    void concurrentWritersConflictLoudly() throws Exception {
+    void oneWriterAtATimeAndReadersCannotType() throws Exception {
         InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1 << 16);
         ClientRecorder recA = new ClientRecorder();
         ClientRecorder recB = new ClientRecorder();
+        ClientRecorder recC = new ClientRecorder();
         try (ConsoleServer server = TestSupport.server(backend);
-             ConsoleClient a = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server)), recA,
-                     recA);
-             ConsoleClient b = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server)), recB,
-                     recB)) {
-            await(() -> a.state() == ConsoleClient.State.CONNECTED && b.state() == ConsoleClient.State.CONNECTED,
-                    "both connected");
-            a.send("abc".getBytes(StandardCharsets.US_ASCII));
-            await(() -> backend.inputAccepted() == 3, "a's input");
-            b.send("xyz".getBytes(StandardCharsets.US_ASCII)); // b still believes the stream ends at 0
-            await(() -> recB.saw(Kind.INPUT_LOST), "b told");
-            assertThat(recB.events().stream().filter(e -> e.kind() == Kind.INPUT_LOST).findFirst().orElseThrow()
-                    .detail()).contains("3 input bytes not delivered", "filled by another writer first");
-            await(() -> b.state() == ConsoleClient.State.CONNECTED, "b back");
-            b.send("!".getBytes(StandardCharsets.US_ASCII)); // placed after a's input now
-            await(() -> backend.inputAccepted() == 4, "b's later input");
-            backend.ackInput();
-            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("abc!");
-            assertThat(b.awaitInputAcked(Duration.ofSeconds(10))).isTrue();
+             ConsoleClient a = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server))
+                     .withClientName("alice"), recA, recA)) {
+            await(() -> a.state() == ConsoleClient.State.CONNECTED, "a connected");
+            try (ConsoleClient b = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server))
+                    .withClientName("bob"), recB, recB)) {
+                await(() -> recB.saw(Kind.FAILED), "b refused for good");
+                assertThat(recB.events().stream().filter(e -> e.kind() == Kind.FAILED).findFirst().orElseThrow()
+                        .detail()).contains("WRITE_LEASE_HELD", "alice");
+            }
+            try (ConsoleClient reader = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server))
+                    .withAccess(ConsoleAccess.READ), recC, recC)) {
+                await(() -> reader.state() == ConsoleClient.State.CONNECTED, "reader connected");
+                assertThatThrownBy(() -> reader.send(new byte[] {'x'})).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("read-only");
+            }
+            ClientRecorder recD = new ClientRecorder();
+            try (ConsoleClient d = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(server))
+                    .withAccess(ConsoleAccess.TAKE_OVER).withClientName("dave"), recD, recD)) {
+                await(() -> d.state() == ConsoleClient.State.CONNECTED, "d took the lease");
+                await(() -> recA.saw(Kind.FAILED), "a lost it");
+                assertThat(recA.events().stream().filter(e -> e.kind() == Kind.FAILED).findFirst().orElseThrow()
+                        .detail()).contains("WRITE_LEASE_LOST", "dave");
+                d.send("abc".getBytes(StandardCharsets.US_ASCII));
+                await(() -> backend.inputAccepted() == 3, "d types");
+                backend.ackInput();
+                assertThat(d.awaitInputAcked(Duration.ofSeconds(10))).isTrue();
+            }
+            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("abc");
         }
     }
 }

@@ -3,6 +3,8 @@ package io.ftvm.node.console;
 import static io.ftvm.node.console.TestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ftvm.replication.console.ConsoleAccess;
+import io.ftvm.replication.console.ConsoleCodec;
 import io.ftvm.replication.console.ConsoleError;
 import io.ftvm.replication.console.ConsoleMessage;
 import io.ftvm.replication.console.ConsoleMessage.Bye;
@@ -48,7 +50,7 @@ class ConsoleServerTest {
         try (ConsoleServer server = TestSupport.server(backend); RawClient c = new RawClient(server.address())) {
             c.hello(12_345, ConsoleMessage.NO_INPUT);
             Welcome w = c.read(Welcome.class);
-            assertThat(w).isEqualTo(new Welcome(1, 0, 60_000, 12_345, 0, 0));
+            assertThat(w).isEqualTo(new Welcome(ConsoleCodec.VERSION, 0, 60_000, 12_345, 0, 0));
             backend.appendOutput(ref, 60_000, 40_000); // live output follows the backlog
             assertThat(readOutput(c, 12_345, 100_000)).isEqualTo(Arrays.copyOfRange(ref, 12_345, 100_000));
         }
@@ -99,21 +101,94 @@ class ConsoleServerTest {
                 assertThat(e.offset()).isEqualTo(10);
             }
             try (RawClient c = new RawClient(server.address())) {
-                c.send(new ConsoleMessage.Hello(1, "vm-unknown", 0, -1));
+                c.send(new ConsoleMessage.Hello(ConsoleCodec.VERSION, "vm-unknown", 0, -1, ConsoleAccess.READ,
+                        TestSupport.TOKEN, ""));
                 assertThat(c.read(Error.class).error()).isEqualTo(ConsoleError.UNKNOWN_VM);
                 assertThat(c.closedByServer()).isTrue();
             }
             try (RawClient c = new RawClient(server.address())) {
-                c.send(new ConsoleMessage.Hello(2, TestSupport.VM, 0, -1));
+                c.send(new ConsoleMessage.Hello(ConsoleCodec.VERSION + 1, TestSupport.VM, 0, -1, ConsoleAccess.READ,
+                        "", ""));
                 Error e = c.read(Error.class);
                 assertThat(e.error()).isEqualTo(ConsoleError.UNSUPPORTED_VERSION);
-                assertThat(e.message()).contains("protocol version 2 not supported");
+                assertThat(e.message()).contains("protocol version " + (ConsoleCodec.VERSION + 1) + " not supported");
             }
             try (RawClient c = new RawClient(server.address())) {
                 c.hello(0, 3); // the client holds input from 3, this host accepted none
                 Error e = c.read(Error.class);
                 assertThat(e.error()).isEqualTo(ConsoleError.INPUT_GAP);
                 assertThat(e.offset()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotProveItselfLearnsNothingAndIsCounted() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput(ascii("secret output"));
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            String[][] attempts = {{TestSupport.VM, ""}, {TestSupport.VM, "wrong-token-wrong-token"},
+                {"vm-unknown", ""}, {TestSupport.VM, TestSupport.TOKEN + "x"}};
+            for (String[] a : attempts) {
+                try (RawClient c = new RawClient(server.address())) {
+                    c.send(new ConsoleMessage.Hello(ConsoleCodec.VERSION, a[0], ConsoleMessage.FROM_OLDEST,
+                            ConsoleMessage.NO_INPUT, ConsoleAccess.WRITE, a[1], "intruder"));
+                    c.send(new Input(0, ascii("rm -rf /\n")));
+                    Error e = c.read(Error.class);
+                    assertThat(e.error()).as("for %s", a[0]).isEqualTo(ConsoleError.UNAUTHENTICATED);
+                    assertThat(e.message()).doesNotContain(TestSupport.VM).doesNotContain("secret");
+                    assertThat(c.closedByServer()).isTrue();
+                }
+            }
+            assertThat(server.auth().refusals()).isEqualTo(attempts.length);
+            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).as("nothing typed into the VM").isEmpty();
+        }
+    }
+
+    @Test
+    void attachIsReadOnlyByDefaultAndOneWriterHoldsTheLease() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput(ascii("prompt> "));
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            try (RawClient reader = new RawClient(server.address())) {
+                reader.hello(ConsoleMessage.FROM_OLDEST, ConsoleMessage.NO_INPUT, ConsoleAccess.READ,
+                        TestSupport.TOKEN, "reader");
+                reader.read(ConsoleMessage.Welcome.class);
+                assertThat(reader.read(ConsoleMessage.Output.class).offset()).isZero();
+                reader.send(new Input(0, ascii("typed\n")));
+                assertThat(reader.read(Error.class).error()).isEqualTo(ConsoleError.READ_ONLY);
+            }
+            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEmpty();
+            try (RawClient alice = new RawClient(server.address());
+                 RawClient bob = new RawClient(server.address());
+                 RawClient carol = new RawClient(server.address())) {
+                alice.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT, ConsoleAccess.WRITE, TestSupport.TOKEN,
+                        "alice@ops");
+                alice.read(ConsoleMessage.Welcome.class);
+                bob.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT, ConsoleAccess.WRITE, TestSupport.TOKEN,
+                        "bob@ops");
+                Error held = bob.read(Error.class);
+                assertThat(held.error()).isEqualTo(ConsoleError.WRITE_LEASE_HELD);
+                assertThat(held.message()).contains("alice@ops");
+                carol.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT, ConsoleAccess.TAKE_OVER,
+                        TestSupport.TOKEN, "carol@ops");
+                carol.read(ConsoleMessage.Welcome.class);
+                Error lost = alice.read(Error.class);
+                assertThat(lost.error()).isEqualTo(ConsoleError.WRITE_LEASE_LOST);
+                assertThat(lost.message()).contains("carol@ops");
+                carol.send(new Input(0, ascii("ls\n")));
+                long end = System.nanoTime() + 10_000_000_000L;
+                while (!new String(backend.inputBytes(), StandardCharsets.US_ASCII).equals("ls\n") && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
+                assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("ls\n");
+            }
+            // The holder is gone: the lease is free again.
+            await(() -> server.connectionCount() == 0, "the connections closed on the server");
+            try (RawClient dave = new RawClient(server.address())) {
+                dave.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT, ConsoleAccess.WRITE, TestSupport.TOKEN,
+                        "dave");
+                assertThat((Object) dave.read()).isInstanceOf(ConsoleMessage.Welcome.class);
             }
         }
     }
@@ -214,23 +289,22 @@ class ConsoleServerTest {
     }
 
     @Test
-    void twoWritersOnTheSameOffsetsConflictInsteadOfLosingInputSilently() throws Exception {
+    void aWriterWhoseLeaseWasTakenOverCanTypeNoMore() throws Exception {
         InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1 << 16);
         try (ConsoleServer server = TestSupport.server(backend); RawClient a = new RawClient(server.address());
              RawClient b = new RawClient(server.address())) {
-            a.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT);
-            b.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT);
+            a.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT, ConsoleAccess.WRITE, TestSupport.TOKEN, "a");
             a.read(Welcome.class);
-            b.read(Welcome.class);
             a.send(new Input(0, ascii("abc")));
             await(() -> backend.inputAccepted() == 3, "a's input");
-            b.send(new Input(0, ascii("xyz")));
-            Error e = b.read(Error.class);
-            assertThat(e.error()).isEqualTo(ConsoleError.INPUT_CONFLICT);
-            assertThat(e.offset()).isZero();
-            assertThat(b.closedByServer()).isTrue();
-            a.send(new Input(3, ascii("d")));
-            await(() -> backend.inputAccepted() == 4, "a continues");
+            b.hello(ConsoleMessage.FROM_END, ConsoleMessage.NO_INPUT, ConsoleAccess.TAKE_OVER, TestSupport.TOKEN, "b");
+            Welcome w = b.read(Welcome.class);
+            assertThat(w.inputNext()).as("b continues after a's input").isEqualTo(3);
+            Error lost = a.read(Error.class);
+            assertThat(lost.error()).isEqualTo(ConsoleError.WRITE_LEASE_LOST);
+            assertThat(a.closedByServer()).isTrue();
+            b.send(new Input(3, ascii("d")));
+            await(() -> backend.inputAccepted() == 4, "b types");
             assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("abcd");
         }
     }
@@ -286,7 +360,7 @@ class ConsoleServerTest {
             RawClient[] readers = new RawClient[4];
             for (int i = 0; i < readers.length; i++) {
                 readers[i] = new RawClient(server.address());
-                readers[i].hello(0, ConsoleMessage.NO_INPUT);
+                readers[i].hello(0, ConsoleMessage.NO_INPUT, ConsoleAccess.READ, TestSupport.TOKEN, "reader-" + i);
                 readers[i].read(Welcome.class);
             }
             Thread producer = new Thread(() -> {

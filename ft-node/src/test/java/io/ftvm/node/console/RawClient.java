@@ -1,5 +1,6 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleAccess;
 import io.ftvm.replication.console.ConsoleCodec;
 import io.ftvm.replication.console.ConsoleException;
 import io.ftvm.replication.console.ConsoleMessage;
@@ -49,8 +50,15 @@ final class RawClient implements AutoCloseable {
         out.flush();
     }
 
+    /** An authenticated writer's HELLO. */
     void hello(long outputFrom, long inputFrom) throws IOException {
-        send(new ConsoleMessage.Hello(ConsoleCodec.VERSION, TestSupport.VM, outputFrom, inputFrom));
+        hello(outputFrom, inputFrom, ConsoleAccess.WRITE, TestSupport.TOKEN, "raw-writer");
+    }
+
+    void hello(long outputFrom, long inputFrom, ConsoleAccess access, String credential, String name)
+            throws IOException {
+        send(new ConsoleMessage.Hello(ConsoleCodec.VERSION, TestSupport.VM, outputFrom, inputFrom, access, credential,
+                name));
     }
 
     /** The next message from the server (PINGs answered and skipped), or an exception on EOF/timeout. */

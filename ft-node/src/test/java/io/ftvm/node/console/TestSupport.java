@@ -1,5 +1,6 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.console.ConsoleAccess;
 import io.ftvm.replication.console.ConsoleClientConfig;
 import io.ftvm.replication.console.Endpoint;
 import java.net.InetAddress;
@@ -26,16 +27,20 @@ public final class TestSupport {
     }
 
     public static ConsoleServer server(InMemoryConsoleBackend backend) throws InterruptedException {
-        ConsoleServer s = new ConsoleServer(loopback(), ConsoleServerConfig.defaults());
+        ConsoleServer s = new ConsoleServer(loopback(), ConsoleServerConfig.defaults(), new ConsoleAuth(TOKEN));
         if (backend != null) {
             s.attach(VM, backend);
         }
         return s;
     }
 
+    /** The console token the test servers admit. */
+    public static final String TOKEN = "console-test-token-0123456789";
+
+    /** A writer's config (the tests type): authenticated, with the write lease. */
     public static ConsoleClientConfig clientConfig(Endpoint... endpoints) {
         return ConsoleClientConfig.of(VM, List.of(endpoints)).withBackoff(Duration.ofMillis(10),
-                Duration.ofMillis(200));
+                Duration.ofMillis(200)).withCredential(TOKEN).withAccess(ConsoleAccess.WRITE);
     }
 
     public static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -28,7 +28,7 @@ class BackupLossIT {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             VersionedState before = cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED,
                     Duration.ofSeconds(60));
-            try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
+            try (ConsoleClient client = ConsoleClient.start(cluster.console("kv"),
                     out, e -> { })) {
                 for (int i = 0; i < 20; i++) {
                     String line = "incr n " + i + "\n";

@@ -78,7 +78,7 @@ class FailoverIT {
                 healthBody = http.send(healthRequest, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             }
             assertThat(healthBody).contains("\"status\":\"UP\"").contains("\"kv\":\"backup:REPLAYING\"");
-            try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
+            try (ConsoleClient client = ConsoleClient.start(cluster.console("kv"),
                     out, e -> { })) {
                 client.send(Arrays.copyOf(session, cut));
                 assertThat(client.awaitInputAcked(Duration.ofSeconds(30))).isTrue();

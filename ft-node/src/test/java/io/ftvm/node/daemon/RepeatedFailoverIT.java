@@ -52,7 +52,7 @@ class RepeatedFailoverIT {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
             AtomicBoolean sending = new AtomicBoolean(true);
-            try (ConsoleClient client = ConsoleClient.start(ConsoleClientConfig.of("kv", cluster.consoles()),
+            try (ConsoleClient client = ConsoleClient.start(cluster.console("kv"),
                     out, e -> {
                         synchronized (events) {
                             events.add(e.toString());

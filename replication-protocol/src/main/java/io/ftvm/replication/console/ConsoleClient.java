@@ -132,6 +132,9 @@ public final class ConsoleClient implements AutoCloseable {
         if (state == State.CLOSED || state == State.FAILED) {
             throw new IllegalStateException("console client is " + state);
         }
+        if (!config.access().writes()) {
+            throw new IllegalStateException("console attached read-only: typing needs the write lease");
+        }
         for (int off = 0; off < bytes.length; off += ConsoleCodec.MAX_PAYLOAD) {
             byte[] part = off == 0 && bytes.length <= ConsoleCodec.MAX_PAYLOAD ? bytes.clone()
                     : java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + ConsoleCodec.MAX_PAYLOAD));
@@ -186,11 +189,18 @@ public final class ConsoleClient implements AutoCloseable {
             return;
         }
         long outputFrom = outputNext >= 0 ? outputNext : config.startOffset();
+        // A take-over takes the lease once; reconnections (after a failover) ask for it like any writer.
+        ConsoleAccess access = config.access() == ConsoleAccess.TAKE_OVER && welcomed ? ConsoleAccess.WRITE
+                : config.access();
         ch.writeAndFlush(new ConsoleMessage.Hello(ConsoleCodec.VERSION, config.vmId(), outputFrom,
-                input.helloInputFrom()), ch.voidPromise());
+                input.helloInputFrom(), access, config.credential(), config.clientName()), ch.voidPromise());
     }
 
+    /** Set at the first WELCOME (the event-loop thread writes it, the next HELLO reads it). */
+    private volatile boolean welcomed;
+
     void onWelcome(ConsoleClientHandler h, Channel ch, Welcome w) throws ConsoleException {
+        welcomed = true;
         long expected = outputNext >= 0 ? outputNext : config.startOffset();
         if (expected >= 0 && w.outputFrom() != expected) {
             throw ConsoleCodec.violation("WELCOME resumes output at " + w.outputFrom() + " but this client needs "
@@ -240,8 +250,10 @@ public final class ConsoleClient implements AutoCloseable {
     Ending onError(Endpoint from, Error e) {
         ConsoleError code = e.error();
         String detail = from + " refused: " + (code == null ? "error " + e.code() : code) + ": " + e.message();
-        if (code == ConsoleError.UNSUPPORTED_VERSION) {
-            return new Ending(detail, null, false, true);
+        if (code == ConsoleError.UNSUPPORTED_VERSION || code == ConsoleError.UNAUTHENTICATED
+                || code == ConsoleError.READ_ONLY || code == ConsoleError.WRITE_LEASE_HELD
+                || code == ConsoleError.WRITE_LEASE_LOST) {
+            return new Ending(detail, null, false, true); // asking again cannot help
         }
         if (code == ConsoleError.OFFSET_NOT_HELD && e.offset() > outputNext) {
             String gap = "output [" + outputNext + ", " + e.offset() + ") is no longer held; the oldest offset held"

@@ -21,11 +21,22 @@ import java.util.Objects;
  * @param peerTimeout a connection silent this long is dropped (and re-established)
  * @param inputBufferBytes most input held unacknowledged; {@link ConsoleClient#send} waits for room
  * @param sendTimeout how long {@link ConsoleClient#send} waits for room
+ * @param access read-only (the default) or with the VM's write lease
+ * @param credential the console token that proves this client (empty: none; a server refuses such a client unless
+ *                   its TLS certificate proves it)
+ * @param clientName who this client is, shown as the write lease's holder
  */
 public record ConsoleClientConfig(String vmId, List<Endpoint> endpoints, long startOffset, boolean acceptOutputGaps,
         Duration backoffInitial, Duration backoffMax, Duration connectTimeout, Duration keepaliveInterval,
-        Duration peerTimeout, int inputBufferBytes, Duration sendTimeout) {
+        Duration peerTimeout, int inputBufferBytes, Duration sendTimeout, ConsoleAccess access, String credential,
+        String clientName) {
     public ConsoleClientConfig {
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(credential, "credential");
+        Objects.requireNonNull(clientName, "clientName");
+        if (credential.length() > 1024 || clientName.length() > 256) {
+            throw new IllegalArgumentException("credential (1024) or clientName (256 characters) too long");
+        }
         Objects.requireNonNull(vmId, "vmId");
         endpoints = List.copyOf(endpoints);
         if (vmId.isEmpty()) {
@@ -52,35 +63,76 @@ public record ConsoleClientConfig(String vmId, List<Endpoint> endpoints, long st
         new Backoff(backoffInitial, backoffMax); // validates
     }
 
-    /** Defaults: all output held, gaps fail, 50 ms..2 s backoff, 1 MiB of input. */
+    /**
+     * Defaults: all output held, gaps fail, 50 ms..2 s backoff, 1 MiB of input, read-only, no credential, named
+     * after the user and host of this process.
+     */
     public static ConsoleClientConfig of(String vmId, List<Endpoint> endpoints) {
         return new ConsoleClientConfig(vmId, endpoints, ConsoleMessage.FROM_OLDEST, false, Duration.ofMillis(50),
                 Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(20),
-                1 << 20, Duration.ofSeconds(30));
+                1 << 20, Duration.ofSeconds(30), ConsoleAccess.READ, "", defaultName());
+    }
+
+    private static String defaultName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "unknown-host";
+        }
+        String name = System.getProperty("user.name", "unknown") + "@" + host + " (pid " + ProcessHandle.current().pid()
+                + ")";
+        return name.length() > 256 ? name.substring(0, 256) : name.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** Typing: with the write lease ({@link ConsoleAccess#WRITE} or {@link ConsoleAccess#TAKE_OVER}). */
+    public ConsoleClientConfig withAccess(ConsoleAccess a) {
+        return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
+                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, a, credential,
+                clientName);
+    }
+
+    /** The console token this client proves itself with. */
+    public ConsoleClientConfig withCredential(String token) {
+        return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
+                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, token,
+                clientName);
+    }
+
+    /** Who this client is (shown as the write lease's holder). */
+    public ConsoleClientConfig withClientName(String name) {
+        return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
+                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
+                name);
     }
 
     public ConsoleClientConfig withStartOffset(long offset) {
         return new ConsoleClientConfig(vmId, endpoints, offset, acceptOutputGaps, backoffInitial, backoffMax,
-                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout);
+                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
+                clientName);
     }
 
     public ConsoleClientConfig withAcceptOutputGaps(boolean accept) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, accept, backoffInitial, backoffMax,
-                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout);
+                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
+                clientName);
     }
 
     public ConsoleClientConfig withBackoff(Duration initial, Duration max) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, initial, max,
-                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout);
+                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
+                clientName);
     }
 
     public ConsoleClientConfig withKeepalive(Duration interval, Duration timeout) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
-                connectTimeout, interval, timeout, inputBufferBytes, sendTimeout);
+                connectTimeout, interval, timeout, inputBufferBytes, sendTimeout, access, credential,
+                clientName);
     }
 
     public ConsoleClientConfig withInputBuffer(int bytes, Duration timeout) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
-                connectTimeout, keepaliveInterval, peerTimeout, bytes, timeout);
+                connectTimeout, keepaliveInterval, peerTimeout, bytes, timeout, access, credential,
+                clientName);
     }
 }

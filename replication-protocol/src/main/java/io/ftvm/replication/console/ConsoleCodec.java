@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConsoleCodec {
     /** The protocol version this code speaks. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** "FTVC": opens HELLO and WELCOME, so a wrong peer is refused at once. */
     public static final int MAGIC = 0x46545643;
     /** Largest OUTPUT or INPUT payload. */
@@ -62,7 +62,9 @@ public final class ConsoleCodec {
         if (m instanceof Hello h) {
             out.writeByte(HELLO).writeInt(MAGIC).writeShort(h.version());
             writeString(out, h.vmId());
-            out.writeLong(h.outputFrom()).writeLong(h.inputFrom());
+            out.writeLong(h.outputFrom()).writeLong(h.inputFrom()).writeByte(h.access().wire());
+            writeString(out, h.credential());
+            writeString(out, h.clientName());
         } else if (m instanceof Welcome w) {
             out.writeByte(WELCOME).writeInt(MAGIC).writeShort(w.version()).writeLong(w.historyStart())
                     .writeLong(w.outputEnd()).writeLong(w.outputFrom()).writeLong(w.inputAcked())
@@ -169,7 +171,8 @@ public final class ConsoleCodec {
         int version = readUnsignedShort(body, "HELLO version");
         if (version != VERSION) {
             body.skipBytes(body.readableBytes()); // a later version's fields are not ours to judge
-            return new Hello(version, "", ConsoleMessage.FROM_OLDEST, ConsoleMessage.NO_INPUT);
+            return new Hello(version, "", ConsoleMessage.FROM_OLDEST, ConsoleMessage.NO_INPUT, ConsoleAccess.READ, "",
+                    "");
         }
         String vmId = readString(body, "HELLO vm id");
         if (vmId.isEmpty() || vmId.getBytes(StandardCharsets.UTF_8).length > MAX_VM_ID
@@ -184,7 +187,19 @@ public final class ConsoleCodec {
         if (inputFrom < ConsoleMessage.NO_INPUT) {
             throw violation("HELLO input offset " + inputFrom + " is negative");
         }
-        return new Hello(version, vmId, outputFrom, inputFrom);
+        if (!body.isReadable()) {
+            throw violation("HELLO without an access mode");
+        }
+        ConsoleAccess access = ConsoleAccess.fromWire(body.readUnsignedByte());
+        if (access == null) {
+            throw violation("HELLO with an unknown access mode");
+        }
+        String credential = readString(body, "HELLO credential");
+        String clientName = readString(body, "HELLO client name");
+        if (clientName.chars().anyMatch(Character::isISOControl)) {
+            throw violation("HELLO client name has control characters");
+        }
+        return new Hello(version, vmId, outputFrom, inputFrom, access, credential, clientName);
     }
 
     private static Welcome readWelcome(ByteBuf body) throws ConsoleException {

@@ -17,7 +17,15 @@ public enum ConsoleError {
     /** A malformed, oversized, unknown or out-of-order frame. */
     PROTOCOL_VIOLATION(7),
     /** The backend failed; the message says how. */
-    INTERNAL(8);
+    INTERNAL(8),
+    /** The client did not prove itself (no valid console token, no cluster certificate). Fatal for a client. */
+    UNAUTHENTICATED(9),
+    /** INPUT on a connection attached read-only. Fatal for a client. */
+    READ_ONLY(10),
+    /** Another connection holds the VM's write lease; the message names it. Fatal for a client. */
+    WRITE_LEASE_HELD(11),
+    /** Another client took the write lease over; the message names it. Fatal for a client. */
+    WRITE_LEASE_LOST(12);
 
     private final int wire;
 

@@ -31,10 +31,23 @@ public sealed interface ConsoleMessage {
      * @param vmId which VM's console
      * @param outputFrom the next output offset the client needs, or {@link #FROM_OLDEST} / {@link #FROM_END}
      * @param inputFrom the offset of the oldest unacknowledged input byte the client will send, or {@link #NO_INPUT}
+     * @param access read-only, or with the write lease
+     * @param credential the console token (empty when the client's TLS certificate proves it)
+     * @param clientName who the client is, shown to others as the lease holder (free text, may be empty)
      */
-    record Hello(int version, String vmId, long outputFrom, long inputFrom) implements FromClient {
+    record Hello(int version, String vmId, long outputFrom, long inputFrom, ConsoleAccess access, String credential,
+            String clientName) implements FromClient {
         public Hello {
             Objects.requireNonNull(vmId, "vmId");
+            Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(credential, "credential");
+            Objects.requireNonNull(clientName, "clientName");
+        }
+
+        @Override
+        public String toString() {
+            return "Hello[v" + version + ", vm=" + vmId + ", outputFrom=" + outputFrom + ", inputFrom=" + inputFrom
+                    + ", " + access + ", " + clientName + (credential.isEmpty() ? "" : ", credential hidden") + "]";
         }
     }
 

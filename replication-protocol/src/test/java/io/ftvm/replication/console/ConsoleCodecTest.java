@@ -55,9 +55,10 @@ class ConsoleCodecTest {
 
     @Test
     void clientMessagesRoundTrip() throws Exception {
-        assertThat(client(new Hello(1, "vm-7", 42, ConsoleMessage.NO_INPUT)))
-                .isEqualTo(new Hello(1, "vm-7", 42, -1));
-        assertThat(client(new Hello(1, "vm", ConsoleMessage.FROM_END, 5))).isEqualTo(new Hello(1, "vm", -2, 5));
+        assertThat(client(new Hello(2, "vm-7", 42, ConsoleMessage.NO_INPUT, ConsoleAccess.READ, "", "")))
+                .isEqualTo(new Hello(2, "vm-7", 42, -1, ConsoleAccess.READ, "", ""));
+        assertThat(client(new Hello(2, "vm", ConsoleMessage.FROM_END, 5, ConsoleAccess.TAKE_OVER, "tok-ä", "me@h")))
+                .isEqualTo(new Hello(2, "vm", -2, 5, ConsoleAccess.TAKE_OVER, "tok-ä", "me@h"));
         Input in = (Input) client(new Input(7, new byte[] {1, 2, 3}));
         assertThat(in.offset()).isEqualTo(7);
         assertThat(in.bytes()).containsExactly(1, 2, 3);
@@ -68,7 +69,7 @@ class ConsoleCodecTest {
 
     @Test
     void serverMessagesRoundTrip() throws Exception {
-        assertThat(server(new Welcome(1, 10, 100, 50, 3, 4))).isEqualTo(new Welcome(1, 10, 100, 50, 3, 4));
+        assertThat(server(new Welcome(2, 10, 100, 50, 3, 4))).isEqualTo(new Welcome(2, 10, 100, 50, 3, 4));
         assertThat(server(new Redirect("h:1", "backup"))).isEqualTo(new Redirect("h:1", "backup"));
         assertThat(server(new Error(ConsoleError.OFFSET_NOT_HELD, 900, "gone")))
                 .isEqualTo(new Error(3, 900, "gone"));
@@ -90,7 +91,7 @@ class ConsoleCodecTest {
     void anUnsupportedVersionStillDecodesSoTheServerCanSaySo() throws Exception {
         ByteBuf b = raw(ConsoleCodec.HELLO);
         b.writeInt(ConsoleCodec.MAGIC).writeShort(7).writeBytes(new byte[] {9, 9, 9});
-        assertThat(ConsoleCodec.decodeFromClient(b)).isEqualTo(new Hello(7, "", -1, -1));
+        assertThat(ConsoleCodec.decodeFromClient(b)).isEqualTo(new Hello(7, "", -1, -1, ConsoleAccess.READ, "", ""));
     }
 
     @Test
@@ -124,12 +125,13 @@ class ConsoleCodecTest {
         ByteBuf longString = raw(ConsoleCodec.BYE);
         longString.writeShort(ConsoleCodec.MAX_STRING + 1).writeBytes(new byte[ConsoleCodec.MAX_STRING + 1]);
         refusedByServer(longString, "over the limit 1024");
-        refusedByServer(body(new Hello(1, "bad\nid", 0, 0)), "without control characters");
-        refusedByServer(body(new Hello(1, "x".repeat(129), 0, 0)), "vm id must be 1..128");
-        refusedByServer(body(new Hello(1, "vm", -3, 0)), "HELLO output offset -3 is negative");
-        refusedByServer(body(new Hello(1, "vm", 0, -2)), "HELLO input offset -2 is negative");
-        refusedByClient(body(new Welcome(1, 10, 5, 7, 0, 0)), "WELCOME offsets out of order");
-        refusedByClient(body(new Welcome(2, 0, 0, 0, 0, 0)), "protocol version 2");
+        refusedByServer(body(new Hello(2, "bad\nid", 0, 0, ConsoleAccess.READ, "", "")), "without control characters");
+        refusedByServer(body(new Hello(2, "x".repeat(129), 0, 0, ConsoleAccess.READ, "", "")), "vm id must be 1..128");
+        refusedByServer(body(new Hello(2, "vm", -3, 0, ConsoleAccess.READ, "", "")), "HELLO output offset -3 is negative");
+        refusedByServer(body(new Hello(2, "vm", 0, -2, ConsoleAccess.READ, "", "")), "HELLO input offset -2 is negative");
+        refusedByServer(body(new Hello(2, "vm", 0, 0, ConsoleAccess.READ, "", "bad\u0007name")), "control characters");
+        refusedByClient(body(new Welcome(2, 10, 5, 7, 0, 0)), "WELCOME offsets out of order");
+        refusedByClient(body(new Welcome(3, 0, 0, 0, 0, 0)), "protocol version 3");
         refusedByClient(body(new Error(1, -2, "x")), "ERROR offset -2");
     }
 
