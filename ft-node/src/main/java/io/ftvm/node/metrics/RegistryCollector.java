@@ -167,6 +167,8 @@ public final class RegistryCollector extends Collector {
             Map.entry("ftvm_vm_status", "1 for the VM's recorded protection status (exported by the cluster manager's host)"),
             Map.entry("ftvm_vm_epoch", "The VM record's epoch (exported by the cluster manager's host)"),
             Map.entry("ftvm_admin_refused_total", "Admin requests refused for a missing or wrong credential"),
+            Map.entry("ftvm_admin_limited_total", "Admin connections or requests refused by the endpoint's limits "
+                    + "(connections, timeouts, sizes, busy workers, TLS), by reason"),
             Map.entry("ftvm_host_up", "1 while this host is registered and connected to ZooKeeper"),
             Map.entry("ftvm_hosts_live", "Hosts this host sees registered in the cluster"),
             Map.entry("ftvm_zookeeper_connected", "1 while this host's ZooKeeper session is connected"),

@@ -15,14 +15,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** The admin endpoint over real HTTP on loopback: token required and counted, metrics in Prometheus text, health. */
+/**
+ * The admin endpoint over real HTTP on loopback: token required and counted, metrics in Prometheus text, health as
+ * a token-free liveness probe and with details for the token's holder.
+ */
 class AdminServerTest {
     private static final String TOKEN = "0123456789abcdef-token";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private HttpResponse<String> get(AdminServer s, String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.address().getPort() + path))
-                .timeout(Duration.ofSeconds(10));
+                .timeout(Duration.ofSeconds(30));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -42,7 +45,7 @@ class AdminServerTest {
                 metrics, () -> new AdminServer.Health(healthy.get(), Map.of("host", "host-a")))) {
             assertThat(get(s, "/metrics", null).statusCode()).isEqualTo(401);
             assertThat(get(s, "/metrics", "wrong-token-wrong-token").statusCode()).isEqualTo(401);
-            assertThat(get(s, "/health", null).statusCode()).isEqualTo(401);
+            assertThat(get(s, "/health", "wrong-token-wrong-token").statusCode()).isEqualTo(401);
             assertThat(metrics.counter("ftvm_admin_refused_total").getCount()).isEqualTo(3);
 
             HttpResponse<String> m = get(s, "/metrics", TOKEN);
@@ -62,9 +65,48 @@ class AdminServerTest {
             HttpResponse<String> h = get(s, "/health", TOKEN);
             assertThat(h.statusCode()).isEqualTo(200);
             assertThat(h.body()).contains("\"status\":\"UP\"").contains("\"host\":\"host-a\"");
+
+            HttpResponse<String> live = get(s, "/health", null); // liveness: no token, no details
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.body()).isEqualTo("{\"status\":\"up\"}");
+            assertThat(live.headers().firstValue("Content-Type")).hasValue("application/json");
+
             healthy.set(false);
             assertThat(get(s, "/health", TOKEN).statusCode()).isEqualTo(503);
+            HttpResponse<String> down = get(s, "/health", null);
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).isEqualTo("{\"status\":\"down\"}");
+            assertThat(get(s, "/metrics", TOKEN.substring(0, 8)).statusCode()).isEqualTo(401);
+            assertThat(metrics.counter("ftvm_admin_refused_total").getCount()).isEqualTo(4);
             assertThat(get(s, "/metrics/other", TOKEN).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void apiRequestsReachTheApiWithTheirQueryAndBodyAndStreamsArriveWhole() throws Exception {
+        try (AdminServer s = new AdminServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN,
+                new MetricRegistry(), () -> new AdminServer.Health(true, Map.of()), new EchoApi())) {
+            HttpResponse<String> echo = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + s.address().getPort() + "/v1/echo/x?a=1&b=%20")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"k\":1}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(echo.statusCode()).isEqualTo(200);
+            assertThat(echo.body()).isEqualTo(
+                    "{\"bodyBytes\":7,\"method\":\"POST\",\"path\":\"/echo/x\",\"query\":\"a=1&b=%20\"}");
+            assertThat(get(s, "/v1/echo", null).statusCode()).isEqualTo(401);
+
+            HttpResponse<byte[]> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + s.address().getPort() + "/v1/stream/1000000")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stream.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+            byte[] b = stream.body();
+            assertThat(b).hasSize(1_000_000);
+            for (int i = 0; i < b.length; i += 4_099) {
+                assertThat(b[i]).isEqualTo((byte) (i % 251));
+            }
+            assertThat(get(s, "/v1/echo", TOKEN).statusCode()).isEqualTo(200); // the connection is reused after a stream
         }
     }
 
