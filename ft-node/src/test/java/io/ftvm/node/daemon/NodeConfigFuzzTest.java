@@ -3,11 +3,15 @@ package io.ftvm.node.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutations of a valid config (lines deleted, duplicated, swapped, indented or cut; values replaced by wrong types,
@@ -96,6 +100,31 @@ class NodeConfigFuzzTest {
         }
         assertThat(refused).as("most mutations break the config").isGreaterThan(CASES / 2);
         assertThat(valid).as("some mutations keep it valid (a deleted optional key)").isPositive();
+    }
+
+    /** The same through files, with bytes flipped after encoding (not UTF-8 any more, NULs, cut sequences). */
+    @Test
+    void everyMutatedFileIsAConfigOrOneLineRefusal(@TempDir Path dir) throws Exception {
+        Random random = new Random(SEED + 1);
+        List<Function<Random, String>> mutators = mutators();
+        for (int c = 0; c < 150; c++) {
+            byte[] bytes = mutators.get(random.nextInt(mutators.size())).apply(random)
+                    .getBytes(StandardCharsets.UTF_8);
+            for (int k = random.nextInt(4); k > 0 && bytes.length > 0; k--) {
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+            }
+            Path file = Files.write(dir.resolve("case-" + c + ".yaml"), bytes);
+            long start = System.nanoTime();
+            try {
+                loader.load(file);
+            } catch (NodeConfig.InvalidConfigException e) {
+                assertThat(e.getMessage()).as("file case %d", c).contains(file.toString()).doesNotContain("\n")
+                        .doesNotContain("\r");
+            } catch (RuntimeException | StackOverflowError e) {
+                fail("file case " + c + " (seed " + (SEED + 1) + ") threw " + e, e);
+            }
+            assertThat(System.nanoTime() - start).as("file case %d", c).isLessThan(MAX_NANOS_PER_CASE);
+        }
     }
 
     private static String brief(String s) {
