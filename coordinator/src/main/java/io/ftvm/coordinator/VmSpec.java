@@ -7,7 +7,8 @@ import java.util.Objects;
  * The operator-owned half of a VM record ({@code .../vms/<vm>}): what to run and whether to protect it. Written at
  * creation; the roles and the manager only read it.
  *
- * @param image     the guest image (a path or name that every host resolves the same way)
+ * @param image     the guest image: a built-in guest's name or a file relative to every host's imageDir (ftd checks
+ *                  it; every host must resolve it the same way)
  * @param memoryMib guest RAM in MiB; also what the VM costs on a host's capacity, for the primary and the backup
  * @param devices   device names in order (for example {@code "uart"}, {@code "rtc"})
  * @param protection whether the manager keeps a backup for it

@@ -24,8 +24,8 @@ final class VmCommand implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a VM (stopped).")
     void create(@Parameters(paramLabel = "VM", description = "the VM's id") String vm,
-            @Option(names = "--image", required = true, description = "guest image: a name (kvstore, hello) or an "
-                    + "ELF path every host can read") String image,
+            @Option(names = "--image", required = true, description = "guest image: a built-in guest (kvstore, hello) or "
+                    + "an ELF file relative to every host's imageDir (no absolute paths, no '..')") String image,
             @Option(names = "--memory-mib", required = true, description = "guest RAM in MiB") long memory,
             @Option(names = "--protection", defaultValue = "protected", description = "protected (fault tolerance "
                     + "on, the default) or none", converter = ProtectionConverter.class) String protection) {

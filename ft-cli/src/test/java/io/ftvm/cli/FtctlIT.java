@@ -3,11 +3,14 @@ package io.ftvm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ftvm.guests.GuestImages;
 import io.ftvm.node.demo.LocalCluster;
+import io.ftvm.node.demo.SecretFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +47,10 @@ class FtctlIT {
         Path dir = Path.of("target", "ftctl-it");
         deleteTree(dir);
         cluster = new LocalCluster(dir, 3);
-        Path token = Files.writeString(dir.resolve("admin-token"), LocalCluster.ADMIN_TOKEN + "\n");
+        Path token = SecretFiles.write(dir.resolve("admin-token"), LocalCluster.ADMIN_TOKEN + "\n");
+        // the secrets the cluster writes are the owner's only
+        assertThat(Files.getPosixFilePermissions(dir.resolve("host-1").resolve("ftd.yaml")))
+                .isEqualTo(SecretFiles.OWNER_ONLY);
         env = new HashMap<>();
         env.put("FTCTL_ENDPOINT", cluster.adminEndpoints());
         env.put("FTCTL_TOKEN_FILE", token.toString());
@@ -216,6 +222,14 @@ class FtctlIT {
         Run badImage = ftctl("vm", "create", "other", "--image", "no-such-guest", "--memory-mib", "64");
         assertThat(badImage.code()).as("the API's 400: a bad argument").isEqualTo(ExitCodes.USAGE);
         assertThat(badImage.err()).contains("no-such-guest");
+        // an image is a built-in guest or a file inside each host's imageDir: no other host path is read or probed
+        Run absolute = ftctl("vm", "create", "other", "--image", "/etc/passwd", "--memory-mib", "64");
+        assertThat(absolute.code()).as("400 BAD_IMAGE").isEqualTo(ExitCodes.USAGE);
+        assertThat(absolute.err()).contains("/etc/passwd").contains("absolute path").contains("imageDir");
+        Run escape = ftctl("vm", "create", "other", "--image", "../ftd.yaml", "--memory-mib", "64");
+        assertThat(escape.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(escape.err()).contains("'..'");
+        assertThat(ftctl("vm", "describe", "other").code()).as("nothing was created").isNotZero();
 
         Run noSuchHost = ftctl("vm", "start", VM, "--host", "host-9");
         assertThat(noSuchHost.code()).isNotZero();
@@ -440,5 +454,28 @@ class FtctlIT {
         assertThat(h.out()).contains("Exit codes:").contains("status").contains("drill");
         assertThat(ok("--version").out()).contains("ftctl");
         assertThat(ok("vm", "start", "--help").out()).contains("--wait").contains("--timeout");
+    }
+
+    @Test
+    @Order(14)
+    void imagesComeFromBuiltInsOrImageDirOnly() throws Exception {
+        // a record written past the API (by hand, or before the rule) with a host path: the primary refuses to boot it
+        cluster.createVm("rogue", "/etc/passwd", 64, "host-2");
+        String refused = cluster.await("rogue", s -> s.state().reason() != null
+                && s.state().reason().contains("boot failed"), Duration.ofSeconds(30)).state().reason();
+        assertThat(refused).contains("/etc/passwd").contains("absolute path");
+        ok("vm", "delete", "rogue");
+
+        // a file in every host's imageDir (default <dataDir>/images) is created, boots and runs to its end
+        for (String host : List.of("host-1", "host-2", "host-3")) {
+            Files.write(cluster.dir().resolve(host).resolve("data").resolve("images").resolve("hello.elf"),
+                    GuestImages.bytes("hello"));
+        }
+        ok("vm", "create", "from-file", "--image", "hello.elf", "--memory-mib", "16", "--protection", "none");
+        ok("vm", "start", "from-file", "--host", "host-3");
+        String ended = cluster.await("from-file", s -> s.state().reason() != null
+                && s.state().reason().contains("stopped on"), Duration.ofSeconds(30)).state().reason();
+        assertThat(ended).contains("the guest stopped on host-3");
+        ok("vm", "delete", "from-file");
     }
 }

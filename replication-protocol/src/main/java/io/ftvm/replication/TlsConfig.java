@@ -33,6 +33,17 @@ public record TlsConfig(Path certificateChain, Path privateKey, Path trustedCert
         }
     }
 
+    /**
+     * Reads the three files the way both ends will (certificate chain, key, CA), so a start-up check can name a bad
+     * PEM before any connection is made.
+     *
+     * @throws TlsConfigException naming the files and the problem
+     */
+    public void check() {
+        serverContext();
+        clientContext();
+    }
+
     /** The backup's (server's) context: requires a client certificate. */
     SslContext serverContext() {
         try {

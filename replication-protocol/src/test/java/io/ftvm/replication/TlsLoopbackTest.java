@@ -132,5 +132,10 @@ class TlsLoopbackTest {
         assertThatThrownBy(() -> new PrimaryConnection(loopback(), PAIR.primary(), new SenderLog(1),
                 ConnectionSettings.defaults().withTls(bad), null))
                 .isInstanceOf(TlsConfig.TlsConfigException.class).hasMessageContaining("unusable");
+        // check() reads them as both ends will, before any endpoint exists (ftd's config check)
+        assertThatThrownBy(bad::check).isInstanceOf(TlsConfig.TlsConfigException.class)
+                .hasMessageContaining(garbage.toString());
+        new TlsConfig(TestSupport.tlsFile("backup.pem"), TestSupport.tlsFile("backup.key"),
+                TestSupport.tlsFile("ca.pem")).check();
     }
 }

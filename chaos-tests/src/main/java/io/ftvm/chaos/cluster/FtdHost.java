@@ -1,5 +1,6 @@
 package io.ftvm.chaos.cluster;
 
+import io.ftvm.node.demo.SecretFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ public final class FtdHost {
         this.topology = topology;
         this.reaper = reaper;
         this.home = Files.createDirectories(dir.resolve(hostId));
-        Files.writeString(config(), String.join("\n",
+        // 0600 from the start: it holds the ZooKeeper password and the admin token
+        SecretFiles.write(config(), String.join("\n",
                 "hostId: " + hostId,
                 "cluster: " + cluster.name(),
                 "zookeeper: " + zookeeper,

@@ -57,6 +57,7 @@ public final class HostDaemon implements AutoCloseable {
 
     private final NodeConfig config;
     private final WallClock clock;
+    private final VmImages images;
     private final MetricRegistry metrics = new MetricRegistry();
     /** Every replication endpoint's refusals and bytes, summed over the host (its metrics). */
     private final Framing.Stats replicationStats = new Framing.Stats();
@@ -85,17 +86,19 @@ public final class HostDaemon implements AutoCloseable {
     public HostDaemon(NodeConfig config, WallClock clock) {
         this.config = config;
         this.clock = clock;
+        this.images = new VmImages(config.imageDir());
     }
 
     /** Starts everything; returns once the host is registered. */
     public HostDaemon start() throws IOException, InterruptedException {
-        Files.createDirectories(config.dataDir());
+        createDirectory("dataDir", config.dataDir());
+        createDirectory("imageDir", config.imageDir());
         sweepRecordings();
         if (config.adminToken() == null) {
             LOG.warn("no adminToken configured: the console admits only clients with a cluster certificate");
         }
-        console = new ConsoleServer(new InetSocketAddress(config.bindAddress(), config.consolePort()),
-                ConsoleServerConfig.defaults(), new ConsoleAuth(config.adminToken()));
+        console = listen("consolePort", config.consolePort(), a -> new ConsoleServer(a,
+                ConsoleServerConfig.defaults(), new ConsoleAuth(config.adminToken())));
         client = new CoordinatorClient(CoordinatorConfig.of(config.zookeeper(), config.cluster(),
                 new Credentials(config.user(), config.password()))
                 .withTimeouts(Duration.ofMillis(config.sessionTimeoutMs()),
@@ -105,7 +108,7 @@ public final class HostDaemon implements AutoCloseable {
         VmRecords records = new VmRecords(client);
         context = new NodeContext(config.hostId(), config.cluster(), config.advertiseAddress(), records,
                 new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf,
-                () -> manager != null && manager.acting());
+                () -> manager != null && manager.acting(), images);
         catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
         if (!catalog.awaitInitialized(Duration.ofSeconds(30))) {
             throw new IOException("the VM records could not be read within 30 s");
@@ -117,9 +120,9 @@ public final class HostDaemon implements AutoCloseable {
         if (config.adminPort() != null) {
             OperationsApi api = new OperationsApi(config.hostId(), config.cluster(), records, catalog, membership,
                     new LocalInstances(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1)),
-                    () -> client.connection().state() == CoordinationState.CONNECTED);
-            admin = new AdminServer(new InetSocketAddress(config.bindAddress(), config.adminPort()),
-                    config.adminToken(), metrics, this::health, api);
+                    () -> client.connection().state() == CoordinationState.CONNECTED, images);
+            admin = listen("adminPort", config.adminPort(), a -> new AdminServer(a, config.adminToken(), metrics,
+                    this::health, api));
             adminAddress = config.advertiseAddress() + ":" + admin.address().getPort();
         }
         jmx = JmxReporter.forRegistry(metrics).inDomain("io.ftvm").createsObjectNamesWith(new JmxNames()).build();
@@ -139,6 +142,39 @@ public final class HostDaemon implements AutoCloseable {
         LOG.info("ftd {} up: console {}, cluster '{}' on {}", config.hostId(), consoleAddress, config.cluster(),
                 config.zookeeper());
         return this;
+    }
+
+    private static void createDirectory(String key, java.nio.file.Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException(key + " " + dir + " cannot be created: " + e, e);
+        }
+    }
+
+    /** What listens on an address: the console or the admin endpoint. */
+    @FunctionalInterface
+    private interface Endpoint<T> {
+        T open(InetSocketAddress address) throws Exception;
+    }
+
+    /**
+     * Opens an endpoint on bindAddress:port; a failure to bind (the address is not on this host, the port is taken)
+     * is an IOException that names both.
+     */
+    private <T> T listen(String key, int port, Endpoint<T> endpoint) throws IOException, InterruptedException {
+        InetSocketAddress a = new InetSocketAddress(config.bindAddress(), port);
+        try {
+            return endpoint.open(a);
+        } catch (IOException e) { // Netty rethrows the bind's own exception, undeclared
+            throw new IOException("cannot listen on bindAddress " + config.bindAddress() + ", " + key + " " + port
+                    + ": " + e.getMessage(), e);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot listen on bindAddress " + config.bindAddress() + ", " + key + " " + port
+                    + ": " + e, e);
+        }
     }
 
     private void registerHostGauges() {

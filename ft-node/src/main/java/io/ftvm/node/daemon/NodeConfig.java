@@ -3,7 +3,9 @@ package io.ftvm.node.daemon;
 import java.nio.file.Path;
 
 /**
- * One ftd host's configuration (one YAML file). Durations carry their unit in the key.
+ * One ftd host's configuration (one YAML file). Durations carry their unit in the key. Every value is checked here
+ * (ranges, syntax); what needs the host (addresses that resolve, TLS files that parse) is checked by
+ * {@link NodeConfigLoader#checkHost}.
  *
  * @param hostId              this host's id in the cluster (letters, digits, '-', '_', '.')
  * @param cluster             the cluster's name (its ZooKeeper namespace)
@@ -11,6 +13,8 @@ import java.nio.file.Path;
  * @param user                digest user that owns ftvm's znodes
  * @param password            its password
  * @param dataDir             where snapshots and working files go
+ * @param imageDir            where VM images named by file are looked up (default: {@code <dataDir>/images}); a
+ *                            VM's image is a built-in guest's name or a relative path inside this directory
  * @param bindAddress         the address the replication and console endpoints listen on
  * @param advertiseAddress    the address other hosts and clients use (default: bindAddress)
  * @param consolePort         the console endpoint's port (0: any free port; the registration says which)
@@ -28,10 +32,22 @@ import java.nio.file.Path;
  *                            backup is never placed in its primary's zone
  */
 public record NodeConfig(String hostId, String cluster, String zookeeper, String user, String password,
-        Path dataDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
+        Path dataDir, Path imageDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
         long heartbeatIntervalMs, long peerTimeoutMs, long backupLossTimeoutMs, long takeoverGraceMs,
         long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken,
         Long recordingMaxMib, String zone) {
+
+    /** The most memory a host may offer: 16 TiB. */
+    static final long MAX_CAPACITY_MIB = 16L << 20;
+    /** The longest timeout or interval any key takes: 10 minutes. */
+    static final long MAX_TIMEOUT_MS = 600_000;
+    static final long MAX_HEARTBEAT_MS = 10_000;
+    /**
+     * ZooKeeper's client takes an int; servers clamp what they grant to [minSessionTimeout, maxSessionTimeout]
+     * (by default 2 and 20 ticks, 4-40 s). More than 5 minutes is a mistake, and less than 1 s never works.
+     */
+    static final long MIN_SESSION_MS = 1_000;
+    static final long MAX_SESSION_MS = 300_000;
 
     /** Paths of the PEM files for mutual TLS. */
     public record Tls(Path certificate, Path privateKey, Path trustedCa) {
@@ -43,26 +59,51 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
         require(cluster != null && cluster.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), "cluster", cluster,
                 "1-64 letters, digits, '.', '_' or '-'");
         require(zookeeper != null && !zookeeper.isBlank(), "zookeeper", zookeeper, "a connect string host:port[,...]");
-        require(user != null && !user.isBlank(), "user", user, "a digest user name");
-        require(password != null && password.length() >= 8, "password", password == null ? null : "(hidden)",
-                "at least 8 characters");
-        require(dataDir != null, "dataDir", null, "a directory");
-        require(bindAddress != null && !bindAddress.isBlank(), "bindAddress", bindAddress, "an address");
+        try {
+            Addresses.connectString(zookeeper);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException("zookeeper: '" + show(zookeeper) + "' is not a connect string "
+                    + "host:port[,host:port...]: " + e.getMessage());
+        }
+        require(user != null && user.length() <= 256 && printable(user), "user", user,
+                "a digest user name of 1-256 printable characters");
+        require(password != null && password.length() >= 8 && password.length() <= 1024 && printable(password),
+                "password", password == null ? null : "(hidden)", "at least 8 (at most 1024) printable characters");
+        require(dataDir != null && !dataDir.toString().isEmpty(), "dataDir", null, "a directory");
+        if (imageDir == null) {
+            imageDir = dataDir.resolve("images");
+        }
+        requireHost("bindAddress", bindAddress);
         if (advertiseAddress == null || advertiseAddress.isBlank()) {
+            require(!Addresses.isWildcard(bindAddress), "advertiseAddress", null, "an address others reach this "
+                    + "host at, when bindAddress is " + bindAddress + " (every interface)");
             advertiseAddress = bindAddress;
         }
+        requireHost("advertiseAddress", advertiseAddress);
+        require(!Addresses.isWildcard(advertiseAddress), "advertiseAddress", advertiseAddress,
+                "an address others reach this host at, not a wildcard");
         require(consolePort >= 0 && consolePort <= 65535, "consolePort", consolePort, "0-65535");
-        require(capacityMib >= 1, "capacityMib", capacityMib, "at least 1");
-        require(heartbeatIntervalMs >= 1, "heartbeatIntervalMs", heartbeatIntervalMs, "at least 1");
-        require(peerTimeoutMs > heartbeatIntervalMs, "peerTimeoutMs", peerTimeoutMs,
-                "longer than heartbeatIntervalMs (" + heartbeatIntervalMs + ")");
-        require(backupLossTimeoutMs >= 1, "backupLossTimeoutMs", backupLossTimeoutMs, "at least 1");
-        require(takeoverGraceMs >= 0, "takeoverGraceMs", takeoverGraceMs, "0 or more");
-        require(sessionTimeoutMs >= 1000, "sessionTimeoutMs", sessionTimeoutMs, "at least 1000");
+        require(capacityMib >= 1 && capacityMib <= MAX_CAPACITY_MIB, "capacityMib", capacityMib,
+                "1-" + MAX_CAPACITY_MIB);
+        require(heartbeatIntervalMs >= 1 && heartbeatIntervalMs <= MAX_HEARTBEAT_MS, "heartbeatIntervalMs",
+                heartbeatIntervalMs, "1-" + MAX_HEARTBEAT_MS);
+        require(peerTimeoutMs > heartbeatIntervalMs && peerTimeoutMs <= MAX_TIMEOUT_MS, "peerTimeoutMs",
+                peerTimeoutMs, "longer than heartbeatIntervalMs (" + heartbeatIntervalMs + ") and at most "
+                        + MAX_TIMEOUT_MS);
+        require(backupLossTimeoutMs >= 1 && backupLossTimeoutMs <= MAX_TIMEOUT_MS, "backupLossTimeoutMs",
+                backupLossTimeoutMs, "1-" + MAX_TIMEOUT_MS);
+        require(takeoverGraceMs >= 0 && takeoverGraceMs <= MAX_TIMEOUT_MS, "takeoverGraceMs", takeoverGraceMs,
+                "0-" + MAX_TIMEOUT_MS);
+        require(sessionTimeoutMs >= MIN_SESSION_MS && sessionTimeoutMs <= MAX_SESSION_MS, "sessionTimeoutMs",
+                sessionTimeoutMs, MIN_SESSION_MS + "-" + MAX_SESSION_MS);
         if (adminPort != null) {
             require(adminPort >= 0 && adminPort <= 65535, "adminPort", adminPort, "0-65535");
-            require(adminToken != null && adminToken.length() >= 16, "adminToken",
-                    adminToken == null ? null : "(hidden)", "at least 16 characters when adminPort is set");
+            require(adminPort == 0 || adminPort != consolePort, "adminPort", adminPort,
+                    "a port other than consolePort");
+            require(adminToken != null && adminToken.length() >= 16 && adminToken.length() <= 1024
+                    && adminToken.chars().allMatch(c -> c > 0x20 && c < 0x7f), "adminToken",
+                    adminToken == null ? null : "(hidden)",
+                    "at least 16 (at most 1024) printable ASCII characters without spaces when adminPort is set");
         }
         if (recordingMaxMib == null) {
             recordingMaxMib = 256L;
@@ -77,23 +118,57 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
         }
     }
 
-    private static void require(boolean ok, String key, Object value, String expected) {
-        if (!ok) {
-            throw new InvalidConfigException(key + ": " + (value == null ? "missing" : "'" + value + "' is invalid")
-                    + " (expected " + expected + ")");
+    private static void requireHost(String key, String host) {
+        require(host != null && !host.isBlank(), key, host, "an address");
+        String problem = Addresses.hostProblem(host);
+        if (problem != null) {
+            throw new InvalidConfigException(key + ": '" + show(host) + "' is " + problem);
         }
     }
 
-    /** A configuration value is missing or invalid; the message names the key. */
+    private static boolean printable(String s) {
+        return !s.isBlank() && s.chars().noneMatch(Character::isISOControl);
+    }
+
+    private static void require(boolean ok, String key, Object value, String expected) {
+        if (!ok) {
+            throw new InvalidConfigException(key + ": " + (value == null ? "missing" : "'" + show(value)
+                    + "' is invalid") + " (expected " + expected + ")");
+        }
+    }
+
+    /** A value as messages quote it: control characters escaped, at most 80 characters. */
+    static String show(Object value) {
+        String s = String.valueOf(value);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 80; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c)
+                    : String.valueOf(c));
+        }
+        return b.length() < s.length() ? b + "..." : b.toString();
+    }
+
+    /**
+     * A configuration value is missing or invalid; the message names the key. The message is always one line of
+     * at most 500 characters (ftd prints it as it is).
+     */
     public static final class InvalidConfigException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         public InvalidConfigException(String message) {
-            super(message);
+            super(oneLine(message));
         }
 
         public InvalidConfigException(String message, Throwable cause) {
-            super(message, cause);
+            super(oneLine(message), cause);
+        }
+
+        /** {@code message} with line breaks and other control characters turned into spaces, cut at 500. */
+        static String oneLine(String message) {
+            String s = String.valueOf(message).replaceAll("\\s*[\\r\\n]+\\s*", " ")
+                    .replaceAll("\\p{Cntrl}", " ").strip();
+            return s.length() <= 500 ? s : s.substring(0, 497) + "...";
         }
     }
 }

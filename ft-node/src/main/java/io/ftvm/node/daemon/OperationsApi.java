@@ -64,10 +64,12 @@ final class OperationsApi implements AdminApi {
     private final LocalVms local;
     private final PeerFigures peers;
     private final java.util.function.BooleanSupplier connected;
+    private final VmImages images;
     private final ReconcilePlanner planner = new ReconcilePlanner(new PlacementPolicy());
 
     OperationsApi(String hostId, String cluster, VmRecords records, VmCatalog catalog, HostMembership membership,
-            LocalVms local, PeerFigures peers, java.util.function.BooleanSupplier connected) {
+            LocalVms local, PeerFigures peers, java.util.function.BooleanSupplier connected, VmImages images) {
+        this.images = images;
         this.connected = connected;
         this.hostId = hostId;
         this.cluster = cluster;
@@ -307,9 +309,10 @@ final class OperationsApi implements AdminApi {
         }
         String ft = n.hasNonNull("faultTolerance") ? text(n, "faultTolerance", true) : "PROTECTED";
         DesiredProtection protection = protection(ft);
-        String problem = VmInstance.checkImage(image);
-        if (problem != null) {
-            throw new BadRequest("image '" + image + "' " + problem + " (checked on " + hostId
+        try {
+            images.check(image);
+        } catch (VmImages.BadImageException e) {
+            return Response.error(400, "BAD_IMAGE", e.getMessage() + " (checked on " + hostId
                     + "; every host must resolve it the same way)");
         }
         VmSpec spec;

@@ -9,7 +9,6 @@ import io.ftvm.coordinator.Transition;
 import io.ftvm.coordinator.VmSpec;
 import io.ftvm.coordinator.VmState;
 import io.ftvm.coordinator.VmStatus;
-import io.ftvm.guests.GuestImages;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
@@ -27,7 +26,6 @@ import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -349,7 +347,8 @@ final class VmInstance implements AutoCloseable {
         try {
             ConsoleRouter router = new ConsoleRouter((i, o, b) -> { });
             Machine m = new Machine(MachineConfig.defaults().withRam(spec.memoryMib() << 20), router);
-            m.load(ElfImage.parse(spec.image(), imageBytes(spec.image())));
+            // checked again here, not only when the VM was created: a record may predate the rule or be written by hand
+            m.load(ElfImage.parse(spec.image(), ctx.images().read(spec.image())));
             OutputHistory history = new OutputHistory(HISTORY_BYTES, 0);
             ZkAuthority auth = new ZkAuthority(ctx.records(), vmId, ctx.hostId());
             primary = newPrimary(m, router, history, 0, auth.primary(tenure));
@@ -371,36 +370,6 @@ final class VmInstance implements AutoCloseable {
         p.addListener((from, to, reason) -> ctx.metrics().counter(metrics.name("ftvm_role_transitions_total",
                 "role", "primary", "state", to.name())).inc());
         return p;
-    }
-
-    /** Why {@code image} cannot be booted on this host, or null when it can (checked without loading it). */
-    static String checkImage(String image) {
-        Path p = Path.of(image);
-        if (Files.isRegularFile(p)) {
-            try {
-                long size = Files.size(p);
-                return size > MAX_IMAGE_BYTES ? "is " + size + " bytes (at most " + MAX_IMAGE_BYTES + ")" : null;
-            } catch (java.io.IOException e) {
-                return "cannot be read: " + e.getMessage();
-            }
-        }
-        try {
-            imageBytes(image);
-            return null;
-        } catch (java.io.IOException | RuntimeException e) {
-            return "is neither a readable file nor a built-in guest: " + e.getMessage();
-        }
-    }
-
-    private static final long MAX_IMAGE_BYTES = 64L << 20;
-
-    static byte[] imageBytes(String image) throws java.io.IOException {
-        Path p = Path.of(image);
-        if (Files.isRegularFile(p)) {
-            return Files.readAllBytes(p);
-        }
-        String name = image.endsWith(".elf") ? image.substring(0, image.length() - 4) : image;
-        return GuestImages.bytes(name);
     }
 
     private void startBackup(VmState assigned) {

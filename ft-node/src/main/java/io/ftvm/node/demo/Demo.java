@@ -66,7 +66,7 @@ public final class Demo implements Callable<Integer> {
             return 3;
         }
         try (cluster) {
-            Path token = Files.writeString(work.resolve("admin-token"), LocalCluster.ADMIN_TOKEN + "\n");
+            Path token = SecretFiles.write(work.resolve("admin-token"), LocalCluster.ADMIN_TOKEN + "\n");
             info.println("[demo] operate it from another terminal:");
             info.println("[demo]   export FTCTL_ENDPOINT=" + cluster.adminEndpoints() + " FTCTL_TOKEN_FILE=" + token);
             info.println("[demo]   bin/ftctl status;  bin/ftctl drill failover kv;  bin/ftctl console kv");

@@ -81,7 +81,7 @@ public final class LocalCluster implements AutoCloseable {
     public void start(String hostId) throws IOException {
         Path home = Files.createDirectories(dir.resolve(hostId));
         Path config = home.resolve("ftd.yaml");
-        Files.writeString(config, String.join("\n",
+        SecretFiles.write(config, String.join("\n", // it holds the ZooKeeper password and the admin token
                 "hostId: " + hostId,
                 "cluster: " + CLUSTER,
                 "zookeeper: " + zookeeper.connectString(),

@@ -11,6 +11,7 @@ import io.ftvm.node.daemon.GrafanaDashboard.Query;
 import io.ftvm.node.daemon.PromQlSelectors.LabelMatcher;
 import io.ftvm.node.daemon.PromQlSelectors.Selector;
 import io.ftvm.node.demo.LocalCluster;
+import io.ftvm.node.demo.SecretFiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -328,7 +329,7 @@ class MonitoringIT {
 
     private Path writePrometheusConfig(Path home) throws IOException {
         Path token = home.resolve("ftvm-admin-token");
-        Files.writeString(token, LocalCluster.ADMIN_TOKEN);
+        SecretFiles.write(token, LocalCluster.ADMIN_TOKEN);
         List<String> lines = new ArrayList<>(List.of(
                 "global:",
                 "  scrape_interval: 1s",
