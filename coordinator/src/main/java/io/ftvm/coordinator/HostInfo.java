@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param zone        the failure domain (rack, room, site) the host shares with others, or null when it is its own:
  *                    a backup is never placed in its primary's zone
  */
-public record HostInfo(String hostId, String address, long capacityMib, String version, String admin, String zone) {
+public record HostInfo(String hostId, String address, long capacityMib, String version, String admin, String zone,
+        boolean tls) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public HostInfo {
@@ -36,14 +37,19 @@ public record HostInfo(String hostId, String address, long capacityMib, String v
         }
     }
 
+    /** A host that did not say whether it runs TLS (taken as not). */
+    public HostInfo(String hostId, String address, long capacityMib, String version, String admin, String zone) {
+        this(hostId, address, capacityMib, version, admin, zone, false);
+    }
+
     /** A host in no shared failure domain. */
     public HostInfo(String hostId, String address, long capacityMib, String version, String admin) {
-        this(hostId, address, capacityMib, version, admin, null);
+        this(hostId, address, capacityMib, version, admin, null, false);
     }
 
     /** A host without an admin endpoint, in no shared failure domain. */
     public HostInfo(String hostId, String address, long capacityMib, String version) {
-        this(hostId, address, capacityMib, version, null, null);
+        this(hostId, address, capacityMib, version, null, null, false);
     }
 
     /** Whether this host and {@code other} are in one failure domain (both have the same zone). */

@@ -35,7 +35,7 @@ public final class RecordCodec {
     private static final Set<String> STATE_FIELDS = Set.of("format", "kind", "epoch", "status", "primary",
             "primarySince", "backup", "backupSince", "reason");
     private static final Set<String> HOST_FIELDS = Set.of("format", "kind", "hostId", "address", "capacityMib",
-            "version", "admin", "zone");
+            "version", "admin", "zone", "tls");
 
     private static final Set<String> ENDPOINT_FIELDS = Set.of("format", "kind", "address", "pairKey");
 
@@ -79,6 +79,7 @@ public final class RecordCodec {
         if (host.admin() != null) {
             n.put("admin", host.admin());
         }
+        n.put("tls", host.tls());
         return write(n);
     }
 
@@ -135,7 +136,8 @@ public final class RecordCodec {
         String version = r.text("version", false);
         String admin = r.optionalText("admin");
         String zone = r.optionalText("zone");
-        return r.build(() -> new HostInfo(hostId, address, capacity, version, admin, zone));
+        boolean tls = r.optionalBoolean("tls");
+        return r.build(() -> new HostInfo(hostId, address, capacity, version, admin, zone, tls));
     }
 
     private ObjectNode header(String kind) {
@@ -229,6 +231,18 @@ public final class RecordCodec {
                 throw fail("field '" + field + "' must be a string" + (nullable ? " or null" : "") + ", was " + n);
             }
             return n.textValue();
+        }
+
+        /** A boolean field that may be absent (false then). */
+        boolean optionalBoolean(String field) {
+            if (!root.has(field)) {
+                return false;
+            }
+            JsonNode n = root.get(field);
+            if (!n.isBoolean()) {
+                throw fail("field '" + field + "' must be true or false, was " + n);
+            }
+            return n.booleanValue();
         }
 
         /** A string field that may be absent (null then). */

@@ -27,6 +27,11 @@ class RecordCodecTest {
         assertThat(codec.decodeHost(P, codec.encodeHost(withAdmin))).isEqualTo(withAdmin);
         HostInfo zoned = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0", "10.0.0.1:7480", "rack-a");
         assertThat(codec.decodeHost(P, codec.encodeHost(zoned))).isEqualTo(zoned);
+        HostInfo secure = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0", "10.0.0.1:7480", "rack-a", true);
+        assertThat(codec.decodeHost(P, codec.encodeHost(secure))).isEqualTo(secure);
+        // a registration from before the field existed reads as "TLS not known to be on"
+        assertThat(codec.decodeHost(P, ("{\"format\":1,\"kind\":\"ftvm.host\",\"hostId\":\"h1\",\"address\":\"a:1\","
+                + "\"capacityMib\":1,\"version\":\"v\"}").getBytes(StandardCharsets.UTF_8)).tls()).isFalse();
         VmSpec suspended = new VmSpec("kvstore", 64, List.of(), DesiredProtection.SUSPENDED);
         assertThat(codec.decodeSpec(P, codec.encodeSpec(suspended))).isEqualTo(suspended);
     }

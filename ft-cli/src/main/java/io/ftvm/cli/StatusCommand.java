@@ -19,12 +19,23 @@ final class StatusCommand implements Runnable {
         root.print(spec, s, out -> {
             out.println("cluster " + Views.text(s, "cluster") + " (answered by " + Views.text(s, "servedBy") + ")");
             out.println();
-            Table hosts = new Table("HOST", "ZONE", "CONSOLE", "ADMIN", "CAPACITY MiB", "USED MiB", "VERSION");
+            Table hosts = new Table("HOST", "ZONE", "TLS", "CONSOLE", "ADMIN", "CAPACITY MiB", "USED MiB", "VERSION");
+            java.util.List<String> plain = new java.util.ArrayList<>();
             for (JsonNode h : s.path("hosts")) {
-                hosts.row(Views.text(h, "id"), Views.text(h, "zone"), Views.text(h, "console"), Views.text(h, "admin"),
-                        Views.text(h, "capacityMib"), Views.text(h, "usedMib"), Views.text(h, "version"));
+                boolean tls = h.path("tls").asBoolean(false);
+                if (!tls) {
+                    plain.add(Views.text(h, "id"));
+                }
+                hosts.row(Views.text(h, "id"), Views.text(h, "zone"), tls ? "on" : "OFF", Views.text(h, "console"),
+                        Views.text(h, "admin"), Views.text(h, "capacityMib"), Views.text(h, "usedMib"),
+                        Views.text(h, "version"));
             }
             hosts.print(out);
+            if (!plain.isEmpty()) {
+                out.println();
+                out.println("WARNING: TLS is OFF on " + String.join(", ", plain) + ": replication runs without "
+                        + "encryption and certificate checks (set tls in ftd.yaml; Ansible: ftvm_tls_enabled)");
+            }
             out.println();
             if (s.path("vms").isEmpty()) {
                 out.println("no VMs (create one: ftctl vm create NAME --image kvstore --memory-mib 64)");

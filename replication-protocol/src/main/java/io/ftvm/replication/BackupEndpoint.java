@@ -128,7 +128,14 @@ public final class BackupEndpoint implements AutoCloseable {
             session = new BackupSession(receiver, snapshots, () -> PeerCertificates.names(ctx.channel()));
             ctx.writeAndFlush(session.challenge());
             Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> closeWith(ctx.channel(),
-                    reason));
+                    reason), () -> session.state() != BackupSession.State.AWAITING_HANDSHAKE);
+            // A peer that does not prove itself in time is dropped, whatever else it sends.
+            ctx.executor().schedule(() -> {
+                if (ctx.channel().isActive() && session.state() == BackupSession.State.AWAITING_HANDSHAKE) {
+                    closeWith(ctx.channel(), "no valid handshake within " + settings.peerTimeout().toMillis()
+                            + " ms");
+                }
+            }, settings.peerTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         @Override

@@ -12,6 +12,12 @@ final class Heartbeats {
     }
 
     static void schedule(ChannelHandlerContext ctx, Liveness liveness, Duration interval, Consumer<String> onSilent) {
+        schedule(ctx, liveness, interval, onSilent, () -> true);
+    }
+
+    /** As above; heartbeats go out only while {@code speak} holds (a backup says nothing before the peer proved itself). */
+    static void schedule(ChannelHandlerContext ctx, Liveness liveness, Duration interval, Consumer<String> onSilent,
+            java.util.function.BooleanSupplier speak) {
         long period = Math.max(1, interval.toNanos() / 2);
         ScheduledFuture<?> task = ctx.executor().scheduleAtFixedRate(() -> {
             if (!ctx.channel().isActive()) {
@@ -20,7 +26,7 @@ final class Heartbeats {
             if (liveness.peerSilent()) {
                 onSilent.accept("peer silent for " + liveness.silenceNanos() / 1_000_000 + " ms");
                 ctx.close();
-            } else if (liveness.heartbeatDue()) {
+            } else if (speak.getAsBoolean() && liveness.heartbeatDue()) {
                 ctx.writeAndFlush(liveness.nextHeartbeat());
             }
         }, period, period, TimeUnit.NANOSECONDS);

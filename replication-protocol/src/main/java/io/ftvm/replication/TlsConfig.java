@@ -66,6 +66,23 @@ public record TlsConfig(Path certificateChain, Path privateKey, Path trustedCert
         }
     }
 
+    /**
+     * A JDK {@link javax.net.ssl.SSLContext} for clients that are not Netty (HTTP clients, plain sockets): presents
+     * this certificate, trusts only the cluster CA.
+     *
+     * @throws TlsConfigException when the files are unusable
+     */
+    public javax.net.ssl.SSLContext jdkClientContext() {
+        try {
+            SslContext ctx = SslContextBuilder.forClient().keyManager(certificateChain.toFile(), privateKey.toFile())
+                    .trustManager(trustedCertificates.toFile()).protocols(PROTOCOLS).sslProvider(SslProvider.JDK)
+                    .endpointIdentificationAlgorithm(null).build();
+            return ((io.netty.handler.ssl.JdkSslContext) ctx).context();
+        } catch (Exception e) {
+            throw new TlsConfigException(describe(e), e);
+        }
+    }
+
     private String describe(Exception e) {
         return "TLS configuration (certificate " + certificateChain + ", key " + privateKey + ", CA "
                 + trustedCertificates + ") is unusable: " + e.getMessage();

@@ -252,6 +252,11 @@ public final class WireMapper {
         }
     }
 
+    /** {@link #decodeFromBackup(byte[])} under a name of its own (callers without protobuf on their classpath). */
+    public static FromBackup decodeBackupFrame(byte[] frame) throws ProtocolException {
+        return decodeFromBackup(frame);
+    }
+
     public static FromBackup decodeFromBackup(byte[] frame) throws ProtocolException {
         return decodeFromBackup(CodedInputStream.newInstance(frame));
     }

@@ -142,12 +142,12 @@ class LoopbackStreamTest {
             java.io.InputStream in = mute.getInputStream();
             byte[] buf = new byte[4096];
             while (in.read(buf) >= 0) {
-                // handshake and heartbeats from the backup, until it gives up on us
+                // the backup's challenge (no heartbeats before a peer proved itself), until it gives up on us
             }
             long waited = (System.nanoTime() - t0) / 1_000_000;
             assertThat(waited).isBetween(250L, 9_000L);
             await(() -> backup.lastCloseReason() != null, "the reason");
-            assertThat(backup.lastCloseReason()).contains("silent");
+            assertThat(backup.lastCloseReason()).containsAnyOf("silent", "no valid handshake");
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 public final class ChaosCluster implements AutoCloseable {
     private final Path dir;
     private final ClusterIdentity identity = ClusterIdentity.chaos();
+    /** The run's throwaway cluster CA: the hosts run mutual TLS, as in production. */
+    private final io.ftvm.replication.ClusterPki pki = io.ftvm.replication.ClusterPki.create("ftvm chaos CA");
     private final ProcessReaper reaper = new ProcessReaper();
     private final Topology topology;
     private final ZooKeeperEnsemble ensemble;
@@ -61,7 +63,9 @@ public final class ChaosCluster implements AutoCloseable {
         membership = new HostMembership(client).start();
         fabric.watchEndpoints(client);
         for (int i = 1; i <= n; i++) {
-            FtdHost h = new FtdHost(i, topology, dir, reaper, identity, ensemble.connectString(), timeouts);
+            FtdHost h = new FtdHost(i, topology, dir, reaper, identity, ensemble.connectString(), timeouts,
+                    pki.issue(dir.resolve("pki"), "host-" + i, List.of(topology.advertiseAddress(i)),
+                            java.time.Duration.ofDays(30)));
             fabric.relay(i, h.consolePort());
             fabric.relay(i, h.adminPort());
             hosts.put(h.id(), h);

@@ -29,9 +29,10 @@ public final class FtdHost {
      * @param number    the host's number in the topology (from 1); its id is {@code host-<number>}
      * @param cluster   the cluster name and digest credentials go in the config
      * @param zookeeper the ensemble's connect string
+     * @param tls       the host's certificate (naming its host id), key and the cluster CA: mutual TLS is on
      */
     FtdHost(int number, Topology topology, Path dir, ProcessReaper reaper, ClusterIdentity cluster,
-            String zookeeper, HostTimeouts timeouts) throws IOException {
+            String zookeeper, HostTimeouts timeouts, io.ftvm.replication.TlsConfig tls) throws IOException {
         this.number = number;
         this.hostId = "host-" + number;
         this.topology = topology;
@@ -57,6 +58,10 @@ public final class FtdHost {
                 "takeoverGraceMs: " + timeouts.takeoverGrace().toMillis(),
                 "sessionTimeoutMs: " + timeouts.session().toMillis(),
                 "recordingMaxMib: 16",
+                "tls:",
+                "  certificate: " + tls.certificateChain().toAbsolutePath(),
+                "  privateKey: " + tls.privateKey().toAbsolutePath(),
+                "  trustedCa: " + tls.trustedCertificates().toAbsolutePath(),
                 ""));
     }
 

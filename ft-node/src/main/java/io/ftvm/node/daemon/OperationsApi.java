@@ -213,6 +213,7 @@ final class OperationsApi implements AdminApi {
             m.put("console", h.address());
             m.put("admin", h.admin());
             m.put("zone", h.zone());
+            m.put("tls", h.tls());
             m.put("capacityMib", h.capacityMib());
             m.put("usedMib", used.getOrDefault(h.hostId(), 0L));
             m.put("version", h.version());

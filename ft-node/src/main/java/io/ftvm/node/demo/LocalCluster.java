@@ -44,6 +44,9 @@ public final class LocalCluster implements AutoCloseable {
     /** Each host keeps its console port across restarts, so clients' endpoint lists stay valid. */
     private final Map<String, Integer> consolePorts = new LinkedHashMap<>();
     private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
+    /** The cluster's throwaway CA: every host gets a certificate naming it (mutual TLS is on, as in production). */
+    private final io.ftvm.replication.ClusterPki pki = io.ftvm.replication.ClusterPki.create("ftvm local cluster CA");
+    private final Map<String, io.ftvm.replication.TlsConfig> certificates = new LinkedHashMap<>();
     /** The bearer token of every host's admin endpoint (health, metrics). */
     public static final String ADMIN_TOKEN = "local-cluster-admin-token";
 
@@ -81,6 +84,12 @@ public final class LocalCluster implements AutoCloseable {
     public void start(String hostId) throws IOException {
         Path home = Files.createDirectories(dir.resolve(hostId));
         Path config = home.resolve("ftd.yaml");
+        io.ftvm.replication.TlsConfig tls = certificates.get(hostId);
+        if (tls == null) {
+            tls = pki.issue(dir.resolve("pki").toAbsolutePath(), hostId, List.of("localhost", "127.0.0.1"),
+                    Duration.ofDays(30));
+            certificates.put(hostId, tls);
+        }
         SecretFiles.write(config, String.join("\n", // it holds the ZooKeeper password and the admin token
                 "hostId: " + hostId,
                 "cluster: " + CLUSTER,
@@ -98,6 +107,10 @@ public final class LocalCluster implements AutoCloseable {
                 "backupLossTimeoutMs: 1000",
                 "takeoverGraceMs: 50",
                 "sessionTimeoutMs: 3000",
+                "tls:",
+                "  certificate: " + tls.certificateChain(),
+                "  privateKey: " + tls.privateKey(),
+                "  trustedCa: " + tls.trustedCertificates(),
                 ""));
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m", "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
@@ -188,6 +201,15 @@ public final class LocalCluster implements AutoCloseable {
 
     public VersionedState state(String vmId) {
         return records.state(vmId);
+    }
+
+    /**
+     * A certificate of this cluster's CA for {@code name} (which need not be a host): what a compromised or careless
+     * cluster member could present, for tests of what such a peer can and cannot do.
+     */
+    public io.ftvm.replication.TlsConfig issueCertificate(String name) throws IOException {
+        return pki.issue(dir.resolve("pki").toAbsolutePath(), name, List.of("localhost", "127.0.0.1"),
+                Duration.ofDays(1));
     }
 
     /** A console client's config for {@code vmId} that types: the cluster's console token and the write lease. */

@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real processes: the attack that used to hijack a protected VM. Someone who can reach the backup's replication port
- * (but holds neither the pair's key nor the cluster's credentials) connects, claims to be the primary at an epoch a
+ * Real processes, mutual TLS on (the default): the attack that used to hijack a protected VM. A stranger without a
+ * cluster certificate gets nothing past TLS. Then an insider — a valid cluster certificate, but for another name, and
+ * without the pair's key or the cluster's ZooKeeper credentials — connects, claims to be the primary at an epoch a
  * million ahead, offers a forged snapshot and a log batch, and hangs up; again and again, and once at the pair's own
  * epoch. The backup must say nothing but its challenge, refuse and count every attempt, stay REPLAYING, leave the
  * record alone (no unprotect, no takeover, no epoch raised), and still take over with the VM's real data when the
@@ -56,10 +57,21 @@ class TrustIT {
                 assertThat(client.awaitInputAcked(Duration.ofSeconds(30))).isTrue();
 
                 Endpoint target = cluster.replicationEndpoint("kv", protectedState.backupSince()).orElseThrow();
+                // A stranger: plain TCP against the TLS port learns nothing at all.
+                try (Socket plain = new Socket(target.host(), target.port())) {
+                    plain.setSoTimeout(10_000);
+                    plain.getOutputStream().write(new byte[] {0, 0, 0, 4, 1, 2, 3, 4});
+                    byte[] got = plain.getInputStream().readNBytes(4096);
+                    assertThat(new String(got, StandardCharsets.ISO_8859_1)).doesNotContain("kv");
+                } catch (IOException reset) {
+                    // refused by TLS
+                }
+                javax.net.ssl.SSLSocketFactory insider = cluster.issueCertificate("intruder").jdkClientContext()
+                        .getSocketFactory();
                 int attacks = 12;
                 for (int i = 0; i < attacks; i++) {
                     long epoch = i == 0 ? protectedState.backupSince() : protectedState.backupSince() + 1_000_000L;
-                    attack(target, epoch, protectedState.primary());
+                    attack(insider, target, epoch, protectedState.primary());
                 }
                 // Longer than the takeover grace (50 ms) and the peer timeout (1 s): a dropped "primary" would have
                 // been acted on by now.
@@ -89,13 +101,14 @@ class TrustIT {
     }
 
     /** One forged primary: reads the challenge, sends a forged handshake, a snapshot offer and a batch, hangs up. */
-    private static void attack(Endpoint target, long epoch, String claimedPrimary) throws Exception {
-        try (Socket s = new Socket(target.host(), target.port())) {
+    private static void attack(javax.net.ssl.SSLSocketFactory tls, Endpoint target, long epoch,
+            String claimedPrimary) throws Exception {
+        try (Socket s = tls.createSocket(target.host(), target.port())) {
             s.setSoTimeout(10_000);
             DataInputStream in = new DataInputStream(s.getInputStream());
             byte[] first = new byte[in.readInt()];
             in.readFully(first);
-            Messages.FromBackup hello = WireMapper.decodeFromBackup(first);
+            Messages.FromBackup hello = WireMapper.decodeBackupFrame(first);
             assertThat(hello).as("nothing but a challenge before the peer proved itself")
                     .isInstanceOf(Messages.Challenge.class);
             assertThat(new String(first, StandardCharsets.ISO_8859_1)).doesNotContain("kv").doesNotContain("demo");
