@@ -26,22 +26,34 @@ import java.util.function.LongConsumer;
 final class InProcessPair implements AutoCloseable {
     private static final PeerIdentity.Pair ID = PeerIdentity.localPair("bench", "vm", 2, "primary-host",
             "backup-host");
+    private static final io.ftvm.replication.ClusterPki PKI = io.ftvm.replication.ClusterPki.create("bench CA");
 
     final PrimaryRole primary;
     final OutputHistory history = new OutputHistory(1 << 20, 0);
     final BackupRole backup;
 
+    /** Protected pairs run mutual TLS, as ftd does by default. */
     InProcessPair(String image, long ramMib, Path dir, boolean protect, LongConsumer outputRuleNanos)
+            throws Exception {
+        this(image, ramMib, dir, protect, true, outputRuleNanos);
+    }
+
+    /** {@code tls}: the replication link runs mutual TLS (certificates of a throwaway CA naming each end). */
+    InProcessPair(String image, long ramMib, Path dir, boolean protect, boolean tls, LongConsumer outputRuleNanos)
             throws Exception {
         ConsoleRouter router = new ConsoleRouter((i, o, b) -> { });
         Machine m = new Machine(MachineConfig.defaults().withRam(ramMib << 20), router);
         m.load(ElfImage.parse(image, GuestImages.bytes(image)));
-        PrimarySettings ps = PrimarySettings.defaults(dir.resolve("primary"));
+        PrimarySettings base = PrimarySettings.defaults(dir.resolve("primary"));
+        PrimarySettings ps = !tls ? base : base.withConnection(base.connection().withTls(PKI.issue(dir.resolve("pki"),
+                "primary-host", java.util.List.of("127.0.0.1"), Duration.ofDays(1))));
+        io.ftvm.replication.ConnectionSettings backupLink = !tls ? base.connection() : base.connection().withTls(
+                PKI.issue(dir.resolve("pki"), "backup-host", java.util.List.of("127.0.0.1"), Duration.ofDays(1)));
         primary = new PrimaryRole("vm", ps, m, router, history, 0, RoleAuthority.ALWAYS_WINS, WallClock.SYSTEM,
                 VmMetrics.discarding("vm").observeOutputHold(outputRuleNanos));
         if (protect) {
             backup = new BackupRole("vm", ID.backup(), new BackupSettings(new InetSocketAddress(
-                    InetAddress.getLoopbackAddress(), 0), ps.connection(), dir.resolve("backup"), 1 << 20,
+                    InetAddress.getLoopbackAddress(), 0), backupLink, dir.resolve("backup"), 1 << 20,
                     Duration.ofMillis(200), Duration.ofSeconds(30), ps),
                     reason -> TakeoverAuthority.Outcome.fenced(), WallClock.SYSTEM,
                     VmMetrics.discarding("vm"));
