@@ -97,6 +97,10 @@ public final class HostDaemon implements AutoCloseable {
         if (config.adminToken() == null) {
             LOG.warn("no adminToken configured: the console admits only clients with a cluster certificate");
         }
+        if (config.tls() == null) {
+            LOG.warn("TLS is off: replication (VM memory, inputs, console output) crosses the network in clear and "
+                    + "peers prove only their pair key; set tls in the config");
+        }
         console = listen("consolePort", config.consolePort(), a -> new ConsoleServer(a,
                 ConsoleServerConfig.defaults(), new ConsoleAuth(config.adminToken())));
         client = new CoordinatorClient(CoordinatorConfig.of(config.zookeeper(), config.cluster(),
