@@ -43,6 +43,7 @@ public final class Framing {
         private final LongAdder malformedMessages = new LongAdder();
         private final LongAdder tlsRefusals = new LongAdder();
         private final LongAdder connectionErrors = new LongAdder();
+        private final LongAdder stalledStreams = new LongAdder();
         private final LongAdder bytesReceived = new LongAdder();
         private volatile String lastCloseReason;
 
@@ -71,6 +72,14 @@ public final class Framing {
             return tlsRefusals.sum();
         }
 
+        /**
+         * Connections closed because the log made no progress: entries outstanding and no ACK advancing for longer
+         * than the peer timeout, while the peer still answered (see {@link LogProgress}).
+         */
+        public long stalledStreams() {
+            return stalledStreams.sum();
+        }
+
         /** Bytes of frames received (length prefixes included), over all connections. */
         public long bytesReceived() {
             return bytesReceived.sum();
@@ -95,12 +104,18 @@ public final class Framing {
             }
         }
 
+        /** A connection is closed because its log stream stalled. */
+        void countStall() {
+            count(Kind.STALLED);
+        }
+
         private void count(Kind kind) {
             (switch (kind) {
                 case OVERSIZED -> oversizedFrames;
                 case TLS -> tlsRefusals;
                 case IO -> connectionErrors;
                 case MALFORMED -> malformedMessages;
+                case STALLED -> stalledStreams;
             }).increment();
             if (parent != null) {
                 parent.count(kind);
@@ -115,7 +130,7 @@ public final class Framing {
 
     /** Why a connection was closed, as the counters tell them apart. */
     private enum Kind {
-        OVERSIZED, TLS, IO, MALFORMED
+        OVERSIZED, TLS, IO, MALFORMED, STALLED
     }
 
     private Framing() {

@@ -6,21 +6,45 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Drives a connection's {@link Liveness} on its event loop: sends heartbeats and drops a silent peer. */
+/**
+ * Drives a connection's {@link Liveness} on its event loop: sends heartbeats and drops a silent peer; on the sending
+ * end also a stream whose {@link LogProgress} stalled while the peer still answers.
+ */
 final class Heartbeats {
     private Heartbeats() {
     }
 
+    /** Checks every half {@code interval} (the interval {@code liveness} was made with). */
     static void schedule(ChannelHandlerContext ctx, Liveness liveness, Duration interval, Consumer<String> onSilent) {
-        long period = Math.max(1, interval.toNanos() / 2);
+        schedule(ctx, liveness, null, onSilent, onSilent);
+    }
+
+    /**
+     * Also checks {@code progress} (null: not checked) at every tick; {@code onStalled} gets the reason and the
+     * connection is closed.
+     */
+    static void schedule(ChannelHandlerContext ctx, Liveness liveness, LogProgress progress,
+            Consumer<String> onSilent, Consumer<String> onStalled) {
+        long period = liveness.checkPeriodNanos();
         ScheduledFuture<?> task = ctx.executor().scheduleAtFixedRate(() -> {
             if (!ctx.channel().isActive()) {
                 return;
             }
+            long paused = liveness.tick(); // this end's own pause is not the peer's silence
+            if (progress != null) {
+                progress.excludePause(paused);
+            }
             if (liveness.peerSilent()) {
                 onSilent.accept("peer silent for " + liveness.silenceNanos() / 1_000_000 + " ms");
                 ctx.close();
-            } else if (liveness.heartbeatDue()) {
+                return;
+            }
+            if (progress != null && progress.stalled()) {
+                onStalled.accept(progress.describe());
+                ctx.close();
+                return;
+            }
+            if (liveness.heartbeatDue()) {
                 ctx.writeAndFlush(liveness.nextHeartbeat());
             }
         }, period, period, TimeUnit.NANOSECONDS);
