@@ -44,6 +44,7 @@ public final class Framing {
         private final LongAdder tlsRefusals = new LongAdder();
         private final LongAdder connectionErrors = new LongAdder();
         private final LongAdder handshakeRefusals = new LongAdder();
+        private final LongAdder stalledStreams = new LongAdder();
         private final LongAdder bytesReceived = new LongAdder();
         private volatile String lastCloseReason;
 
@@ -81,6 +82,14 @@ public final class Framing {
             return handshakeRefusals.sum();
         }
 
+        /**
+         * Connections closed because the log made no progress: entries outstanding and no ACK advancing for longer
+         * than the peer timeout, while the peer still answered (see {@link LogProgress}).
+         */
+        public long stalledStreams() {
+            return stalledStreams.sum();
+        }
+
         /** Bytes of frames received (length prefixes included), over all connections. */
         public long bytesReceived() {
             return bytesReceived.sum();
@@ -105,6 +114,11 @@ public final class Framing {
             }
         }
 
+        /** A connection is closed because its log stream stalled. */
+        void countStall() {
+            count(Kind.STALLED);
+        }
+
         private void count(Kind kind) {
             (switch (kind) {
                 case OVERSIZED -> oversizedFrames;
@@ -112,6 +126,7 @@ public final class Framing {
                 case IO -> connectionErrors;
                 case MALFORMED -> malformedMessages;
                 case REFUSED -> handshakeRefusals;
+                case STALLED -> stalledStreams;
             }).increment();
             if (parent != null) {
                 parent.count(kind);
@@ -126,7 +141,7 @@ public final class Framing {
 
     /** Why a connection was closed, as the counters tell them apart. */
     private enum Kind {
-        OVERSIZED, TLS, IO, MALFORMED, REFUSED
+        OVERSIZED, TLS, IO, MALFORMED, REFUSED, STALLED
     }
 
     private Framing() {

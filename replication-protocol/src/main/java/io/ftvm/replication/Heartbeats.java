@@ -4,29 +4,59 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/** Drives a connection's {@link Liveness} on its event loop: sends heartbeats and drops a silent peer. */
+/**
+ * Drives a connection's {@link Liveness} on its event loop: sends heartbeats and drops a silent peer; on the sending
+ * end also a stream whose {@link LogProgress} stalled while the peer still answers.
+ */
 final class Heartbeats {
     private Heartbeats() {
     }
 
+    /** Checks every half {@code interval} (the interval {@code liveness} was made with). */
     static void schedule(ChannelHandlerContext ctx, Liveness liveness, Duration interval, Consumer<String> onSilent) {
-        schedule(ctx, liveness, interval, onSilent, () -> true);
+        schedule(ctx, liveness, null, onSilent, onSilent, () -> true);
     }
 
     /** As above; heartbeats go out only while {@code speak} holds (a backup says nothing before the peer proved itself). */
     static void schedule(ChannelHandlerContext ctx, Liveness liveness, Duration interval, Consumer<String> onSilent,
-            java.util.function.BooleanSupplier speak) {
-        long period = Math.max(1, interval.toNanos() / 2);
+            BooleanSupplier speak) {
+        schedule(ctx, liveness, null, onSilent, onSilent, speak);
+    }
+
+    /**
+     * Also checks {@code progress} (null: not checked) at every tick; {@code onStalled} gets the reason and the
+     * connection is closed.
+     */
+    static void schedule(ChannelHandlerContext ctx, Liveness liveness, LogProgress progress,
+            Consumer<String> onSilent, Consumer<String> onStalled) {
+        schedule(ctx, liveness, progress, onSilent, onStalled, () -> true);
+    }
+
+    private static void schedule(ChannelHandlerContext ctx, Liveness liveness, LogProgress progress,
+            Consumer<String> onSilent, Consumer<String> onStalled, BooleanSupplier speak) {
+        long period = liveness.checkPeriodNanos();
         ScheduledFuture<?> task = ctx.executor().scheduleAtFixedRate(() -> {
             if (!ctx.channel().isActive()) {
                 return;
             }
+            long paused = liveness.tick(); // this end's own pause is not the peer's silence
+            if (progress != null) {
+                progress.excludePause(paused);
+            }
             if (liveness.peerSilent()) {
                 onSilent.accept("peer silent for " + liveness.silenceNanos() / 1_000_000 + " ms");
                 ctx.close();
-            } else if (speak.getAsBoolean() && liveness.heartbeatDue()) {
+                return;
+            }
+            if (progress != null && progress.stalled()) {
+                onStalled.accept(progress.describe());
+                ctx.close();
+                return;
+            }
+            if (speak.getAsBoolean() && liveness.heartbeatDue()) {
                 ctx.writeAndFlush(liveness.nextHeartbeat());
             }
         }, period, period, TimeUnit.NANOSECONDS);

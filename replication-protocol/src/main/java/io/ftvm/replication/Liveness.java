@@ -7,6 +7,10 @@ import java.util.function.LongSupplier;
  * Peer liveness for one connection, free of Netty and driven by an injected clock: when to send the next
  * heartbeat, whether the peer has been silent past the timeout (any message counts as a sign of life), and the
  * round-trip time measured from heartbeat echoes.
+ *
+ * <p>Silence counts only while this end runs: the driver calls {@link #tick()} every {@link #checkPeriodNanos()}, and a
+ * tick that comes much later than that means this end was not running (a GC pause, a busy event loop, a starved
+ * process); the peer's messages may be sitting unread, so that gap is not counted as the peer's silence.
  */
 public final class Liveness {
     private final long intervalNanos;
@@ -16,6 +20,7 @@ public final class Liveness {
     private long lastSent;
     private long peerSendTime;
     private long rttNanos = -1;
+    private long lastTick;
 
     public Liveness(Duration interval, Duration timeout, LongSupplier nanoClock) {
         if (interval.isNegative() || interval.isZero() || timeout.compareTo(interval) <= 0) {
@@ -28,6 +33,29 @@ public final class Liveness {
         long now = nanoClock.getAsLong();
         this.lastReceived = now;
         this.lastSent = now - intervalNanos;
+        this.lastTick = now;
+    }
+
+    /** How often the driver should call {@link #tick()}. */
+    public long checkPeriodNanos() {
+        return Math.max(1, intervalNanos / 2);
+    }
+
+    /**
+     * The driver's periodic check. Returns how long this end was not running since the previous tick (the delay beyond
+     * one period when the tick came later than two periods; 0 otherwise); that time is taken off the peer's silence.
+     */
+    public long tick() {
+        long now = clock.getAsLong();
+        long gap = now - lastTick;
+        lastTick = now;
+        long period = checkPeriodNanos();
+        if (gap <= 2 * period) {
+            return 0;
+        }
+        long paused = gap - period;
+        lastReceived = Math.min(now, lastReceived + paused);
+        return paused;
     }
 
     /** Any message from the peer arrived. */

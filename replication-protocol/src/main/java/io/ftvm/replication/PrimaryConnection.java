@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,29 @@ import org.slf4j.LoggerFactory;
  * or, when the sender no longer holds it, sends the backup a snapshot from the {@link OutgoingSnapshot.Provider}
  * (resuming a transfer that a broken connection interrupted) and then the log from the snapshot's position. Sends
  * batches when {@link #flush()} is called and applies ACKs.
+ *
+ * <p>Batches go out in bounded steps ({@link #MAX_SEND_BYTES} per step, and only while the channel is writable); the
+ * rest stays in the {@link SenderLog}. The next step is taken when an ACK arrives, when the channel becomes writable
+ * again, or when the VM's thread flushes: whatever was written is ACKed, so sending is clocked by the backup and never
+ * waits for another append. The sender log's budget (tens of MiB) is far larger than one step: handing it all to the
+ * channel at once made one event-loop task encode and, with TLS, encrypt the whole budget before a byte reached the
+ * socket, starving heartbeats and ACK reads for seconds on a loaded machine, until the backup dropped the connection
+ * as silent (and a caller without reconnect logic, like the benchmark, waited forever).
+ *
+ * <p>A backup that answers heartbeats but ACKs nothing for longer than the peer timeout while entries are outstanding
+ * is dropped too ({@link LogProgress}): the reason is kept, logged and counted ({@link Framing.Stats#stalledStreams()}),
+ * and the caller reconnects and resumes.
  */
 public final class PrimaryConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryConnection.class);
+    /**
+     * Most log bytes (payload plus {@link SenderLog#ENTRY_OVERHEAD} per entry) one step hands to the channel (at
+     * least one entry; batches are cut to fit): bounds the event loop's work per task, TLS encryption included, so
+     * that heartbeats, ACKs and timers are handled in between even on a loaded machine. Measured there: with a cold
+     * JIT, JDK TLS encrypted 512 KiB in 2.5 s on a core shared with CPU hogs, longer than the peer timeout; at
+     * 256 KiB such a step takes about a second, and smaller steps cost throughput (an ACK and a flush each).
+     */
+    static final int MAX_SEND_BYTES = 256 << 10;
 
     /** Where this connection is in the protocol. */
     public enum State {
@@ -46,6 +67,12 @@ public final class PrimaryConnection implements AutoCloseable {
     private volatile long snapshotResumedAt = -1;
     private volatile String closeReason;
     private volatile long rttNanos = -1;
+    /** Whether the log moves on this connection (event loop only). */
+    private final LogProgress progress;
+    /** True while a flush task from another thread is queued on the event loop (one is enough). */
+    private final AtomicBoolean sendQueued = new AtomicBoolean();
+    /** True inside {@link #sendPending()} (event loop only): a writability change raised by its own flush is ignored. */
+    private boolean sending;
 
     /** Connects with default settings and no snapshot provider. */
     public PrimaryConnection(InetSocketAddress backup, PeerIdentity identity, SenderLog sender, int maxFrame)
@@ -67,6 +94,7 @@ public final class PrimaryConnection implements AutoCloseable {
         this.settings = settings;
         this.stats = new Framing.Stats(settings.hostStats());
         this.snapshots = snapshots;
+        this.progress = new LogProgress(settings.peerTimeout(), System::nanoTime);
         try {
             SslContext ssl = settings.tls() == null ? null : settings.tls().clientContext();
             ChannelFuture f = new Bootstrap().group(group).channel(Transports.socketChannel())
@@ -133,7 +161,10 @@ public final class PrimaryConnection implements AutoCloseable {
         return rttNanos;
     }
 
-    /** Sends everything appended and not yet sent (on the event loop). */
+    /**
+     * Sends what was appended and not yet sent (on the event loop), as far as the channel accepts it; the rest follows
+     * as the channel drains.
+     */
     public void flush() {
         Channel ch = channel;
         if (closed.get() || !ch.isActive()) {
@@ -143,26 +174,59 @@ public final class PrimaryConnection implements AutoCloseable {
             sendPending();
             return;
         }
+        if (!sendQueued.compareAndSet(false, true)) {
+            return; // the queued task has not started: it sends what was appended before this call too
+        }
         try {
-            ch.eventLoop().execute(this::sendPending);
+            ch.eventLoop().execute(() -> {
+                sendQueued.set(false);
+                sendPending();
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed concurrently: same as above
+            sendQueued.set(false); // closed concurrently: same as above
         }
     }
 
+    /**
+     * One step: writes batches while the channel is writable, up to {@link #MAX_SEND_BYTES}, and flushes them. What is
+     * left waits in the sender log for the next step: the ACK of what this step wrote, the channel becoming writable
+     * again, or the next {@link #flush()}. Event loop only.
+     */
     private void sendPending() {
-        if (state != State.STREAMING || !channel.isActive()) {
-            return;
+        Channel ch = channel;
+        if (sending || state != State.STREAMING || !ch.isActive()) {
+            return; // sending: called back from this step's own flush; its ACKs take the next step
         }
-        Optional<Messages.LogBatch> b;
-        boolean wrote = false;
-        while ((b = sender.nextBatch(settings.batchEntries())).isPresent()) {
-            channel.write(b.get(), channel.voidPromise());
-            wrote = true;
+        sending = true;
+        try {
+            long room = MAX_SEND_BYTES;
+            boolean wrote = false;
+            while (room > 0 && ch.isWritable()) {
+                Optional<Messages.LogBatch> b = sender.nextBatch(settings.batchEntries(), room);
+                if (b.isEmpty()) {
+                    break;
+                }
+                Messages.LogBatch batch = b.get();
+                for (Messages.Entry e : batch.entries()) {
+                    room -= e.payloadLength() + SenderLog.ENTRY_OVERHEAD;
+                }
+                progress.sent(batch.firstSequence() + batch.entries().size() - 1);
+                ch.write(batch, ch.voidPromise());
+                wrote = true;
+            }
+            if (wrote) {
+                ch.flush();
+            }
+        } finally {
+            sending = false;
         }
-        if (wrote) {
-            channel.flush();
-        }
+    }
+
+    /** Bytes written to the channel and not yet on the socket (TLS's unencrypted queue included), for tests. */
+    long pendingOutboundBytes() {
+        Channel ch = channel;
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     private void fail(ChannelHandlerContext ctx, String reason) {
@@ -188,7 +252,11 @@ public final class PrimaryConnection implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             // The backup speaks first (its challenge); this end's handshake answers it.
-            Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> fail(ctx, reason));
+            Heartbeats.schedule(ctx, liveness, progress, reason -> fail(ctx, reason),
+                    reason -> {
+                        stats.countStall();
+                        fail(ctx, reason);
+                    });
         }
 
         @Override
@@ -239,6 +307,8 @@ public final class PrimaryConnection implements AutoCloseable {
                         throw new ProtocolException(m.getClass().getSimpleName() + " not allowed while streaming");
                     }
                     sender.onAck(a);
+                    progress.acked(a.sequence());
+                    sendPending(); // the backup made room: the next step (sending is clocked by ACKs)
                 }
                 default -> throw new ProtocolException(m.getClass().getSimpleName() + " not allowed while " + state);
             }
@@ -247,6 +317,7 @@ public final class PrimaryConnection implements AutoCloseable {
         private void onBackupHandshake(ChannelHandlerContext ctx, Messages.Handshake h) {
             if (sender.resumeFrom(h.resumeFrom())) {
                 LOG.info("backup {} resumes the log at sequence {}", ctx.channel().remoteAddress(), h.resumeFrom());
+                progress.start(h.resumeFrom());
                 state = State.STREAMING;
                 sendPending();
                 return;
@@ -269,6 +340,7 @@ public final class PrimaryConnection implements AutoCloseable {
                     fail(ctx, "snapshot " + snap.id() + " continues at sequence " + snap.nextSequence()
                             + ", which the sender no longer holds");
                 } else {
+                    progress.start(snap.nextSequence());
                     offered = snap;
                     state = State.SNAPSHOT_OFFERED;
                     LOG.info("offering snapshot {} ({} bytes) to backup {}", snap.id(), snap.size(),
@@ -311,8 +383,12 @@ public final class PrimaryConnection implements AutoCloseable {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (state == State.SENDING_SNAPSHOT && ctx.channel().isWritable()) {
-                pump(ctx);
+            if (ctx.channel().isWritable()) {
+                if (state == State.SENDING_SNAPSHOT) {
+                    pump(ctx);
+                } else if (state == State.STREAMING) {
+                    sendPending(); // what the last call left in the sender log because the channel was full
+                }
             }
             ctx.fireChannelWritabilityChanged();
         }

@@ -109,13 +109,33 @@ public final class SenderLog {
     }
 
     /** Entries appended but not yet handed out for sending, as one batch of at most {@code max} entries. */
-    public synchronized Optional<Messages.LogBatch> nextBatch(int max) {
+    public Optional<Messages.LogBatch> nextBatch(int max) {
+        return nextBatch(max, Long.MAX_VALUE);
+    }
+
+    /**
+     * Entries appended but not yet handed out for sending, as one batch of at most {@code max} entries and at most
+     * {@code maxBytes} (payload plus {@link #ENTRY_OVERHEAD} each), but at least one entry.
+     */
+    public synchronized Optional<Messages.LogBatch> nextBatch(int max, long maxBytes) {
         long available = nextSequence - nextToSend;
         if (available == 0) {
             return Optional.empty();
         }
-        int n = (int) Math.min(available, max);
         int from = head + (int) (nextToSend - firstRetained);
+        int n = (int) Math.min(available, max);
+        if (maxBytes != Long.MAX_VALUE) {
+            long bytes = retained.get(from).payloadLength() + ENTRY_OVERHEAD;
+            int fit = 1;
+            while (fit < n) {
+                bytes += retained.get(from + fit).payloadLength() + ENTRY_OVERHEAD;
+                if (bytes > maxBytes) {
+                    break;
+                }
+                fit++;
+            }
+            n = fit;
+        }
         List<Messages.Entry> entries = new ArrayList<>(retained.subList(from, from + n));
         Messages.LogBatch b = new Messages.LogBatch(nextToSend, entries);
         nextToSend += n;

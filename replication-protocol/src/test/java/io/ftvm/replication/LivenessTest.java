@@ -27,6 +27,30 @@ class LivenessTest {
     }
 
     @Test
+    void timeThisEndWasNotRunningIsNotThePeersSilence() {
+        Liveness l = new Liveness(Duration.ofMillis(100), Duration.ofMillis(500), () -> now);
+        assertThat(l.checkPeriodNanos()).isEqualTo(50_000_000);
+        now += 50_000_000;
+        assertThat(l.tick()).isZero();
+        now += 100_000_000; // two periods: still on time
+        assertThat(l.tick()).isZero();
+        assertThat(l.silenceNanos()).isEqualTo(150_000_000);
+        now += 2_000_000_000L; // this end did not run for about two seconds (a GC pause, a busy event loop)
+        assertThat(l.tick()).isEqualTo(1_950_000_000L);
+        assertThat(l.silenceNanos()).isEqualTo(200_000_000);
+        assertThat(l.peerSilent()).isFalse();
+        for (int i = 0; i < 6; i++) { // silence while this end runs still counts
+            now += 50_000_000;
+            assertThat(l.tick()).isZero();
+        }
+        assertThat(l.silenceNanos()).isEqualTo(500_000_000);
+        assertThat(l.peerSilent()).isFalse();
+        now += 50_000_000;
+        l.tick();
+        assertThat(l.peerSilent()).isTrue();
+    }
+
+    @Test
     void roundTripComesFromTheEchoOfOurSendTime() {
         Liveness a = new Liveness(Duration.ofMillis(100), Duration.ofMillis(500), () -> now);
         Liveness b = new Liveness(Duration.ofMillis(100), Duration.ofMillis(500), () -> now);

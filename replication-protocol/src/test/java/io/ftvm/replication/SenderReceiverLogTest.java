@@ -29,6 +29,22 @@ class SenderReceiverLogTest {
     }
 
     @Test
+    void batchesAreCutByBytesButCarryAtLeastOneEntry() {
+        SenderLog s = new SenderLog(1 << 20);
+        for (int i = 1; i <= 10; i++) {
+            s.append(new Entry(i, 1, new byte[i == 4 ? 1000 : 76])); // 100 budget bytes each, entry 4: 1024
+        }
+        assertThat(s.nextBatch(100, 250).orElseThrow().entries()).hasSize(2); // 0, 1
+        assertThat(s.nextBatch(100, 250).orElseThrow().entries()).hasSize(1); // 2 (3 would exceed)
+        LogBatch big = s.nextBatch(100, 250).orElseThrow(); // 3 alone is over the limit: sent anyway
+        assertThat(big.firstSequence()).isEqualTo(3);
+        assertThat(big.entries()).hasSize(1);
+        assertThat(s.nextBatch(3, Long.MAX_VALUE).orElseThrow().entries()).hasSize(3); // the entry limit still holds
+        assertThat(s.nextBatch(100, 1_000_000).orElseThrow().firstSequence()).isEqualTo(7);
+        assertThat(s.nextBatch(100, 1_000_000)).isEmpty();
+    }
+
+    @Test
     void entriesFlowInOrderExactlyOnceAndAcksReleaseThem() throws Exception {
         SenderLog sender = new SenderLog(1 << 20);
         List<Entry> delivered = new ArrayList<>();

@@ -187,6 +187,7 @@ public final class HostDaemon implements AutoCloseable {
         metrics.gauge("ftvm_replication_refused_total{reason=malformed_message}", () -> () -> r.malformedMessages());
         metrics.gauge("ftvm_replication_refused_total{reason=tls}", () -> () -> r.tlsRefusals());
         metrics.gauge("ftvm_replication_refused_total{reason=handshake}", () -> () -> r.handshakeRefusals());
+        metrics.gauge("ftvm_replication_stalled_total", () -> () -> r.stalledStreams());
         metrics.gauge("ftvm_replication_connection_errors_total", () -> () -> r.connectionErrors());
         metrics.gauge("ftvm_replication_received_bytes_total", () -> () -> r.bytesReceived());
         ConsoleServer c = console;
