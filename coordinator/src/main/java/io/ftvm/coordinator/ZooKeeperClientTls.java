@@ -2,6 +2,7 @@ package io.ftvm.coordinator;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +48,11 @@ final class ZooKeeperClientTls implements Closeable {
      * @throws IllegalArgumentException naming the file and the problem
      */
     static ZooKeeperClientTls open(ZooKeeperTls tls) {
-        String key = read(tls.privateKey(), "privateKey");
-        String chain = read(tls.certificate(), "certificate");
+        byte[] key = read(tls.privateKey(), "privateKey");
+        byte[] chain = read(tls.certificate(), "certificate");
         read(tls.trustedCa(), "trustedCa");
-        if (key.contains("ENCRYPTED PRIVATE KEY") || !key.contains("-----BEGIN PRIVATE KEY-----")) {
+        String keyText = new String(key, StandardCharsets.ISO_8859_1); // PEM is ASCII; comments may not be
+        if (keyText.contains("ENCRYPTED PRIVATE KEY") || !keyText.contains("-----BEGIN PRIVATE KEY-----")) {
             throw new IllegalArgumentException("ZooKeeper TLS privateKey " + tls.privateKey()
                     + " is not an unencrypted PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)");
         }
@@ -87,21 +89,27 @@ final class ZooKeeperClientTls implements Closeable {
         return keyStore;
     }
 
-    private static String read(Path file, String key) {
+    private static byte[] read(Path file, String key) {
         try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
+            return Files.readAllBytes(file);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("ZooKeeper TLS " + key + " " + file + " cannot be read: " + e, e);
         }
     }
 
     /** {@code key} and {@code chain} in one new file, owner-only from its creation. */
-    private static Path writeKeyStore(Path dir, String key, String chain) {
+    private static Path writeKeyStore(Path dir, byte[] key, byte[] chain) {
         Path file = null;
         try {
             file = Files.createTempFile(dir, "zookeeper-client-", ".pem",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, key + (key.endsWith("\n") ? "" : "\n") + chain, StandardCharsets.US_ASCII);
+            try (OutputStream out = Files.newOutputStream(file)) {
+                out.write(key);
+                if (key.length > 0 && key[key.length - 1] != '\n') {
+                    out.write('\n');
+                }
+                out.write(chain);
+            }
             return file.toAbsolutePath();
         } catch (IOException | RuntimeException e) {
             delete(file);

@@ -171,7 +171,14 @@ class ZooKeeperTlsIT {
         assertThatThrownBy(() -> new CoordinatorClient(config(secureAddress(), "tls").withZooKeeperTls(bad)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("garbage.key");
         assertThat(keyStores(good)).isEmpty();
-        ZooKeeperTls missing = new ZooKeeperTls(good.certificate(), good.privateKey(), dir.resolve("nope.pem"),
+        Path traditional = Files.writeString(dir.resolve("traditional.key"), "-----BEGIN EC PRIVATE KEY-----\n"
+                + "AAAA\n-----END EC PRIVATE KEY-----\n");
+        ZooKeeperTls pkcs1 = new ZooKeeperTls(good.certificate(), traditional, good.trustedCa(),
+                good.keyStoreDirectory());
+        assertThatThrownBy(() -> new CoordinatorClient(config(secureAddress(), "tls").withZooKeeperTls(pkcs1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("traditional.key")
+                .hasMessageContaining("PKCS#8");
+                ZooKeeperTls missing = new ZooKeeperTls(good.certificate(), good.privateKey(), dir.resolve("nope.pem"),
                 good.keyStoreDirectory());
         assertThatThrownBy(() -> new CoordinatorClient(config(secureAddress(), "tls").withZooKeeperTls(missing)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope.pem");
