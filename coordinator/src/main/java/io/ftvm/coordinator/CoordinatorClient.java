@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One host's connection to the cluster's ZooKeeper state: a Curator client namespaced to {@code /ftvm/<cluster>},
  * authenticated with the cluster's digest credentials, creating every znode with {@link FtvmAcls}, retrying on
- * connection loss with bounded exponential back-off. Lifecycle {@code LATENT → STARTED → CLOSED}; the other coordinator
+ * connection loss with bounded exponential back-off, over mutual TLS when the config has {@link ZooKeeperTls} (its
+ * own {@link org.apache.zookeeper.client.ZKClientConfig}, see {@link ZooKeeperClientTls}). Lifecycle {@code LATENT → STARTED → CLOSED}; the other coordinator
  * classes take a started client.
  */
 public final class CoordinatorClient implements Closeable {
@@ -30,12 +31,30 @@ public final class CoordinatorClient implements Closeable {
     private final RecordCodec codec = new RecordCodec();
     private final ConnectionMonitor monitor = new ConnectionMonitor();
     private final CuratorFramework curator;
+    /** The TLS settings and their key store file, or null for a plain connection. */
+    private final ZooKeeperClientTls tls;
     private Lifecycle lifecycle = Lifecycle.LATENT;
 
+    /**
+     * @throws IllegalArgumentException if the config names ZooKeeper TLS files that cannot be used (naming them)
+     */
     public CoordinatorClient(CoordinatorConfig config) {
         this.config = config;
         this.paths = new ClusterPaths(config.clusterName());
-        this.curator = CuratorFrameworkFactory.builder()
+        this.tls = config.zooKeeperTls() == null ? null : ZooKeeperClientTls.open(config.zooKeeperTls());
+        try {
+            this.curator = curator(config, paths, tls);
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
+        curator.getConnectionStateListenable().addListener(monitor);
+    }
+
+    private static CuratorFramework curator(CoordinatorConfig config, ClusterPaths paths, ZooKeeperClientTls tls) {
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(config.connectString())
                 .namespace(paths.namespace())
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
@@ -44,9 +63,11 @@ public final class CoordinatorClient implements Closeable {
                         (int) config.retryMaxSleep().toMillis(), config.retryMaxAttempts()))
                 .authorization("digest", config.credentials().authBytes())
                 .aclProvider(new FtvmAcls(config.credentials(), config.worldReadable()))
-                .ensembleTracker(false)
-                .build();
-        curator.getConnectionStateListenable().addListener(monitor);
+                .ensembleTracker(false);
+        if (tls != null) {
+            b.zkClientConfig(tls.clientConfig());
+        }
+        return b.build();
     }
 
     /**
@@ -65,7 +86,9 @@ public final class CoordinatorClient implements Closeable {
             if (!curator.blockUntilConnected((int) config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 close();
                 throw new CoordinatorUnavailableException("no ZooKeeper server of '" + config.connectString()
-                        + "' answered within " + config.connectionTimeout(), null);
+                        + "' answered within " + config.connectionTimeout() + (tls == null ? ""
+                        : " over TLS (is it the secure client port, and does the server's certificate name its "
+                        + "address and chain to the trusted CA?)"), null);
             }
             ensure(ClusterPaths.HOSTS);
             ensure(ClusterPaths.VMS);
@@ -76,8 +99,8 @@ public final class CoordinatorClient implements Closeable {
             close();
             throw e;
         }
-        LOG.info("coordinator connected to {} as cluster '{}' (session 0x{})", config.connectString(),
-                config.clusterName(), Long.toHexString(sessionId()));
+        LOG.info("coordinator connected to {}{} as cluster '{}' (session 0x{})", config.connectString(),
+                tls == null ? " (plain text)" : " over TLS", config.clusterName(), Long.toHexString(sessionId()));
         return this;
     }
 
@@ -133,5 +156,8 @@ public final class CoordinatorClient implements Closeable {
         }
         lifecycle = Lifecycle.CLOSED;
         curator.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 }

@@ -18,11 +18,13 @@ import java.util.Objects;
  *                             an ftd; endpoint znodes, which carry pair keys, are never world-readable); writes always
  *                             need the credentials
  * @param managerRetryInterval how often the cluster manager re-examines VMs it could not place
+ * @param zooKeeperTls         mutual TLS to ZooKeeper's secure client port, or null for a plain connection (the
+ *                             digest credentials then travel in clear)
  */
 public record CoordinatorConfig(String connectString, String clusterName, Credentials credentials,
                                 Duration sessionTimeout, Duration connectionTimeout, Duration retryBaseSleep,
                                 Duration retryMaxSleep, int retryMaxAttempts, boolean worldReadable,
-                                Duration managerRetryInterval) {
+                                Duration managerRetryInterval, ZooKeeperTls zooKeeperTls) {
 
     public CoordinatorConfig {
         if (connectString == null || connectString.isBlank() || connectString.contains("/")) {
@@ -54,36 +56,43 @@ public record CoordinatorConfig(String connectString, String clusterName, Creden
 
     /**
      * Defaults for production: 10 s session, 5 s connection timeout, back-off 100 ms to 2 s over 10 retries,
-     * znodes readable only with the cluster's credentials, manager retry every 5 s.
+     * znodes readable only with the cluster's credentials, manager retry every 5 s, no TLS.
      */
     public static CoordinatorConfig of(String connectString, String clusterName, Credentials credentials) {
         return new CoordinatorConfig(connectString, clusterName, credentials, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(2), 10, false, Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(2), 10, false, Duration.ofSeconds(5),
+                null);
     }
 
     public CoordinatorConfig withTimeouts(Duration session, Duration connection) {
         return new CoordinatorConfig(connectString, clusterName, credentials, session, connection, retryBaseSleep,
-                retryMaxSleep, retryMaxAttempts, worldReadable, managerRetryInterval);
+                retryMaxSleep, retryMaxAttempts, worldReadable, managerRetryInterval, zooKeeperTls);
     }
 
     public CoordinatorConfig withRetry(Duration baseSleep, Duration maxSleep, int maxAttempts) {
         return new CoordinatorConfig(connectString, clusterName, credentials, sessionTimeout, connectionTimeout,
-                baseSleep, maxSleep, maxAttempts, worldReadable, managerRetryInterval);
+                baseSleep, maxSleep, maxAttempts, worldReadable, managerRetryInterval, zooKeeperTls);
     }
 
     public CoordinatorConfig withCredentials(Credentials other) {
         return new CoordinatorConfig(connectString, clusterName, other, sessionTimeout, connectionTimeout,
-                retryBaseSleep, retryMaxSleep, retryMaxAttempts, worldReadable, managerRetryInterval);
+                retryBaseSleep, retryMaxSleep, retryMaxAttempts, worldReadable, managerRetryInterval, zooKeeperTls);
     }
 
     public CoordinatorConfig withWorldReadable(boolean readable) {
         return new CoordinatorConfig(connectString, clusterName, credentials, sessionTimeout, connectionTimeout,
-                retryBaseSleep, retryMaxSleep, retryMaxAttempts, readable, managerRetryInterval);
+                retryBaseSleep, retryMaxSleep, retryMaxAttempts, readable, managerRetryInterval, zooKeeperTls);
     }
 
     public CoordinatorConfig withManagerRetryInterval(Duration interval) {
         return new CoordinatorConfig(connectString, clusterName, credentials, sessionTimeout, connectionTimeout,
-                retryBaseSleep, retryMaxSleep, retryMaxAttempts, worldReadable, interval);
+                retryBaseSleep, retryMaxSleep, retryMaxAttempts, worldReadable, interval, zooKeeperTls);
+    }
+
+    /** The same config connecting with mutual TLS ({@code tls}), or in plain text when {@code tls} is null. */
+    public CoordinatorConfig withZooKeeperTls(ZooKeeperTls tls) {
+        return new CoordinatorConfig(connectString, clusterName, credentials, sessionTimeout, connectionTimeout,
+                retryBaseSleep, retryMaxSleep, retryMaxAttempts, worldReadable, managerRetryInterval, tls);
     }
 
     private static void positive(String key, Duration d) {

@@ -10,6 +10,7 @@
  *
  * <p>It knows nothing of how a VM runs: the roles in ft-primary and ft-backup call it to change roles and to learn
  * that they are fenced. Records are JSON with a {@code format} number ({@link io.ftvm.coordinator.RecordCodec});
- * every ftvm znode carries a digest ACL ({@link io.ftvm.coordinator.FtvmAcls}).
+ * every ftvm znode carries a digest ACL ({@link io.ftvm.coordinator.FtvmAcls}); with
+ * {@link io.ftvm.coordinator.ZooKeeperTls} the connection is mutual TLS, set per client, never by system properties.
  */
 package io.ftvm.coordinator;

@@ -3,6 +3,7 @@ package io.ftvm.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,20 @@ class CoordinatorConfigTest {
         CoordinatorConfig c = CoordinatorConfig.of("127.0.0.1:2181", "prod", CRED);
         assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.worldReadable()).as("closed by default").isFalse();
+        assertThat(c.zooKeeperTls()).as("plain unless configured").isNull();
+    }
+
+    @Test
+    void zooKeeperTlsSurvivesTheOtherSettings() {
+        ZooKeeperTls tls = new ZooKeeperTls(Path.of("h.pem"), Path.of("h.key"), Path.of("ca.pem"), Path.of("."));
+        CoordinatorConfig c = CoordinatorConfig.of("127.0.0.1:2281", "prod", CRED).withZooKeeperTls(tls)
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2))
+                .withRetry(Duration.ofMillis(10), Duration.ofMillis(20), 1).withCredentials(CRED)
+                .withWorldReadable(false).withManagerRetryInterval(Duration.ofSeconds(1));
+        assertThat(c.zooKeeperTls()).isEqualTo(tls);
+        assertThat(c.withZooKeeperTls(null).zooKeeperTls()).isNull();
+        assertThatThrownBy(() -> new ZooKeeperTls(null, Path.of("k"), Path.of("c"), Path.of(".")))
+                .hasMessageContaining("certificate");
     }
 
     @Test

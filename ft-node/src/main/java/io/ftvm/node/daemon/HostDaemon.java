@@ -16,6 +16,7 @@ import io.ftvm.coordinator.HostRegistry;
 import io.ftvm.coordinator.ReconcilePlanner;
 import io.ftvm.coordinator.VmCatalog;
 import io.ftvm.coordinator.VmRecords;
+import io.ftvm.coordinator.ZooKeeperTls;
 import io.ftvm.node.admin.AdminApi;
 import io.ftvm.node.admin.AdminServer;
 import io.ftvm.node.console.ConsoleAuth;
@@ -103,10 +104,13 @@ public final class HostDaemon implements AutoCloseable {
         }
         console = listen("consolePort", config.consolePort(), a -> new ConsoleServer(a,
                 ConsoleServerConfig.defaults(), new ConsoleAuth(config.adminToken())));
-        client = new CoordinatorClient(CoordinatorConfig.of(config.zookeeper(), config.cluster(),
-                new Credentials(config.user(), config.password()))
-                .withTimeouts(Duration.ofMillis(config.sessionTimeoutMs()),
-                        Duration.ofMillis(Math.min(config.sessionTimeoutMs(), 5_000)))).start();
+        CoordinatorConfig coordinator = coordinatorConfig();
+        try {
+            client = new CoordinatorClient(coordinator);
+        } catch (IllegalArgumentException e) { // ZooKeeper TLS files ZooKeeper cannot use, or no key store in dataDir
+            throw new NodeConfig.InvalidConfigException("zookeeperTls: " + e.getMessage(), e);
+        }
+        client.start();
         String consoleAddress = config.advertiseAddress() + ":" + console.address().getPort();
         membership = new HostMembership(client).start();
         VmRecords records = new VmRecords(client);
@@ -146,6 +150,24 @@ public final class HostDaemon implements AutoCloseable {
         LOG.info("ftd {} up: console {}, cluster '{}' on {}", config.hostId(), consoleAddress, config.cluster(),
                 config.zookeeper());
         return this;
+    }
+
+    /**
+     * The coordinator's settings; with {@code zookeeperTls}, mutual TLS with the {@code tls} section's files (the
+     * combined key store ZooKeeper reads lives in dataDir while ftd runs).
+     */
+    private CoordinatorConfig coordinatorConfig() {
+        CoordinatorConfig c = CoordinatorConfig.of(config.zookeeper(), config.cluster(),
+                new Credentials(config.user(), config.password()))
+                .withTimeouts(Duration.ofMillis(config.sessionTimeoutMs()),
+                        Duration.ofMillis(Math.min(config.sessionTimeoutMs(), 5_000)));
+        if (!config.zookeeperTls()) {
+            LOG.warn("zookeeperTls is off: the ZooKeeper digest credentials and records travel in clear text");
+            return c;
+        }
+        NodeConfig.Tls tls = config.tls();
+        return c.withZooKeeperTls(new ZooKeeperTls(tls.certificate(), tls.privateKey(), tls.trustedCa(),
+                config.dataDir()));
     }
 
     private static void createDirectory(String key, java.nio.file.Path dir) throws IOException {

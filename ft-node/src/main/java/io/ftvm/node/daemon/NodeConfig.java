@@ -30,12 +30,14 @@ import java.nio.file.Path;
  * @param recordingMaxMib     bound of each VM's live recording in MiB (0: no recordings; default 256)
  * @param zone                the failure domain (rack, room, site) this host shares with others, or null: a VM's
  *                            backup is never placed in its primary's zone
+ * @param zookeeperTls        whether ftd talks to ZooKeeper over mutual TLS with the {@code tls} section's files
+ *                            (default false: the ensemble must offer a secure client port); needs {@code tls}
  */
 public record NodeConfig(String hostId, String cluster, String zookeeper, String user, String password,
         Path dataDir, Path imageDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
         long heartbeatIntervalMs, long peerTimeoutMs, long backupLossTimeoutMs, long takeoverGraceMs,
         long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken,
-        Long recordingMaxMib, String zone) {
+        Long recordingMaxMib, String zone, boolean zookeeperTls) {
 
     /** The most memory a host may offer: 16 TiB. */
     static final long MAX_CAPACITY_MIB = 16L << 20;
@@ -116,6 +118,8 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
             require(tls.certificate() != null && tls.privateKey() != null && tls.trustedCa() != null, "tls", "partial",
                     "all of certificate, privateKey and trustedCa");
         }
+        require(!zookeeperTls || tls != null, "zookeeperTls", true,
+                "false without a tls section: the ZooKeeper client uses the tls section's certificate, key and CA");
     }
 
     private static void requireHost(String key, String host) {

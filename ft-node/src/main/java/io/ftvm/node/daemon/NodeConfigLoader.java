@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Reads a {@link NodeConfig} from YAML, strictly: a file over {@link #MAX_BYTES}, not UTF-8, not one mapping, with
  * duplicate or unknown keys, a value of the wrong type (a float, a string or a boolean where an integer belongs; a
- * number where text belongs) or out of range is refused with an {@link InvalidConfigException} whose one-line
+ * number where text belongs; anything but true or false where a boolean belongs) or out of range is refused with an {@link InvalidConfigException} whose one-line
  * message names the key. {@link #load} also checks what the config names on this host ({@link #checkHost}).
  */
 public final class NodeConfigLoader {
@@ -163,7 +163,8 @@ public final class NodeConfigLoader {
                 t.longValue("capacityMib"), t.longValue("heartbeatIntervalMs"), t.longValue("peerTimeoutMs"),
                 t.longValue("backupLossTimeoutMs"), t.longValue("takeoverGraceMs"), t.longValue("sessionTimeoutMs"),
                 tlsPaths, t.optionalInteger("adminPort"), t.text("adminToken", false),
-                t.optionalLong("recordingMaxMib"), t.text("zone", false));
+                t.optionalLong("recordingMaxMib"), t.text("zone", false),
+                Boolean.TRUE.equals(t.optionalBoolean("zookeeperTls")));
     }
 
     /**
@@ -366,6 +367,17 @@ public final class NodeConfigLoader {
         Integer optionalInteger(String key) {
             JsonNode v = get(key);
             return v == null ? null : (int) integral(key, v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+
+        Boolean optionalBoolean(String key) {
+            JsonNode v = get(key);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isBoolean()) {
+                throw wrongType(key, v, "a boolean (true or false)");
+            }
+            return v.booleanValue();
         }
 
         Long optionalLong(String key) {

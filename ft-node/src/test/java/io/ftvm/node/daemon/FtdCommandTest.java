@@ -78,6 +78,7 @@ class FtdCommandTest {
         cases.put("zookeeper", with(dir, "zookeeper", "no-such-host.invalid:2181"));
         cases.put("tls.certificate", good(dir) + "tls:\n  certificate: " + dir.resolve("none.pem")
                 + "\n  privateKey: " + dir.resolve("none.key") + "\n  trustedCa: " + dir.resolve("ca.pem") + "\n");
+        cases.put("zookeeperTls", with(dir, "zookeeperTls", "true")); // without a tls section
         cases.put("sessionTimeoutMs", with(dir, "sessionTimeoutMs", "9223372036854775807"));
         cases.put("consolePort", with(dir, "consolePort", "1.5"));
         cases.put("Duplicate", good(dir) + "consolePort: 7000\n");

@@ -45,6 +45,7 @@ class NodeConfigFuzzTest {
             "sessionTimeoutMs: 6000",
             "recordingMaxMib: 64",
             "zone: rack-a",
+            "zookeeperTls: true",
             "tls:",
             "  certificate: /etc/ftvm/tls/host.pem",
             "  privateKey: /etc/ftvm/tls/host.key",

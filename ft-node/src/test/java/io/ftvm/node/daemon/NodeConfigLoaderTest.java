@@ -94,6 +94,27 @@ class NodeConfigLoaderTest {
     }
 
     @Test
+    void zookeeperTlsIsOffByDefaultAndNeedsTheTlsSection() {
+        String tls = "tls:\n  certificate: /etc/ftvm/host.pem\n  privateKey: /etc/ftvm/host.key\n"
+                + "  trustedCa: /etc/ftvm/ca.pem\n";
+        assertThat(loader.parse("f.yaml", GOOD).zookeeperTls()).isFalse();
+        assertThat(loader.parse("f.yaml", GOOD + tls).zookeeperTls()).as("tls alone is replication only").isFalse();
+        assertThat(loader.parse("f.yaml", GOOD + "zookeeperTls: true\n" + tls).zookeeperTls()).isTrue();
+        assertThat(loader.parse("f.yaml", GOOD + tls + "zookeeperTls: false\n").zookeeperTls()).isFalse();
+        assertThat(loader.parse("f.yaml", GOOD + "zookeeperTls: false\n").zookeeperTls()).isFalse();
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "zookeeperTls: true\n"))
+                .isInstanceOf(NodeConfig.InvalidConfigException.class).hasMessageContaining("f.yaml")
+                .hasMessageContaining("zookeeperTls").hasMessageContaining("tls section");
+        for (String bad : new String[] {"'true'", "1", "0", "maybe", "[true]", "{a: true}"}) {
+            assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "zookeeperTls: " + bad + "\n" + tls)).as(bad)
+                    .isInstanceOf(NodeConfig.InvalidConfigException.class)
+                    .hasMessageContaining("zookeeperTls: expected a boolean (true or false)");
+        }
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "zookeeperTls: true\nzookeeperTls: false\n" + tls))
+                .isInstanceOf(NodeConfig.InvalidConfigException.class).hasMessageContaining("zookeeperTls");
+    }
+
+    @Test
     void imageDirDefaultsToImagesUnderDataDir() {
         assertThat(loader.parse("f.yaml", GOOD).imageDir()).isEqualTo(Path.of("/var/lib/ftvm/images"));
         assertThat(loader.parse("f.yaml", GOOD + "imageDir: /srv/images\n").imageDir())
