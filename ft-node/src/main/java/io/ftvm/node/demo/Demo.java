@@ -69,14 +69,15 @@ public final class Demo implements Callable<Integer> {
             Path token = SecretFiles.write(work.resolve("admin-token"), LocalCluster.ADMIN_TOKEN + "\n");
             info.println("[demo] operate it from another terminal:");
             info.println("[demo]   export FTCTL_ENDPOINT=" + cluster.adminEndpoints() + " FTCTL_TOKEN_FILE=" + token);
-            info.println("[demo]   bin/ftctl status;  bin/ftctl drill failover kv;  bin/ftctl console kv");
+            info.println("[demo]   bin/ftctl status;  bin/ftctl drill failover kv;  bin/ftctl console kv (read-only;"
+                    + " --write --take-over to type: this demo holds the write lease)");
             cluster.createVm("kv", "kvstore", 64, "host-1");
             Thread watcher = new Thread(() -> watch(cluster), "demo-watch");
             watcher.setDaemon(true);
             watcher.start();
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
             try (ConsoleClient console = ConsoleClient.start(cluster.console("kv")
-                    .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)),
+                    .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).withClientName("ftctl demo"),
                     this::output, this::event)) {
                 return script ? runScript(cluster, console) : interactive(cluster, console);
             }
