@@ -246,6 +246,11 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         long after;
         vm.inputLock.lock();
         try {
+            if (vm.writer != this) {
+                // checked under the lock a take-over holds: no byte of a former writer lands after it
+                throw new ConsoleException(ConsoleError.WRITE_LEASE_LOST, "the write lease was taken over by "
+                        + vm.writerName);
+            }
             long before = vm.backend.inputAccepted();
             long conflictFrom = Math.max(in.offset(), freshMark);
             long conflictTo = Math.min(in.end(), before);

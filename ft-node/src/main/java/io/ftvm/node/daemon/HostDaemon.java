@@ -96,7 +96,7 @@ public final class HostDaemon implements AutoCloseable {
         createDirectory("imageDir", config.imageDir());
         sweepRecordings();
         if (config.adminToken() == null) {
-            LOG.warn("no adminToken configured: the console admits only clients with a cluster certificate");
+            LOG.warn("no adminToken configured: no console client can authenticate (the console has no TLS yet)");
         }
         if (config.tls() == null) {
             LOG.warn("TLS is off: replication (VM memory, inputs, console output) crosses the network in clear and "
