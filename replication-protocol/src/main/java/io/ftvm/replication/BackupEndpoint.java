@@ -126,16 +126,18 @@ public final class BackupEndpoint implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             // Nothing about this backup before the primary proved itself: only a random challenge.
             session = new BackupSession(receiver, snapshots, () -> PeerCertificates.names(ctx.channel()));
-            ctx.writeAndFlush(session.challenge());
-            Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> closeWith(ctx.channel(),
-                    reason), () -> session.state() != BackupSession.State.AWAITING_HANDSHAKE);
-            // A peer that does not prove itself in time is dropped, whatever else it sends.
-            ctx.executor().schedule(() -> {
-                if (ctx.channel().isActive() && session.state() == BackupSession.State.AWAITING_HANDSHAKE) {
-                    closeWith(ctx.channel(), "no valid handshake within " + settings.peerTimeout().toMillis()
-                            + " ms");
-                }
-            }, settings.peerTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            ctx.writeAndFlush(session.challenge()); // with TLS, sent once the TLS handshake is done
+            Heartbeats.afterTls(ctx, liveness, () -> {
+                Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> closeWith(ctx.channel(),
+                        reason), () -> session.state() != BackupSession.State.AWAITING_HANDSHAKE);
+                // A peer that does not prove itself in time is dropped, whatever else it sends.
+                ctx.executor().schedule(() -> {
+                    if (ctx.channel().isActive() && session.state() == BackupSession.State.AWAITING_HANDSHAKE) {
+                        closeWith(ctx.channel(), "no valid handshake within " + settings.peerTimeout().toMillis()
+                                + " ms");
+                    }
+                }, settings.peerTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            });
         }
 
         @Override

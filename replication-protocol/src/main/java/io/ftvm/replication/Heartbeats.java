@@ -15,6 +15,25 @@ final class Heartbeats {
     private Heartbeats() {
     }
 
+    /**
+     * Runs {@code start} once the connection's TLS handshake succeeded (at once without TLS), with {@code liveness}
+     * counting silence from then on: a slow TLS handshake (a cold JVM's first) is not the peer's silence. A failed
+     * or timed-out TLS handshake closes the channel itself (SslHandler).
+     */
+    static void afterTls(ChannelHandlerContext ctx, Liveness liveness, Runnable start) {
+        io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (ssl == null) {
+            start.run();
+            return;
+        }
+        ssl.handshakeFuture().addListener(f -> {
+            if (f.isSuccess() && ctx.channel().isActive()) {
+                liveness.messageReceived();
+                start.run();
+            }
+        });
+    }
+
     /** Checks every half {@code interval} (the interval {@code liveness} was made with). */
     static void schedule(ChannelHandlerContext ctx, Liveness liveness, Duration interval, Consumer<String> onSilent) {
         schedule(ctx, liveness, null, onSilent, onSilent, () -> true);

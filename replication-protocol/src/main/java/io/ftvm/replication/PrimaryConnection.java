@@ -252,11 +252,12 @@ public final class PrimaryConnection implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             // The backup speaks first (its challenge); this end's handshake answers it.
-            Heartbeats.schedule(ctx, liveness, progress, reason -> fail(ctx, reason),
+            Heartbeats.afterTls(ctx, liveness, () -> Heartbeats.schedule(ctx, liveness, progress,
+                    reason -> fail(ctx, reason),
                     reason -> {
                         stats.countStall();
                         fail(ctx, reason);
-                    });
+                    }));
         }
 
         @Override
