@@ -112,7 +112,7 @@ public final class LocalCluster implements AutoCloseable {
                 "  privateKey: " + tls.privateKey(),
                 "  trustedCa: " + tls.trustedCertificates(),
                 ""));
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m", "-Dlogback.configurationFile=logback.xml",
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m", "-XX:MetaspaceSize=256m", "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
                 config.toString()));
         synchronized (hosts) {
