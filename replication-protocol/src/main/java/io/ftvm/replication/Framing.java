@@ -58,6 +58,28 @@ public final class Framing {
             this.parent = parent;
         }
 
+        /** One close logged per second per host (the root of the parents): strangers cannot flood the log. */
+        private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
+        private final java.util.concurrent.atomic.AtomicLong lastLog = new java.util.concurrent.atomic.AtomicLong(
+                System.nanoTime() - LOG_INTERVAL_NANOS);
+        private final java.util.concurrent.atomic.AtomicLong unlogged = new java.util.concurrent.atomic.AtomicLong();
+
+        /**
+         * Whether a close may be logged now: -1 when one was logged within the last second (this one is only
+         * counted), else how many closes went unlogged before it.
+         */
+        long logPermit(long nowNanos) {
+            if (parent != null) {
+                return parent.logPermit(nowNanos);
+            }
+            long last = lastLog.get();
+            if (nowNanos - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, nowNanos)) {
+                return unlogged.getAndSet(0);
+            }
+            unlogged.incrementAndGet();
+            return -1;
+        }
+
         /** Connections closed for a frame over the limit. */
         public long oversizedFrames() {
             return oversizedFrames.sum();
@@ -252,7 +274,11 @@ public final class Framing {
             }
             if (ctx.channel().attr(CloseReason.KEY).setIfAbsent(reason) == null) {
                 stats.closedBecause(reason);
-                LOG.warn("closing replication connection {}: {}", ctx.channel().remoteAddress(), reason);
+                long skipped = stats.logPermit(System.nanoTime());
+                if (skipped >= 0) {
+                    LOG.warn("closing replication connection {}: {}{}", ctx.channel().remoteAddress(), reason,
+                            skipped == 0 ? "" : " (" + skipped + " more closed since the last report, not logged)");
+                }
             }
             ctx.close();
         }

@@ -135,6 +135,36 @@ class FramingTest {
     }
 
     @Test
+    void aFloodOfRefusedConnectionsIsCountedButLoggedAtMostOncePerSecond() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                Framing.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        ch.qos.logback.classic.Level level = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.WARN);
+        try {
+            Framing.Stats host = new Framing.Stats();
+            long start = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                EmbeddedChannel ch = backupEnd(new Framing.Stats(host)); // one host, many connections
+                ByteBuf b = Unpooled.buffer();
+                b.writeInt(MAX_FRAME + 1);
+                b.writeZero(16);
+                ch.writeInbound(b);
+                assertThat(ch.isOpen()).isFalse();
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertThat(host.oversizedFrames()).as("every refusal counted").isEqualTo(200);
+            assertThat(lines.list).as("at most one line per second").hasSizeBetween(1, (int) seconds + 2);
+        } finally {
+            log.setLevel(level);
+            log.detachAppender(lines);
+        }
+    }
+
+    @Test
     void invalidMessagesCloseTheConnectionWithAReason() {
         byte[][] bad = {
             {(byte) 0xff, (byte) 0xff, (byte) 0xff}, // not protobuf
