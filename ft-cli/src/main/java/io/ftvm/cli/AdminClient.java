@@ -2,6 +2,8 @@ package io.ftvm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ftvm.replication.ClientTls;
+import io.ftvm.replication.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ftd's admin API over HTTP, as ftctl uses it: every request goes to the first endpoint that answers (any ftd of the
+ * ftd's admin API over HTTP or HTTPS (with the cluster CA), as ftctl uses it: every request goes to the first endpoint that answers (any ftd of the
  * cluster serves the cluster-wide routes); errors become {@link CliException}s with the right exit code and a
  * message that names the problem — the API's own error message, a refused token, or every endpoint tried and why
  * it could not be reached.
@@ -29,8 +31,11 @@ public final class AdminClient {
     private final String token;
     private final Duration timeout;
     private final HttpClient http;
+    private final ClientTls tls;
+    private final String scheme;
 
-    public AdminClient(List<String> endpoints, String token, Duration timeout) {
+    /** A client of {@code endpoints}; with {@code tls} (may be null: plain HTTP) over HTTPS. */
+    public AdminClient(List<String> endpoints, String token, Duration timeout, ClientTls tls) {
         if (endpoints.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "no admin endpoint given: use --endpoint HOST:PORT (or "
                     + "FTCTL_ENDPOINT)");
@@ -38,7 +43,17 @@ public final class AdminClient {
         this.endpoints = List.copyOf(endpoints);
         this.token = token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.tls = tls;
+        this.scheme = tls == null ? "http://" : "https://";
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) {
+            try {
+                b.sslContext(tls.jdkContext());
+            } catch (TlsConfig.TlsConfigException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+        }
+        this.http = b.build();
     }
 
     /** VM ids are znode names; checked before they go into a URL (so they need no encoding). */
@@ -73,7 +88,7 @@ public final class AdminClient {
 
     /** This client with another per-request timeout (a drill's crash request may wait for the host's reconcile). */
     public AdminClient withTimeout(Duration t) {
-        return new AdminClient(endpoints, token, t);
+        return new AdminClient(endpoints, token, t, tls);
     }
 
     /** Streams a response body (a recording) into {@code out}; returns the bytes written. */
@@ -116,6 +131,11 @@ public final class AdminClient {
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 failures.add(endpoint + " (" + describe(e) + ")");
                 continue;
+            } catch (javax.net.ssl.SSLException e) { // nothing was sent: the handshake comes first
+                failures.add(endpoint + " (TLS handshake failed: " + describe(e) + "; is the endpoint plain HTTP "
+                        + "(then drop --ca-file), or --ca-file not the cluster's CA, or HOST not named in its "
+                        + "certificate?)");
+                continue;
             } catch (HttpTimeoutException e) {
                 if (!safe) {
                     throw new CliException(ExitCodes.FAILED, method + " " + path + " sent to " + endpoint
@@ -150,9 +170,9 @@ public final class AdminClient {
                 + String.join(", ", failures));
     }
 
-    private static URI uri(String endpoint, String path) {
+    private URI uri(String endpoint, String path) {
         try {
-            return URI.create("http://" + endpoint + "/v1" + path);
+            return URI.create(scheme + endpoint + "/v1" + path);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "bad admin endpoint '" + endpoint + "': " + e.getMessage());
         }

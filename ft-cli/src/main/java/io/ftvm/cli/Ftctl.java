@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import io.ftvm.cli.console.ConsoleMain;
+import io.ftvm.replication.ClientTls;
+import io.ftvm.replication.TlsConfig;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +23,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code ftctl}: cluster operations over ftd's admin API. Global options are inherited by every subcommand; the
  * connection settings also come from the environment ({@code FTCTL_ENDPOINT}, {@code FTCTL_TOKEN_FILE},
- * {@code FTCTL_TOKEN}).
+ * {@code FTCTL_TOKEN}, {@code FTCTL_CA_FILE}, {@code FTCTL_CERT_FILE}, {@code FTCTL_KEY_FILE}).
  */
 @Command(name = "ftctl", mixinStandardHelpOptions = true, versionProvider = Ftctl.Version.class,
         description = "ftvm cluster operations: status, VMs, fault tolerance, failover drills, console, recordings.",
@@ -44,6 +46,20 @@ public final class Ftctl implements Runnable {
     @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "file holding the admin bearer token (default: $FTCTL_TOKEN_FILE, or $FTCTL_TOKEN)")
     private Path tokenFile;
+
+    @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "the cluster CA certificate (PEM): speak HTTPS to the admin API and TLS to consoles, and "
+                    + "accept only hosts the CA signed (default: $FTCTL_CA_FILE; without it, plain HTTP and TCP)")
+    private Path caFile;
+
+    @Option(names = "--cert-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "with --ca-file: a client certificate of the cluster CA (PEM) to present "
+                    + "(default: $FTCTL_CERT_FILE)")
+    private Path certFile;
+
+    @Option(names = "--key-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "the PKCS#8 private key of --cert-file (default: $FTCTL_KEY_FILE)")
+    private Path keyFile;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
             description = "table or json (default: ${DEFAULT-VALUE})", defaultValue = "table")
@@ -84,7 +100,43 @@ public final class Ftctl implements Runnable {
         if (requestTimeout.isZero() || requestTimeout.isNegative()) {
             throw new CliException(ExitCodes.USAGE, "--request-timeout must be positive, was " + requestTimeout);
         }
-        return new AdminClient(endpoints, token(), requestTimeout);
+        return new AdminClient(endpoints, token(), requestTimeout, tls());
+    }
+
+    /** The TLS settings from the options and the environment, or null for plain HTTP and TCP. */
+    public ClientTls tls() {
+        return resolveTls(caFile, certFile, keyFile, env);
+    }
+
+    /**
+     * The client TLS settings: {@code ca} (else $FTCTL_CA_FILE), with {@code cert} and {@code key} (else
+     * $FTCTL_CERT_FILE and $FTCTL_KEY_FILE) when given; null when no CA file is set.
+     *
+     * @throws CliException (usage) when a file is missing or unusable, or a certificate comes without a CA
+     */
+    public static ClientTls resolveTls(Path ca, Path cert, Path key, Map<String, String> env) {
+        Path c = ca != null ? ca : pathFromEnv(env, "FTCTL_CA_FILE");
+        Path crt = cert != null ? cert : pathFromEnv(env, "FTCTL_CERT_FILE");
+        Path k = key != null ? key : pathFromEnv(env, "FTCTL_KEY_FILE");
+        if (c == null) {
+            if (crt != null || k != null) {
+                throw new CliException(ExitCodes.USAGE, "a client certificate or key needs the cluster CA too: "
+                        + "--ca-file FILE or FTCTL_CA_FILE");
+            }
+            return null;
+        }
+        try {
+            ClientTls tls = new ClientTls(c, crt, k);
+            tls.nettyContext(); // reads the PEM files now, so a bad one is named before anything is sent
+            return tls;
+        } catch (TlsConfig.TlsConfigException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    private static Path pathFromEnv(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : Path.of(v.trim());
     }
 
     /** The operator's token (admin API and consoles), from --token-file, $FTCTL_TOKEN_FILE or $FTCTL_TOKEN. */

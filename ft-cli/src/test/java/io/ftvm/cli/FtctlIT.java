@@ -54,6 +54,7 @@ class FtctlIT {
         env = new HashMap<>();
         env.put("FTCTL_ENDPOINT", cluster.adminEndpoints());
         env.put("FTCTL_TOKEN_FILE", token.toString());
+        env.put("FTCTL_CA_FILE", cluster.caFile().toString());
     }
 
     @AfterAll
@@ -127,7 +128,8 @@ class FtctlIT {
         assertThat(badId.err()).contains("'web?old' is not a VM id");
         assertThat(ftctl("vm", "describe", "a b").code()).isEqualTo(ExitCodes.USAGE);
         assertThat(ftctl("status", "--request-timeout", "0s").code()).isEqualTo(ExitCodes.USAGE);
-        Run noToken = ftctl(Map.of("FTCTL_ENDPOINT", cluster.adminEndpoints()), "status");
+        Run noToken = ftctl(Map.of("FTCTL_ENDPOINT", cluster.adminEndpoints(), "FTCTL_CA_FILE",
+                env.get("FTCTL_CA_FILE")), "status");
         assertThat(noToken.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noToken.err()).contains("no admin token");
     }
@@ -153,10 +155,35 @@ class FtctlIT {
         // the same cluster through the options and FTCTL_TOKEN instead of the environment's file
         Map<String, String> none = Map.of();
         Path tokenFile = Path.of(env.get("FTCTL_TOKEN_FILE"));
-        assertThat(ftctl(none, "--endpoint", cluster.adminEndpoints(), "--token-file", tokenFile.toString(), "status")
-                .code()).isZero();
+        String ca = env.get("FTCTL_CA_FILE");
+        assertThat(ftctl(none, "--endpoint", cluster.adminEndpoints(), "--token-file", tokenFile.toString(),
+                "--ca-file", ca, "status").code()).isZero();
         assertThat(ftctl(Map.of("FTCTL_TOKEN", LocalCluster.ADMIN_TOKEN), "status", "--endpoint",
-                cluster.adminEndpoints()).code()).isZero();
+                cluster.adminEndpoints(), "--ca-file", ca).code()).isZero();
+
+        // TLS is on: plain HTTP is answered with what to do; a CA that did not sign the hosts is a failed handshake
+        Map<String, String> plain = new HashMap<>(env);
+        plain.remove("FTCTL_CA_FILE");
+        Run plainRun = ftctl(plain, "status");
+        assertThat(plainRun.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(plainRun.err()).contains("speaks HTTPS only").contains("--ca-file");
+        Path otherCa = io.ftvm.replication.ClusterPki.create("not this cluster's CA")
+                .writeCaCertificate(cluster.dir().resolve("other-ca.pem"));
+        Map<String, String> wrongCa = new HashMap<>(env);
+        wrongCa.put("FTCTL_CA_FILE", otherCa.toString());
+        Run wrongCaRun = ftctl(wrongCa, "status");
+        assertThat(wrongCaRun.code()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(wrongCaRun.err()).contains("TLS handshake failed");
+        Run noCa = ftctl(env, "--ca-file", "/nonexistent/ca.pem", "status");
+        assertThat(noCa.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noCa.err()).contains("/nonexistent/ca.pem");
+        Run certWithoutCa = ftctl(plain, "--cert-file", tokenFile.toString(), "status");
+        assertThat(certWithoutCa.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(certWithoutCa.err()).contains("needs the cluster CA");
+        Path notPem = Files.writeString(cluster.dir().resolve("not-a-ca.pem"), "not a certificate\n");
+        Run badPem = ftctl(env, "--ca-file", notPem.toString(), "status");
+        assertThat(badPem.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badPem.err()).contains("not-a-ca.pem");
         Run noFile = ftctl(none, "--endpoint", cluster.adminEndpoints(), "--token-file", "/nonexistent/token", "status");
         assertThat(noFile.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noFile.err()).contains("/nonexistent/token");
@@ -175,8 +202,8 @@ class FtctlIT {
     @Test
     @Order(3)
     void theApiRefusesMalformedRequestsByName() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        String base = "http://" + cluster.adminEndpoints().split(",")[0] + "/v1";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(cluster.clientSsl()).build();
+        String base = "https://" + cluster.adminEndpoints().split(",")[0] + "/v1";
         java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> send = (method, pathAndBody) -> {
             String[] pb = pathAndBody.split(" ", 2);
             try {
@@ -418,7 +445,7 @@ class FtctlIT {
         // the host refuses too, whoever asks: a drill never kills the last copy of a VM
         JsonNode d = ok("vm", "describe", VM, "-o", "json").json();
         AdminClient api = new AdminClient(List.of(cluster.adminEndpoints().split(",")), LocalCluster.ADMIN_TOKEN,
-                java.time.Duration.ofSeconds(30));
+                java.time.Duration.ofSeconds(30), cluster.clientTls());
         String admin = DrillCommand.adminOf(api, d.path("primary").asText());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.onHost(admin, "POST",
                         "/local/vms/" + VM + "/crash", Map.of("role", "primary")))

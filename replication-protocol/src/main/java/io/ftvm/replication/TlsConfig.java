@@ -42,6 +42,7 @@ public record TlsConfig(Path certificateChain, Path privateKey, Path trustedCert
     public void check() {
         serverContext();
         clientContext();
+        endpointServerContext();
     }
 
     /** The backup's (server's) context: requires a client certificate. */
@@ -53,6 +54,26 @@ public record TlsConfig(Path certificateChain, Path privateKey, Path trustedCert
         } catch (Exception e) {
             throw new TlsConfigException(describe(e), e);
         }
+    }
+
+    /**
+     * The context of a host's operator-facing endpoints (admin HTTPS, console): presents this host's certificate;
+     * a client may present one of the cluster CA (it is then verified, and proves the client), or none (it must
+     * then prove itself with a token inside the connection).
+     */
+    public SslContext endpointServerContext() {
+        try {
+            return SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile())
+                    .trustManager(trustedCertificates.toFile()).clientAuth(ClientAuth.OPTIONAL)
+                    .protocols(PROTOCOLS).sslProvider(provider()).build();
+        } catch (Exception e) {
+            throw new TlsConfigException(describe(e), e);
+        }
+    }
+
+    /** This host as a client of other hosts' endpoints: its certificate, trusting the cluster CA. */
+    public ClientTls asClient() {
+        return new ClientTls(trustedCertificates, certificateChain, privateKey);
     }
 
     /** The primary's (client's) context: presents its certificate, trusts only the cluster CA. */
@@ -73,14 +94,7 @@ public record TlsConfig(Path certificateChain, Path privateKey, Path trustedCert
      * @throws TlsConfigException when the files are unusable
      */
     public javax.net.ssl.SSLContext jdkClientContext() {
-        try {
-            SslContext ctx = SslContextBuilder.forClient().keyManager(certificateChain.toFile(), privateKey.toFile())
-                    .trustManager(trustedCertificates.toFile()).protocols(PROTOCOLS).sslProvider(SslProvider.JDK)
-                    .endpointIdentificationAlgorithm(null).build();
-            return ((io.netty.handler.ssl.JdkSslContext) ctx).context();
-        } catch (Exception e) {
-            throw new TlsConfigException(describe(e), e);
-        }
+        return asClient().jdkContext();
     }
 
     private String describe(Exception e) {
@@ -88,7 +102,7 @@ public record TlsConfig(Path certificateChain, Path privateKey, Path trustedCert
                 + trustedCertificates + ") is unusable: " + e.getMessage();
     }
 
-    private static SslProvider provider() {
+    static SslProvider provider() {
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 

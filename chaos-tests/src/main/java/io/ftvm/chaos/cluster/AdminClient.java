@@ -19,11 +19,13 @@ import java.util.TreeMap;
  */
 public final class AdminClient {
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     private final String token;
 
-    public AdminClient(String token) {
+    /** A client with the hosts' admin token, over HTTPS trusting {@code tls} (the cluster CA). */
+    public AdminClient(String token, javax.net.ssl.SSLContext tls) {
         this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(tls).build();
     }
 
     /**
@@ -47,7 +49,7 @@ public final class AdminClient {
     }
 
     private HttpRequest request(FtdHost host, String path) {
-        return HttpRequest.newBuilder(URI.create("http://" + host.bindAddress() + ":" + host.adminPort() + path))
+        return HttpRequest.newBuilder(URI.create("https://" + host.bindAddress() + ":" + host.adminPort() + path))
                 .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(2)).build();
     }
 

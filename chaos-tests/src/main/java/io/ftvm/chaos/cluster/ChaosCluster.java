@@ -64,7 +64,8 @@ public final class ChaosCluster implements AutoCloseable {
         fabric.watchEndpoints(client);
         for (int i = 1; i <= n; i++) {
             FtdHost h = new FtdHost(i, topology, dir, reaper, identity, ensemble.connectString(), timeouts,
-                    pki.issue(dir.resolve("pki"), "host-" + i, List.of(topology.advertiseAddress(i)),
+                    pki.issue(dir.resolve("pki"), "host-" + i, java.util.stream.Stream.of(topology.advertiseAddress(i),
+                            topology.bindAddress(i)).distinct().toList(),
                             java.time.Duration.ofDays(30)));
             fabric.relay(i, h.consolePort());
             fabric.relay(i, h.adminPort());
@@ -148,6 +149,15 @@ public final class ChaosCluster implements AutoCloseable {
 
     public Topology topology() {
         return topology;
+    }
+
+    /** A client of the hosts' TLS endpoints (admin, console): trusts the cluster CA, proves itself by token. */
+    public io.ftvm.replication.ClientTls clientTls() {
+        try {
+            return io.ftvm.replication.ClientTls.trusting(pki.writeCaCertificate(dir.resolve("pki").resolve("ca.pem")));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public ClusterIdentity identity() {

@@ -104,16 +104,18 @@ public final class ChaosRun {
                 arrivals.put(vm, new OutputArrivals(System::nanoTime));
             }
             NemesisContext ctx = new NemesisContext(cluster, history, random.split(), arrivals, options.timeouts());
-            AdminClient admin = new AdminClient(cluster.identity().adminToken());
+            AdminClient admin = new AdminClient(cluster.identity().adminToken(), cluster.clientTls().jdkContext());
             scheduler = new FaultScheduler(ctx, vms, faults, admin, options.recovery());
             List<KvWorker> workers = new ArrayList<>();
             List<OutputObserver> observers = new ArrayList<>();
             try {
                 for (String vm : vms) {
                     String token = cluster.identity().adminToken();
-                    workers.add(new KvWorker(vm, cluster.consoles(), token, history, arrivals.get(vm),
+                    workers.add(new KvWorker(vm, cluster.consoles(), token, cluster.clientTls(), history,
+                            arrivals.get(vm),
                             random.split(), ANSWER_TIMEOUT));
-                    observers.add(new OutputObserver(vm, cluster.consoles(), token, history, arrivals.get(vm)));
+                    observers.add(new OutputObserver(vm, cluster.consoles(), token, cluster.clientTls(), history,
+                            arrivals.get(vm)));
                 }
                 progress.accept("workload running on " + vms + "; injecting faults for up to "
                         + options.duration().toSeconds() + " s or " + options.maxKills() + " kills (seed "

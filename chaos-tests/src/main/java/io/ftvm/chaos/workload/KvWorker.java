@@ -35,7 +35,8 @@ public final class KvWorker implements AutoCloseable {
     private volatile String failure;
     private long bytesSent;
 
-    public KvWorker(String vm, List<Endpoint> endpoints, String token, HistoryWriter history,
+    public KvWorker(String vm, List<Endpoint> endpoints, String token, io.ftvm.replication.ClientTls tls,
+            HistoryWriter history,
             OutputArrivals arrivals,
             RandomGenerator random, Duration answerTimeout) {
         this.vm = vm;
@@ -43,7 +44,7 @@ public final class KvWorker implements AutoCloseable {
         this.random = random;
         this.commands = new KvCommands(random);
         this.answerTimeout = answerTimeout;
-        this.console = new RecordingConsole(vm, vm + "/worker", endpoints, token, true, history, arrivals,
+        this.console = new RecordingConsole(vm, vm + "/worker", endpoints, token, tls, true, history, arrivals,
                 this::onText);
         this.thread = new Thread(this::run, "worker-" + vm);
         thread.setDaemon(true);

@@ -12,9 +12,9 @@ import java.util.List;
 public final class OutputObserver implements AutoCloseable {
     private final RecordingConsole console;
 
-    public OutputObserver(String vm, List<Endpoint> endpoints, String token, HistoryWriter history,
-            OutputArrivals arrivals) {
-        this.console = new RecordingConsole(vm, vm + "/observer", endpoints, token, false, history, arrivals,
+    public OutputObserver(String vm, List<Endpoint> endpoints, String token, io.ftvm.replication.ClientTls tls,
+            HistoryWriter history, OutputArrivals arrivals) {
+        this.console = new RecordingConsole(vm, vm + "/observer", endpoints, token, tls, false, history, arrivals,
                 text -> { });
     }
 

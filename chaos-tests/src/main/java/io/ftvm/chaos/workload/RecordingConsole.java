@@ -19,8 +19,12 @@ import java.util.function.Consumer;
 final class RecordingConsole implements AutoCloseable {
     private final ConsoleClient client;
 
-    /** {@code token} proves the client; {@code writes}: with the VM's write lease (the worker), else read-only. */
-    RecordingConsole(String vm, String name, List<Endpoint> endpoints, String token, boolean writes,
+    /**
+     * {@code token} proves the client, over TLS trusting {@code tls}'s CA; {@code writes}: with the VM's write lease
+     * (the worker), else read-only.
+     */
+    RecordingConsole(String vm, String name, List<Endpoint> endpoints, String token,
+            io.ftvm.replication.ClientTls tls, boolean writes,
             HistoryWriter history, OutputArrivals arrivals, Consumer<String> sink) {
         ConsoleClient[] self = new ConsoleClient[1];
         ConsoleClientConfig config = ConsoleClientConfig.of(vm, endpoints).withStartOffset(0)
@@ -28,7 +32,7 @@ final class RecordingConsole implements AutoCloseable {
                 .withKeepalive(Duration.ofMillis(1000), Duration.ofMillis(3000)).withCredential(token)
                 .withAccess(writes ? io.ftvm.replication.console.ConsoleAccess.WRITE
                         : io.ftvm.replication.console.ConsoleAccess.READ)
-                .withClientName(name);
+                .withClientName(name).withTls(tls);
         synchronized (self) {
             this.client = ConsoleClient.start(config, (offset, bytes) -> {
                 Endpoint from;

@@ -118,7 +118,9 @@ public final class ConsoleMain implements Callable<Integer> {
                 : Ftctl.resolveToken(consoleTokenFile, System.getenv());
         ConsoleClientConfig config = ConsoleClientConfig.of(vmId, endpoints).withStartOffset(from)
                 .withAcceptOutputGaps(acceptGap).withCredential(token)
-                .withAccess(!write ? ConsoleAccess.READ : takeOver ? ConsoleAccess.TAKE_OVER : ConsoleAccess.WRITE);
+                .withAccess(!write ? ConsoleAccess.READ : takeOver ? ConsoleAccess.TAKE_OVER : ConsoleAccess.WRITE)
+                .withTls(spec.root().userObject() instanceof Ftctl r ? r.tls()
+                        : Ftctl.resolveTls(null, null, null, System.getenv()));
         RawTerminal terminal = raw ? RawTerminal.enterIfTerminal(err) : RawTerminal.NONE;
         try {
             return attach(config);
@@ -133,10 +135,16 @@ public final class ConsoleMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--console-endpoint is required");
         }
         List<Endpoint> found = new ArrayList<>();
+        boolean anyTls = false;
         for (JsonNode h : root.client().get("/status").path("hosts")) {
             if (h.hasNonNull("console")) {
                 found.add(Endpoint.parse(h.get("console").asText()));
+                anyTls |= h.path("tls").asBoolean(false);
             }
+        }
+        if (anyTls && root.tls() == null) {
+            throw new CliException(ExitCodes.USAGE, "the cluster's consoles run TLS: give the cluster CA "
+                    + "certificate with --ca-file FILE or FTCTL_CA_FILE");
         }
         if (found.isEmpty()) {
             throw new CliException(ExitCodes.FAILED, "no live host serves consoles");

@@ -1,5 +1,6 @@
 package io.ftvm.node.admin;
 
+import io.ftvm.replication.TlsOrPlaintext;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -70,6 +71,14 @@ final class AdminServerHandler extends ChannelInboundHandlerAdapter {
         }
         try {
             timer.requestReceived();
+            if (TlsOrPlaintext.isPlaintext(ctx.channel())) {
+                server.refuse(AdminServer.Refusal.TLS, "request from " + ctx.channel().remoteAddress()
+                        + " refused: plain HTTP to the HTTPS endpoint");
+                sendErrorAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "TLS_REQUIRED", "this admin endpoint "
+                        + "speaks HTTPS only: use https:// and the cluster CA certificate (ftctl: --ca-file or "
+                        + "FTCTL_CA_FILE)");
+                return;
+            }
             DecoderResult result = req.decoderResult();
             if (result.isFailure()) {
                 refuseMalformed(result.cause());

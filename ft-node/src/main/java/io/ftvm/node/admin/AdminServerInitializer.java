@@ -1,5 +1,6 @@
 package io.ftvm.node.admin;
 
+import io.ftvm.replication.TlsOrPlaintext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -12,7 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The pipeline of one accepted admin connection, in order: the {@link RequestTimer} (sees every byte, TLS included),
- * TLS when configured, the HTTP codec with bounded head sizes, the body aggregator with the body limit, and the
+ * TLS when configured (a plain-HTTP client is answered 400 TLS_REQUIRED), the HTTP codec with bounded head sizes, the body aggregator with the body limit, and the
  * {@link AdminServerHandler}. A connection over the limit gets no pipeline: it is closed at once.
  */
 final class AdminServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -33,7 +34,8 @@ final class AdminServerInitializer extends ChannelInitializer<SocketChannel> {
         RequestTimer timer = new RequestTimer(server);
         p.addLast("timer", timer);
         if (config.sslContext() != null) {
-            p.addLast("tls", config.sslContext().newHandler(ch.alloc())); // the timer bounds its handshake
+            // The timer bounds the handshake; plain HTTP gets a 400 that says HTTPS is required.
+            p.addLast("tls-or-plaintext", new TlsOrPlaintext(config.sslContext()));
         }
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxHeaderBytes())

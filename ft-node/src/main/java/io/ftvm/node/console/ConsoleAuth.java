@@ -1,6 +1,7 @@
 package io.ftvm.node.console;
 
 import io.ftvm.replication.PeerCertificates;
+import io.ftvm.replication.TlsOrPlaintext;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who may attach to a host's consoles: a client whose TLS certificate the cluster CA signed (when the console
- * endpoint runs TLS), or one that presents the console token (the operators' token, compared in constant time).
+ * endpoint runs TLS), or one that presents the console token (over TLS when the endpoint runs it: a client that
+ * speaks plain text to a TLS endpoint is refused whatever it presents) (the operators' token, compared in constant time).
  * Anyone else is refused before the server looks at the VM it asks for, counted, and logged at most once every few
  * seconds (with the number of refusals not logged).
  */
@@ -39,6 +41,10 @@ public final class ConsoleAuth {
 
     /** Null when {@code ch}'s peer proved itself (certificate or {@code credential}), else why not. */
     String refusal(Channel ch, String credential) {
+        if (TlsOrPlaintext.isPlaintext(ch)) {
+            return "this console endpoint requires TLS (ftctl: --ca-file or FTCTL_CA_FILE with the cluster CA "
+                    + "certificate)";
+        }
         Set<String> certified = PeerCertificates.names(ch);
         if (certified != null && !certified.isEmpty()) {
             return null; // the TLS handshake verified a certificate of the cluster CA

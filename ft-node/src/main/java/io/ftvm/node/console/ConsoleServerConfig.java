@@ -13,9 +13,12 @@ import java.time.Duration;
  * @param writeBufferLowBytes a connection becomes writable again when its queued output falls below this
  * @param writeBufferHighBytes output stops being read from the backend for a connection once this much is queued
  * @param inputRetry how soon input the backend refused for lack of space is offered again (besides on each change)
+ * @param sslContext the TLS context clients must speak ({@link io.ftvm.replication.TlsConfig#endpointServerContext}),
+ *                   or null for plain TCP
  */
 public record ConsoleServerConfig(int ioThreads, Duration keepaliveInterval, Duration peerTimeout,
-        int outputChunkBytes, int writeBufferLowBytes, int writeBufferHighBytes, Duration inputRetry) {
+        int outputChunkBytes, int writeBufferLowBytes, int writeBufferHighBytes, Duration inputRetry,
+        io.netty.handler.ssl.SslContext sslContext) {
     public ConsoleServerConfig {
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads " + ioThreads + " must be at least 1");
@@ -36,20 +39,29 @@ public record ConsoleServerConfig(int ioThreads, Duration keepaliveInterval, Dur
         if (inputRetry.isNegative() || inputRetry.isZero()) {
             throw new IllegalArgumentException("inputRetry " + inputRetry + " must be positive");
         }
+        if (sslContext != null && !sslContext.isServer()) {
+            throw new IllegalArgumentException("sslContext must be a server context");
+        }
     }
 
     public static ConsoleServerConfig defaults() {
         return new ConsoleServerConfig(2, Duration.ofSeconds(5), Duration.ofSeconds(20), 16 * 1024, 64 * 1024,
-                256 * 1024, Duration.ofMillis(20));
+                256 * 1024, Duration.ofMillis(20), null);
     }
 
     public ConsoleServerConfig withKeepalive(Duration interval, Duration timeout) {
         return new ConsoleServerConfig(ioThreads, interval, timeout, outputChunkBytes, writeBufferLowBytes,
-                writeBufferHighBytes, inputRetry);
+                writeBufferHighBytes, inputRetry, sslContext);
     }
 
     public ConsoleServerConfig withWriteBuffer(int lowBytes, int highBytes) {
         return new ConsoleServerConfig(ioThreads, keepaliveInterval, peerTimeout, outputChunkBytes, lowBytes,
-                highBytes, inputRetry);
+                highBytes, inputRetry, sslContext);
+    }
+
+    /** This config requiring TLS with {@code context} (null: plain TCP). */
+    public ConsoleServerConfig withTls(io.netty.handler.ssl.SslContext context) {
+        return new ConsoleServerConfig(ioThreads, keepaliveInterval, peerTimeout, outputChunkBytes,
+                writeBufferLowBytes, writeBufferHighBytes, inputRetry, context);
     }
 }

@@ -1,10 +1,14 @@
 package io.ftvm.node.console;
 
+import io.ftvm.replication.TlsOrPlaintext;
 import io.ftvm.replication.console.ConsoleFraming;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
-/** The pipeline of one accepted console connection: {@link ConsoleFraming} plus a {@link ConsoleServerHandler}. */
+/**
+ * The pipeline of one accepted console connection: TLS when the server requires it ({@link TlsOrPlaintext}: a
+ * client speaking plain text is told TLS is required), {@link ConsoleFraming}, and a {@link ConsoleServerHandler}.
+ */
 public final class ConsoleServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ConsoleServer server;
 
@@ -18,5 +22,8 @@ public final class ConsoleServerInitializer extends ChannelInitializer<SocketCha
         ConsoleFraming.install(ch.pipeline(), ConsoleFraming.Side.SERVER, config.keepaliveInterval(),
                 config.peerTimeout(), server.stats());
         ch.pipeline().addBefore("guard", "console-handler", new ConsoleServerHandler(server));
+        if (config.sslContext() != null) { // the guard's peer timeout bounds the handshake
+            ch.pipeline().addFirst("tls-or-plaintext", new TlsOrPlaintext(config.sslContext()));
+        }
     }
 }

@@ -19,6 +19,7 @@ import io.ftvm.coordinator.VmRecords;
 import io.ftvm.coordinator.ZooKeeperTls;
 import io.ftvm.node.admin.AdminApi;
 import io.ftvm.node.admin.AdminServer;
+import io.ftvm.node.admin.AdminServerConfig;
 import io.ftvm.node.console.ConsoleAuth;
 import io.ftvm.node.console.ConsoleServer;
 import io.ftvm.node.console.ConsoleServerConfig;
@@ -95,15 +96,21 @@ public final class HostDaemon implements AutoCloseable {
         createDirectory("dataDir", config.dataDir());
         createDirectory("imageDir", config.imageDir());
         sweepRecordings();
+        TlsConfig tls = tlsConfig();
         if (config.adminToken() == null) {
-            LOG.warn("no adminToken configured: no console client can authenticate (the console has no TLS yet)");
+            LOG.warn(tls == null ? "no adminToken configured and TLS is off: no console client can authenticate"
+                    : "no adminToken configured: only console clients with a certificate of the cluster CA can "
+                    + "authenticate");
         }
-        if (config.tls() == null) {
-            LOG.warn("TLS is off: replication (VM memory, inputs, console output) crosses the network in clear and "
-                    + "peers prove only their pair key; set tls in the config");
+        if (tls == null) {
+            LOG.warn("TLS is off: replication (VM memory, inputs, console output), the console and the admin API "
+                    + "(with its token) cross the network in clear, and peers prove only their pair key; set tls "
+                    + "in the config");
         }
+        // One context for the console and admin endpoints: this host's certificate, client certificates optional.
+        io.netty.handler.ssl.SslContext endpointTls = tls == null ? null : tls.endpointServerContext();
         console = listen("consolePort", config.consolePort(), a -> new ConsoleServer(a,
-                ConsoleServerConfig.defaults(), new ConsoleAuth(config.adminToken())));
+                ConsoleServerConfig.defaults().withTls(endpointTls), new ConsoleAuth(config.adminToken())));
         CoordinatorConfig coordinator = coordinatorConfig();
         try {
             client = new CoordinatorClient(coordinator);
@@ -127,10 +134,11 @@ public final class HostDaemon implements AutoCloseable {
         String adminAddress = null;
         if (config.adminPort() != null) {
             OperationsApi api = new OperationsApi(config.hostId(), config.cluster(), records, catalog, membership,
-                    new LocalInstances(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1)),
+                    new LocalInstances(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1),
+                            tls == null ? null : tls.jdkClientContext()),
                     () -> client.connection().state() == CoordinationState.CONNECTED, images);
             admin = listen("adminPort", config.adminPort(), a -> new AdminServer(a, config.adminToken(), metrics,
-                    this::health, api));
+                    this::health, api, AdminServerConfig.defaults().withTls(endpointTls)));
             adminAddress = config.advertiseAddress() + ":" + admin.address().getPort();
         }
         jmx = JmxReporter.forRegistry(metrics).inDomain("io.ftvm").createsObjectNamesWith(new JmxNames()).build();
@@ -328,8 +336,14 @@ public final class HostDaemon implements AutoCloseable {
         ConnectionSettings c = ConnectionSettings.defaults().withHeartbeat(
                 Duration.ofMillis(config.heartbeatIntervalMs()), Duration.ofMillis(config.peerTimeoutMs()))
                 .withHostStats(replicationStats);
+        TlsConfig tls = tlsConfig();
+        return tls == null ? c : c.withTls(tls);
+    }
+
+    /** The {@code tls} section's files, or null when TLS is off. */
+    private TlsConfig tlsConfig() {
         NodeConfig.Tls tls = config.tls();
-        return tls == null ? c : c.withTls(new TlsConfig(tls.certificate(), tls.privateKey(), tls.trustedCa()));
+        return tls == null ? null : new TlsConfig(tls.certificate(), tls.privateKey(), tls.trustedCa());
     }
 
     private String consoleOf(String hostId) {

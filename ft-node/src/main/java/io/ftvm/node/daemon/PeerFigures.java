@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches a VM's live figures from another host's admin endpoint ({@code GET /v1/local/vms/<vm>}), with the
- * cluster's admin token and a short timeout: a host that does not answer in time leaves its figures out of the
+ * cluster's admin token (over HTTPS when this host runs TLS) and a short timeout: a host that does not answer in time leaves its figures out of the
  * answer rather than delaying it.
  */
 final class PeerFigures {
@@ -25,15 +25,22 @@ final class PeerFigures {
     private final HttpClient http;
     private final String token;
     private final Duration timeout;
+    private final String scheme;
 
-    PeerFigures(String token, Duration timeout) {
+    /** With {@code tls} (this host's certificate, trusting the cluster CA) the peers are asked over HTTPS. */
+    PeerFigures(String token, Duration timeout, javax.net.ssl.SSLContext tls) {
         this.token = token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
+        this.scheme = tls == null ? "http://" : "https://";
     }
 
     CompletableFuture<Optional<Map<String, Object>>> figures(String adminAddress, String vmId) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + adminAddress + "/v1/local/vms/" + vmId))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(scheme + adminAddress + "/v1/local/vms/" + vmId))
                 .timeout(timeout).header("Authorization", "Bearer " + token).GET().build();
         return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
             if (r.statusCode() != 200) {

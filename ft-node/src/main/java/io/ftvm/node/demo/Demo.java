@@ -68,7 +68,8 @@ public final class Demo implements Callable<Integer> {
         try (cluster) {
             Path token = SecretFiles.write(work.resolve("admin-token"), LocalCluster.ADMIN_TOKEN + "\n");
             info.println("[demo] operate it from another terminal:");
-            info.println("[demo]   export FTCTL_ENDPOINT=" + cluster.adminEndpoints() + " FTCTL_TOKEN_FILE=" + token);
+            info.println("[demo]   export FTCTL_ENDPOINT=" + cluster.adminEndpoints() + " FTCTL_TOKEN_FILE=" + token
+                    + " FTCTL_CA_FILE=" + cluster.caFile());
             info.println("[demo]   bin/ftctl status;  bin/ftctl drill failover kv;  bin/ftctl console kv (read-only;"
                     + " --write --take-over to type: this demo holds the write lease)");
             cluster.createVm("kv", "kvstore", 64, "host-1");

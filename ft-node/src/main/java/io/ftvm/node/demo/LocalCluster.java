@@ -136,9 +136,31 @@ public final class LocalCluster implements AutoCloseable {
         return port;
     }
 
-    /** The admin endpoint of {@code hostId} as {@code http://127.0.0.1:PORT} (bearer token {@link #ADMIN_TOKEN}). */
+    /**
+     * The admin endpoint of {@code hostId} as {@code https://127.0.0.1:PORT} (bearer token {@link #ADMIN_TOKEN};
+     * an HTTP client needs {@link #clientSsl()}).
+     */
     public String adminUrl(String hostId) {
-        return "http://127.0.0.1:" + adminPorts.get(hostId);
+        return "https://127.0.0.1:" + adminPorts.get(hostId);
+    }
+
+    /** The cluster CA's certificate (PEM): what ftctl's {@code --ca-file} takes. */
+    public Path caFile() throws IOException {
+        return pki.writeCaCertificate(dir.resolve("pki").resolve("ca.pem"));
+    }
+
+    /** A client of the hosts' TLS endpoints that trusts the cluster CA and proves itself with a token. */
+    public io.ftvm.replication.ClientTls clientTls() {
+        try {
+            return io.ftvm.replication.ClientTls.trusting(caFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A JDK TLS context trusting the cluster CA, for HTTP clients of {@link #adminUrl}. */
+    public javax.net.ssl.SSLContext clientSsl() {
+        return clientTls().jdkContext();
     }
 
     /** Every host's admin endpoint, {@code 127.0.0.1:PORT,...} (what {@code ftctl --endpoint} takes). */
@@ -212,10 +234,13 @@ public final class LocalCluster implements AutoCloseable {
                 Duration.ofDays(1));
     }
 
-    /** A console client's config for {@code vmId} that types: the cluster's console token and the write lease. */
+    /**
+     * A console client's config for {@code vmId} that types: TLS trusting the cluster CA, the cluster's console token
+     * and the write lease.
+     */
     public io.ftvm.replication.console.ConsoleClientConfig console(String vmId) {
         return io.ftvm.replication.console.ConsoleClientConfig.of(vmId, consoles()).withCredential(ADMIN_TOKEN)
-                .withAccess(io.ftvm.replication.console.ConsoleAccess.WRITE);
+                .withAccess(io.ftvm.replication.console.ConsoleAccess.WRITE).withTls(clientTls());
     }
 
     /** The console endpoints of all live hosts. */

@@ -21,8 +21,8 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * HTTPS with the test PKI's host certificate: a round trip with a client that trusts the test CA; plain HTTP (or
- * nothing at all) sent to the HTTPS port is cut off, not left hanging.
+ * HTTPS with the test PKI's host certificate: a round trip with a client that trusts the test CA; plain HTTP sent to
+ * the HTTPS port is answered 400 TLS_REQUIRED (never served) and cut off; nothing at all is cut off by the timer.
  */
 class AdminServerTlsTest {
     private static final String TOKEN = "0123456789abcdef-token";
@@ -67,8 +67,11 @@ class AdminServerTlsTest {
             assertThat(stream.body()).hasSize(300_000);
             assertThat(stream.body()[299_999]).isEqualTo((byte) (299_999 % 251));
 
-            try (RawHttp plain = new RawHttp(s.address())) {
-                plain.send("GET /health HTTP/1.1\r\nHost: a\r\n\r\n");
+            try (RawHttp plain = new RawHttp(s.address())) { // answered in plain text with what to do, then closed
+                RawHttp.Reply r = plain.send("GET /v1/status HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + TOKEN
+                        + "\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(400);
+                assertThat(r.body()).contains("TLS_REQUIRED").contains("HTTPS only").doesNotContain("echo");
                 assertThat(plain.closedWithin(Duration.ofSeconds(5))).as("plain HTTP cut off").isTrue();
             }
             assertThat(metrics.counter("ftvm_admin_limited_total{reason=tls}").getCount()).isEqualTo(1);

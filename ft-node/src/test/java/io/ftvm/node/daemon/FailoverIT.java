@@ -42,7 +42,8 @@ class FailoverIT {
             String oldPrimary = protectedState.state().primary();
             String oldBackup = protectedState.state().backup();
             // A running ftd exports its roles' metrics and health on its admin endpoint.
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(cluster.clientSsl())
+                    .build();
             String want = "ftvm_vm_status{vm=\"kv\",status=\"PROTECTED\",} 1.0"; // the manager's next reconcile
             List<String> exporters = new ArrayList<>();
             String primaryMetrics = "";

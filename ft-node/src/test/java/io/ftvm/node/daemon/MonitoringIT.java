@@ -74,7 +74,8 @@ class MonitoringIT {
 
     private final Path dir = Path.of("target", "monitoring-it", Long.toString(System.currentTimeMillis()))
             .toAbsolutePath();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Speaks HTTPS to the hosts (trusting the cluster CA) and HTTP to Prometheus. */
+    private HttpClient http;
     private LocalCluster cluster;
     /** Every host's admin endpoint, {@code 127.0.0.1:PORT}. */
     private List<String> endpoints;
@@ -82,6 +83,7 @@ class MonitoringIT {
     @BeforeAll
     void startCluster() throws Exception {
         cluster = new LocalCluster(dir.resolve("cluster"), HOSTS);
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(cluster.clientSsl()).build();
         cluster.createVm(VM, "kvstore", 64, "host-1");
         cluster.await(VM, s -> s.state().status() == VmStatus.PROTECTED, WAIT);
         endpoints = new ArrayList<>();
@@ -318,7 +320,7 @@ class MonitoringIT {
     // --- ftd and Prometheus over HTTP -----------------------------------------------------------------------
 
     private String scrape(String endpoint) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + endpoint + "/metrics"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://" + endpoint + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s/metrics", endpoint).isEqualTo(200);
@@ -338,6 +340,9 @@ class MonitoringIT {
                 "scrape_configs:",
                 "  - job_name: ftvm",
                 "    metrics_path: /metrics",
+                "    scheme: https",
+                "    tls_config:",
+                "      ca_file: " + cluster.caFile(),
                 "    authorization:",
                 "      type: Bearer",
                 "      credentials_file: " + token,

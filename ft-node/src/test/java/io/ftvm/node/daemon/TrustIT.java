@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class TrustIT {
     private final Path dir = Path.of("target", "trust-it", Long.toString(System.currentTimeMillis()));
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** Speaks HTTPS to the cluster's admin endpoints (made with the cluster, which has the CA). */
+    private HttpClient http;
 
     @Test
     void aForgedPrimaryCannotReplaceAProtectedVmOrLockOutItsPrimary() throws Exception {
@@ -144,6 +145,9 @@ class TrustIT {
     }
 
     private String get(LocalCluster cluster, String host, String path) throws Exception {
+        if (http == null) {
+            http = HttpClient.newBuilder().sslContext(cluster.clientSsl()).build();
+        }
         return http.send(HttpRequest.newBuilder(java.net.URI.create(cluster.adminUrl(host) + path))
                 .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();

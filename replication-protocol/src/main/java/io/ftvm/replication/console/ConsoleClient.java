@@ -16,6 +16,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +57,8 @@ public final class ConsoleClient implements AutoCloseable {
     }
 
     private final ConsoleClientConfig config;
+    /** The TLS client context, or null for plain TCP. */
+    private final SslContext tls;
     private final OutputListener outputListener;
     private final ConnectionEvent.Listener eventListener;
     private final EventLoopGroup group = Transports.group(1);
@@ -76,8 +79,10 @@ public final class ConsoleClient implements AutoCloseable {
     private volatile long outputOffset;
     private volatile Endpoint connectedTo;
 
-    private ConsoleClient(ConsoleClientConfig config, OutputListener output, ConnectionEvent.Listener events) {
+    private ConsoleClient(ConsoleClientConfig config, SslContext tls, OutputListener output,
+            ConnectionEvent.Listener events) {
         this.config = config;
+        this.tls = tls;
         this.outputListener = output;
         this.eventListener = events;
         this.input = new ClientInputBuffer(config.inputBufferBytes());
@@ -86,10 +91,15 @@ public final class ConsoleClient implements AutoCloseable {
         this.outputOffset = config.startOffset();
     }
 
-    /** Creates a client and starts connecting to the first endpoint. */
+    /**
+     * Creates a client and starts connecting to the first endpoint.
+     *
+     * @throws io.ftvm.replication.TlsConfig.TlsConfigException when the config's TLS files are unusable
+     */
     public static ConsoleClient start(ConsoleClientConfig config, OutputListener output,
             ConnectionEvent.Listener events) {
-        ConsoleClient c = new ConsoleClient(config, output, events);
+        SslContext tls = config.tls() == null ? null : config.tls().nettyContext(); // before any thread starts
+        ConsoleClient c = new ConsoleClient(config, tls, output, events);
         c.loop.execute(() -> c.connect(config.endpoints().get(0)));
         return c;
     }
@@ -173,6 +183,9 @@ public final class ConsoleClient implements AutoCloseable {
                         ConsoleFraming.install(ch.pipeline(), ConsoleFraming.Side.CLIENT,
                                 config.keepaliveInterval(), config.peerTimeout(), stats);
                         ch.pipeline().addBefore("guard", "console-client", handler);
+                        if (tls != null) {
+                            ch.pipeline().addFirst("tls", tls.newHandler(ch.alloc(), ep.host(), ep.port()));
+                        }
                     }
                 }).connect(InetSocketAddress.createUnresolved(ep.host(), ep.port()));
         channel = f.channel();

@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param credential the console token that proves this client (empty: none; a server refuses such a client unless
  *                   its TLS certificate proves it)
  * @param clientName who this client is, shown as the write lease's holder
+ * @param tls        what the hosts' certificates must chain to (and this client's certificate, if any), or null for
+ *                   console endpoints without TLS
  */
 public record ConsoleClientConfig(String vmId, List<Endpoint> endpoints, long startOffset, boolean acceptOutputGaps,
         Duration backoffInitial, Duration backoffMax, Duration connectTimeout, Duration keepaliveInterval,
         Duration peerTimeout, int inputBufferBytes, Duration sendTimeout, ConsoleAccess access, String credential,
-        String clientName) {
+        String clientName, io.ftvm.replication.ClientTls tls) {
     public ConsoleClientConfig {
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(credential, "credential");
@@ -70,7 +72,7 @@ public record ConsoleClientConfig(String vmId, List<Endpoint> endpoints, long st
     public static ConsoleClientConfig of(String vmId, List<Endpoint> endpoints) {
         return new ConsoleClientConfig(vmId, endpoints, ConsoleMessage.FROM_OLDEST, false, Duration.ofMillis(50),
                 Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofSeconds(20),
-                1 << 20, Duration.ofSeconds(30), ConsoleAccess.READ, "", defaultName());
+                1 << 20, Duration.ofSeconds(30), ConsoleAccess.READ, "", defaultName(), null);
     }
 
     private static String defaultName() {
@@ -89,50 +91,57 @@ public record ConsoleClientConfig(String vmId, List<Endpoint> endpoints, long st
     public ConsoleClientConfig withAccess(ConsoleAccess a) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
                 connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, a, credential,
-                clientName);
+                clientName, tls);
     }
 
     /** The console token this client proves itself with. */
     public ConsoleClientConfig withCredential(String token) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
                 connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, token,
-                clientName);
+                clientName, tls);
     }
 
     /** Who this client is (shown as the write lease's holder). */
     public ConsoleClientConfig withClientName(String name) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
                 connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
-                name);
+                name, tls);
     }
 
     public ConsoleClientConfig withStartOffset(long offset) {
         return new ConsoleClientConfig(vmId, endpoints, offset, acceptOutputGaps, backoffInitial, backoffMax,
                 connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
-                clientName);
+                clientName, tls);
     }
 
     public ConsoleClientConfig withAcceptOutputGaps(boolean accept) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, accept, backoffInitial, backoffMax,
                 connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
-                clientName);
+                clientName, tls);
     }
 
     public ConsoleClientConfig withBackoff(Duration initial, Duration max) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, initial, max,
                 connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
-                clientName);
+                clientName, tls);
     }
 
     public ConsoleClientConfig withKeepalive(Duration interval, Duration timeout) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
                 connectTimeout, interval, timeout, inputBufferBytes, sendTimeout, access, credential,
-                clientName);
+                clientName, tls);
     }
 
     public ConsoleClientConfig withInputBuffer(int bytes, Duration timeout) {
         return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
                 connectTimeout, keepaliveInterval, peerTimeout, bytes, timeout, access, credential,
-                clientName);
+                clientName, tls);
+    }
+
+    /** Speaks TLS to the console endpoints, trusting and proving what {@code t} says (null: plain TCP). */
+    public ConsoleClientConfig withTls(io.ftvm.replication.ClientTls t) {
+        return new ConsoleClientConfig(vmId, endpoints, startOffset, acceptOutputGaps, backoffInitial, backoffMax,
+                connectTimeout, keepaliveInterval, peerTimeout, inputBufferBytes, sendTimeout, access, credential,
+                clientName, t);
     }
 }

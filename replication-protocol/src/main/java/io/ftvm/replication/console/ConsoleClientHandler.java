@@ -9,6 +9,7 @@ import io.ftvm.replication.console.ConsoleMessage.Redirect;
 import io.ftvm.replication.console.ConsoleMessage.Welcome;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * One connection attempt of a {@link ConsoleClient}: sends HELLO, checks the order of what the server sends (WELCOME
@@ -95,6 +96,47 @@ final class ConsoleClientHandler extends SimpleChannelInboundHandler<FromServer>
         } else {
             throw ConsoleCodec.violation("unexpected " + m.getClass().getSimpleName() + " from the server");
         }
+    }
+
+    /**
+     * A failed TLS handshake: a certificate the CA does not vouch for (or a CA file that does not fit the cluster)
+     * will not get better by retrying, so it stops the client; anything else (the connection closed during the
+     * handshake, a console endpoint without TLS) counts as a lost connection.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && ending == null) {
+            Throwable cause = done.cause();
+            if (certificateProblem(cause)) {
+                endWith(ctx, new Ending("the console endpoint " + endpoint + " presented a certificate the trusted "
+                        + "CA does not vouch for (check the CA file): " + rootMessage(cause), null, false, true));
+            } else {
+                endWith(ctx, Ending.lost("TLS handshake with " + endpoint + " failed (is its console endpoint "
+                        + "without TLS?): " + rootMessage(cause)));
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private static boolean certificateProblem(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.security.cert.CertificateException
+                    || c instanceof java.security.cert.CertPathValidatorException
+                    || c instanceof javax.net.ssl.SSLHandshakeException && String.valueOf(c.getMessage())
+                            .contains("certificate")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
     @Override

@@ -1,0 +1,134 @@
+package io.ftvm.node.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ftvm.replication.ClientTls;
+import io.ftvm.replication.ClusterPki;
+import io.ftvm.replication.TlsConfig;
+import io.ftvm.replication.console.ConnectionEvent;
+import io.ftvm.replication.console.ConsoleAccess;
+import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.ConsoleClientConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console endpoint with TLS, as ftd runs it when its config has TLS: a client that trusts the cluster CA and
+ * presents the token is served; so is one that presents a cluster certificate and no token; a client speaking plain
+ * text is refused with a message that says TLS is required (and counted); a client trusting another CA stops with a
+ * message about the host's certificate; a TLS client of a plain endpoint is told the handshake failed.
+ */
+class ConsoleTlsTest {
+    @TempDir
+    static Path dir;
+    private static TlsConfig host;
+    private static TlsConfig operator;
+    private static Path otherCa;
+
+    @BeforeAll
+    static void pki() throws Exception {
+        ClusterPki pki = ClusterPki.create("console test CA");
+        host = pki.issue(dir.resolve("pki"), "host-1", List.of("127.0.0.1"), Duration.ofDays(1));
+        operator = pki.issue(dir.resolve("pki"), "operator-ann", List.of(), Duration.ofDays(1));
+        otherCa = ClusterPki.create("another CA").writeCaCertificate(dir.resolve("other-ca.pem"));
+    }
+
+    private static ConsoleServer tlsServer(InMemoryConsoleBackend backend) throws Exception {
+        ConsoleServer s = new ConsoleServer(TestSupport.loopback(),
+                ConsoleServerConfig.defaults().withTls(host.endpointServerContext()), new ConsoleAuth(TestSupport.TOKEN));
+        s.attach(TestSupport.VM, backend);
+        return s;
+    }
+
+    private static final class Client implements AutoCloseable {
+        final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+        final StringBuffer output = new StringBuffer();
+        final ConsoleClient client;
+
+        Client(ConsoleClientConfig config) {
+            client = ConsoleClient.start(config.withBackoff(Duration.ofMillis(10), Duration.ofMillis(100)),
+                    (offset, bytes) -> output.append(new String(bytes, StandardCharsets.US_ASCII)), events::add);
+        }
+
+        boolean saw(ConnectionEvent.Kind kind, String detail) {
+            return events.stream().anyMatch(e -> e.kind() == kind && e.detail().contains(detail));
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    @Test
+    void aClientWithTheTokenOverTlsReadsAndTypes() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput("prompt> ".getBytes(StandardCharsets.US_ASCII));
+        backend.autoAck(true);
+        try (ConsoleServer server = tlsServer(backend);
+             Client c = new Client(TestSupport.clientConfig(TestSupport.endpoint(server))
+                     .withTls(ClientTls.trusting(host.trustedCertificates())))) {
+            TestSupport.await(() -> c.output.toString().equals("prompt> "), "output over TLS");
+            c.client.send("get a\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.client.awaitInputAcked(Duration.ofSeconds(10))).isTrue();
+            assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("get a\n");
+            assertThat(server.auth().refusals()).isZero();
+        }
+    }
+
+    @Test
+    void aClusterCertificateProvesAClientWithoutAToken() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput("ok".getBytes(StandardCharsets.US_ASCII));
+        try (ConsoleServer server = tlsServer(backend);
+             Client c = new Client(ConsoleClientConfig.of(TestSupport.VM, List.of(TestSupport.endpoint(server)))
+                     .withAccess(ConsoleAccess.WRITE).withTls(operator.asClient()))) {
+            TestSupport.await(() -> c.output.toString().equals("ok"), "output to a certified client");
+            assertThat(c.saw(ConnectionEvent.Kind.CONNECTED, "")).isTrue();
+        }
+    }
+
+    @Test
+    void plainTextToATlsConsoleIsRefusedWithWhatToDo() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput("secret output".getBytes(StandardCharsets.US_ASCII));
+        try (ConsoleServer server = tlsServer(backend);
+             Client c = new Client(TestSupport.clientConfig(TestSupport.endpoint(server)))) { // the right token
+            assertThat(c.client.awaitStopped(Duration.ofSeconds(20))).isTrue();
+            assertThat(c.client.state()).isEqualTo(ConsoleClient.State.FAILED);
+            assertThat(c.saw(ConnectionEvent.Kind.FAILED, "requires TLS")).as("events %s", c.events).isTrue();
+            assertThat(c.output.toString()).isEmpty();
+            assertThat(server.auth().refusals()).isEqualTo(1);
+            assertThat(backend.inputBytes()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHostCertificateOfAnotherCaStopsTheClient() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        try (ConsoleServer server = tlsServer(backend);
+             Client c = new Client(TestSupport.clientConfig(TestSupport.endpoint(server))
+                     .withTls(ClientTls.trusting(otherCa)))) {
+            assertThat(c.client.awaitStopped(Duration.ofSeconds(20))).isTrue();
+            assertThat(c.saw(ConnectionEvent.Kind.FAILED, "certificate")).as("events %s", c.events).isTrue();
+        }
+    }
+
+    @Test
+    void aTlsClientOfAPlainConsoleIsToldTheHandshakeFailed() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        try (ConsoleServer server = TestSupport.server(backend);
+             Client c = new Client(TestSupport.clientConfig(TestSupport.endpoint(server))
+                     .withTls(ClientTls.trusting(host.trustedCertificates())))) {
+            TestSupport.await(() -> c.saw(ConnectionEvent.Kind.DISCONNECTED, "TLS handshake"),
+                    "a disconnection that names the TLS handshake");
+            assertThat(c.client.state()).isNotEqualTo(ConsoleClient.State.CONNECTED);
+        }
+    }
+}
