@@ -120,6 +120,24 @@ public final class CoordinatorClient implements Closeable {
         return curator;
     }
 
+    /**
+     * Unless the config makes the cluster world-readable, takes world read access away from every znode of the
+     * cluster (and {@code /ftvm}) that still grants it, as znodes created by earlier versions do; returns what it
+     * did (nothing when the config makes the cluster world-readable).
+     *
+     * @throws CoordinatorException when ZooKeeper cannot be read
+     */
+    public AclRepair.Report enforceAcls() {
+        if (config.worldReadable()) {
+            return new AclRepair.Report(0, 0, java.util.List.of());
+        }
+        try {
+            return new AclRepair(curator, new FtvmAcls(config.credentials(), false)).tighten(paths.full(""));
+        } catch (Exception e) {
+            throw ZkErrors.translate(paths.full(""), e);
+        }
+    }
+
     public CoordinatorConfig config() {
         return config;
     }

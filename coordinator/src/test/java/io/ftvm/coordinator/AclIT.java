@@ -122,4 +122,30 @@ class AclIT {
                     "127.0.0.1:4000", "ab".repeat(32)));
         }
     }
+
+    @Test
+    void znodesLeftWorldReadableByAnEarlierConfigAreMadePrivate() throws Exception {
+        CoordinatorConfig open = ZkTestSupport.config(server.getConnectString(), "legacy").withWorldReadable(true);
+        try (CoordinatorClient c = new CoordinatorClient(open).start()) {
+            new VmRecords(c).create("old", ZkTestSupport.vmSpec(1));
+        }
+        try (CuratorFramework o = outsider(null, null)) {
+            assertThat(o.getData().forPath("/ftvm/legacy/vms/old/state")).isNotEmpty(); // what earlier versions left
+        }
+        try (CoordinatorClient c = new CoordinatorClient(ZkTestSupport.config(server.getConnectString(), "legacy"))
+                .start()) {
+            AclRepair.Report r = c.enforceAcls();
+            assertThat(r.tightened()).as("%s", r).isGreaterThanOrEqualTo(4); // legacy, vms, vms/old, vms/old/state
+            assertThat(r.refused()).isEmpty();
+            assertThat(c.enforceAcls().tightened()).as("a second walk finds nothing to do").isZero();
+            try (CuratorFramework o = outsider(null, null)) {
+                for (String path : new String[] {"/ftvm/legacy", "/ftvm/legacy/vms", "/ftvm/legacy/vms/old",
+                        "/ftvm/legacy/vms/old/state"}) {
+                    assertThatThrownBy(() -> o.getData().forPath(path)).as(path)
+                            .isInstanceOf(KeeperException.NoAuthException.class);
+                }
+            }
+            assertThat(new VmRecords(c).state("old").state().status()).isEqualTo(VmStatus.STOPPED);
+        }
+    }
 }

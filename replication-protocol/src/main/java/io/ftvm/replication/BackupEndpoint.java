@@ -39,6 +39,18 @@ public final class BackupEndpoint implements AutoCloseable {
     private final Channel server;
     /** The connection allowed to deliver (guarded by {@code receiver}). */
     private Channel active;
+    /** Connections that have not proven themselves yet, per remote address and in all (see {@link #admit}). */
+    private final java.util.concurrent.ConcurrentMap<java.net.InetAddress, Integer> unprovenByAddress =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger unproven = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * At most this many connections from one address may be waiting to prove themselves (a primary needs one; a
+     * reconnecting one briefly two), and this many in all: beyond, a new connection is closed at once and counted,
+     * so strangers cannot hold sockets and handshake state without limit (each waits at most the peer timeout).
+     */
+    static final int MAX_UNPROVEN_PER_ADDRESS = 4;
+    static final int MAX_UNPROVEN = 64;
 
     /** Listens on {@code address} (use port 0 for an ephemeral port), with the default settings. */
     public BackupEndpoint(InetSocketAddress address, ReceiverLog receiver, int maxFrame) throws InterruptedException {
@@ -63,6 +75,9 @@ public final class BackupEndpoint implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (!admit(ch)) {
+                                return;
+                            }
                             Framing.install(ch.pipeline(), settings.maxFrame(), Framing.Reads.FROM_PRIMARY, stats,
                                     ssl, false);
                             ch.pipeline().addBefore("protocol-guard", "backup-handler", new Handler());
@@ -96,6 +111,61 @@ public final class BackupEndpoint implements AutoCloseable {
         synchronized (receiver) {
             return active != null && active.isActive();
         }
+    }
+
+    /**
+     * Takes {@code ch} as an unproven connection unless its address (or the endpoint) is at its limit, in which case
+     * it is closed and counted. A connection taken is released once, when it proves itself or closes.
+     */
+    private boolean admit(SocketChannel ch) {
+        java.net.InetAddress from = ch.remoteAddress().getAddress();
+        int[] mine = new int[1];
+        unprovenByAddress.compute(from, (a, n) -> {
+            mine[0] = n == null ? 1 : n + 1;
+            return mine[0];
+        });
+        int all = unproven.incrementAndGet();
+        if (mine[0] <= MAX_UNPROVEN_PER_ADDRESS && all <= MAX_UNPROVEN) {
+            ch.attr(UNPROVEN_FROM).set(from);
+            ch.closeFuture().addListener(f -> proven(ch));
+            return true;
+        }
+        release(from);
+        stats.countUnprovenOverLimit();
+        String reason = "too many unauthenticated connections (" + (mine[0] > MAX_UNPROVEN_PER_ADDRESS
+                ? "over " + MAX_UNPROVEN_PER_ADDRESS + " from " + from.getHostAddress()
+                : "over " + MAX_UNPROVEN + " in all") + ")";
+        ch.attr(CloseReason.KEY).set(reason);
+        stats.closedBecause(reason);
+        long unlogged = stats.logPermit(System.nanoTime());
+        if (unlogged >= 0) {
+            LOG.warn("closing replication connection {}: {}{}", ch.remoteAddress(), reason,
+                    unlogged == 0 ? "" : " (" + unlogged + " more closes not logged)");
+        }
+        ch.close();
+        return false;
+    }
+
+    /** {@code ch} proved itself or closed: it no longer counts as unproven (once). */
+    private void proven(Channel ch) {
+        java.net.InetAddress from = ch.attr(UNPROVEN_FROM).getAndSet(null);
+        if (from != null) {
+            release(from);
+        }
+    }
+
+    private void release(java.net.InetAddress from) {
+        unprovenByAddress.computeIfPresent(from, (a, n) -> n <= 1 ? null : n - 1);
+        unproven.decrementAndGet();
+    }
+
+    /** Set while a connection counts as unproven: the address it counts against. */
+    private static final io.netty.util.AttributeKey<java.net.InetAddress> UNPROVEN_FROM =
+            io.netty.util.AttributeKey.valueOf("ftvm.unproven-from");
+
+    /** Connections waiting to prove themselves now (for tests and figures). */
+    public int unprovenConnections() {
+        return unproven.get();
     }
 
     private void onClosed(Channel ch) {
@@ -167,6 +237,7 @@ public final class BackupEndpoint implements AutoCloseable {
                     return;
                 }
                 if (awaiting && session.state() != BackupSession.State.AWAITING_HANDSHAKE) {
+                    proven(ctx.channel());
                     // this connection's primary just proved itself: it is the one that delivers now
                     superseded = active;
                     active = ctx.channel();

@@ -45,6 +45,7 @@ public final class Framing {
         private final LongAdder connectionErrors = new LongAdder();
         private final LongAdder handshakeRefusals = new LongAdder();
         private final LongAdder stalledStreams = new LongAdder();
+        private final LongAdder unprovenOverLimit = new LongAdder();
         private final LongAdder bytesReceived = new LongAdder();
         private volatile String lastCloseReason;
 
@@ -112,6 +113,19 @@ public final class Framing {
             return stalledStreams.sum();
         }
 
+        /**
+         * Connections closed at once because too many connections from the same address (or in all) had not proven
+         * themselves yet (see {@link BackupEndpoint}).
+         */
+        public long unprovenOverLimit() {
+            return unprovenOverLimit.sum();
+        }
+
+        /** A connection is closed at once: too many unproven connections. */
+        void countUnprovenOverLimit() {
+            count(Kind.UNPROVEN_LIMIT);
+        }
+
         /** Bytes of frames received (length prefixes included), over all connections. */
         public long bytesReceived() {
             return bytesReceived.sum();
@@ -149,6 +163,7 @@ public final class Framing {
                 case MALFORMED -> malformedMessages;
                 case REFUSED -> handshakeRefusals;
                 case STALLED -> stalledStreams;
+                case UNPROVEN_LIMIT -> unprovenOverLimit;
             }).increment();
             if (parent != null) {
                 parent.count(kind);
@@ -163,7 +178,7 @@ public final class Framing {
 
     /** Why a connection was closed, as the counters tell them apart. */
     private enum Kind {
-        OVERSIZED, TLS, IO, MALFORMED, REFUSED, STALLED
+        OVERSIZED, TLS, IO, MALFORMED, REFUSED, STALLED, UNPROVEN_LIMIT
     }
 
     private Framing() {

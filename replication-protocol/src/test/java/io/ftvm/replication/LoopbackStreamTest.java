@@ -198,6 +198,49 @@ class LoopbackStreamTest {
         }
     }
 
+    @Test
+    void strangersCannotHoldMoreThanAFewUnprovenConnections() throws Exception {
+        List<Entry> delivered = Collections.synchronizedList(new ArrayList<>());
+        List<java.net.Socket> strangers = new ArrayList<>();
+        try (BackupEndpoint backup = new BackupEndpoint(loopback(), new ReceiverLog(PAIR.backup(), 0, delivered::add),
+                ConnectionSettings.defaults().withHeartbeat(java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofSeconds(3)), null)) {
+            // Ten silent connections from 127.0.0.2: four are held (until the peer timeout), six closed at once.
+            java.net.InetAddress stranger = InetAddress.getByName("127.0.0.2");
+            for (int i = 0; i < 10; i++) {
+                java.net.Socket sock = new java.net.Socket();
+                sock.bind(new InetSocketAddress(stranger, 0));
+                sock.connect(backup.address(), 2_000);
+                sock.setSoTimeout(2_000);
+                strangers.add(sock);
+            }
+            await(() -> backup.stats().unprovenOverLimit() == 10 - BackupEndpoint.MAX_UNPROVEN_PER_ADDRESS,
+                    "the connections over the limit closed");
+            assertThat(backup.unprovenConnections()).isEqualTo(BackupEndpoint.MAX_UNPROVEN_PER_ADDRESS);
+            assertThat(backup.lastCloseReason()).contains("too many unauthenticated connections")
+                    .contains("127.0.0.2");
+            // The pair's primary (another address) is not affected, and once proven no longer counts.
+            SenderLog sender = new SenderLog(1 << 20);
+            try (PrimaryConnection primary = new PrimaryConnection(backup.address(), PAIR.primary(), sender,
+                    MAX_FRAME)) {
+                await(primary::ready, "the real primary's handshake");
+                sender.append(entry(1));
+                primary.flush();
+                assertThat(sender.awaitAckedIcount(entry(1).icount(), 10_000)).isTrue();
+                assertThat(backup.unprovenConnections()).isEqualTo(BackupEndpoint.MAX_UNPROVEN_PER_ADDRESS);
+                for (java.net.Socket sock : strangers) {
+                    sock.close();
+                }
+                await(() -> backup.unprovenConnections() == 0, "closed strangers released");
+                assertThat(delivered).containsExactly(entry(1));
+            }
+        } finally {
+            for (java.net.Socket sock : strangers) {
+                sock.close();
+            }
+        }
+    }
+
     /** Reads one length-prefixed frame from a raw socket. */
     private static byte[] readFrame(java.io.DataInputStream in) throws java.io.IOException {
         int n = in.readInt();

@@ -118,6 +118,11 @@ public final class HostDaemon implements AutoCloseable {
             throw new NodeConfig.InvalidConfigException("zookeeperTls: " + e.getMessage(), e);
         }
         client.start();
+        io.ftvm.coordinator.AclRepair.Report acls = client.enforceAcls();
+        if (acls.tightened() > 0 || !acls.refused().isEmpty()) {
+            LOG.warn("ZooKeeper: znodes of cluster '{}' that were world-readable (left by an earlier version or "
+                    + "config): {}", config.cluster(), acls);
+        }
         String consoleAddress = config.advertiseAddress() + ":" + console.address().getPort();
         membership = new HostMembership(client).start();
         VmRecords records = new VmRecords(client);
@@ -217,6 +222,8 @@ public final class HostDaemon implements AutoCloseable {
         metrics.gauge("ftvm_replication_refused_total{reason=malformed_message}", () -> () -> r.malformedMessages());
         metrics.gauge("ftvm_replication_refused_total{reason=tls}", () -> () -> r.tlsRefusals());
         metrics.gauge("ftvm_replication_refused_total{reason=handshake}", () -> () -> r.handshakeRefusals());
+        metrics.gauge("ftvm_replication_refused_total{reason=unauthenticated_limit}",
+                () -> () -> r.unprovenOverLimit());
         metrics.gauge("ftvm_replication_stalled_total", () -> () -> r.stalledStreams());
         metrics.gauge("ftvm_replication_connection_errors_total", () -> () -> r.connectionErrors());
         metrics.gauge("ftvm_replication_received_bytes_total", () -> () -> r.bytesReceived());
