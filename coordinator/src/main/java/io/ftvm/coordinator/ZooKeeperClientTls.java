@@ -71,6 +71,7 @@ final class ZooKeeperClientTls implements Closeable {
             config.setProperty(x509.getSslTruststoreTypeProperty(), PEM);
             config.setProperty(x509.getSslTruststorePasswdProperty(), "");
             config.setProperty(x509.getSslHostnameVerificationEnabledProperty(), "true");
+            config.setProperty(x509.getSslProtocolProperty(), "TLSv1.3"); // as everywhere else; no downgrade
             x509.createNettySslContextForClient(config); // what ZooKeeper does on every connection
         } catch (Exception e) {
             delete(file);
