@@ -25,6 +25,7 @@ final class BlockTranslator {
     private static final String DATA = "io/ftvm/vmm/cpu/DataPath";
     private static final String BLOCK = "io/ftvm/vmm/cpu/Block";
     private static final String MULDIV = "io/ftvm/vmm/cpu/MulDiv";
+    private static final String FP_UNIT = "io/ftvm/vmm/cpu/FpUnit";
     private static final String RUN_DESC = "(L" + CPU + ";L" + DATA + ";[JJJ)J";
     private static final int L_C = 1;
     private static final int L_M = 2;
@@ -37,7 +38,7 @@ final class BlockTranslator {
 
     /** True for instructions a block may contain before its end. */
     static boolean straightLine(int op) {
-        return op >= Op.LUI && op <= Op.FENCE_I && !endsBlock(op);
+        return (op >= Op.LUI && op <= Op.FENCE_I && !endsBlock(op)) || Op.isFloatingPoint(op);
     }
 
     /** True for instructions that end a block (included as its last instruction). */
@@ -175,6 +176,19 @@ final class BlockTranslator {
         int rs1 = Op.rs1(d);
         int rs2 = Op.rs2(d);
         long imm = Op.imm(d);
+        if (Op.isFloatingPoint(op)) {
+            // c.fp.execute(d, x): the count first, for traps (FS off, a reserved frm) and devices
+            syncIcount(mv, k);
+            mv.visitVarInsn(ALOAD, L_C);
+            mv.visitFieldInsn(GETFIELD, CPU, "fp", "L" + FP_UNIT + ";");
+            pushLong(mv, d);
+            mv.visitVarInsn(ALOAD, L_X);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FP_UNIT, "execute", "(J[J)V", false);
+            if (op <= Op.FSD) {
+                exitIfBlockEnded(mv, k, nextOff);
+            }
+            return;
+        }
         if (op >= Op.LB && op <= Op.LWU) {
             syncIcount(mv, k);
             if (rd != Op.SINK) {

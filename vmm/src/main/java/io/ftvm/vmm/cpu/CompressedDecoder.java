@@ -3,8 +3,9 @@ package io.ftvm.vmm.cpu;
 /**
  * Expands RV64C instructions into their 32-bit equivalents (RISC-V unprivileged spec, chapter "C").
  *
- * <p>Returns 0 for reserved and unsupported encodings (including the all-zero halfword and the floating-point
- * forms, as this machine has no F/D), which the caller turns into an illegal-instruction exception.
+ * <p>Returns 0 for reserved and unsupported encodings (including the all-zero halfword), which the caller turns
+ * into an illegal-instruction exception. The double-precision loads and stores ({@code c.fld}, {@code c.fsd},
+ * {@code c.fldsp}, {@code c.fsdsp}) expand to {@code fld}/{@code fsd}; RV64C has no single-precision forms.
  * HINT encodings (for example {@code c.addi x0, 1}) expand to instructions that write x0 and so do nothing.
  */
 public final class CompressedDecoder {
@@ -15,6 +16,8 @@ public final class CompressedDecoder {
     private static final int OP32 = 0x3b;
     private static final int LOAD = 0x03;
     private static final int STORE = 0x23;
+    private static final int LOAD_FP = 0x07;
+    private static final int STORE_FP = 0x27;
 
     private CompressedDecoder() {
     }
@@ -43,7 +46,9 @@ public final class CompressedDecoder {
                 return imm == 0 ? 0 : iType(imm, 2, 0, rdp, OP_IMM);
             }
             case 2: return iType(lwImm, rs1p, 2, rdp, LOAD);
+            case 1: return iType(ldImm, rs1p, 3, rdp, LOAD_FP); // c.fld
             case 3: return iType(ldImm, rs1p, 3, rdp, LOAD);
+            case 5: return sType(ldImm, rdp, rs1p, 3, STORE_FP); // c.fsd
             case 6: return sType(lwImm, rdp, rs1p, 2);
             case 7: return sType(ldImm, rdp, rs1p, 3);
             default: return 0;
@@ -129,6 +134,8 @@ public final class CompressedDecoder {
                 int imm = ((c >>> 7) & 0x20) | ((c >>> 2) & 0x1c) | ((c << 4) & 0xc0);
                 return rd == 0 ? 0 : iType(imm, 2, 2, rd, LOAD);
             }
+            case 1: // c.fldsp (f0 is a valid destination)
+                return iType(((c >>> 7) & 0x20) | ((c >>> 2) & 0x18) | ((c << 4) & 0x1c0), 2, 3, rd, LOAD_FP);
             case 3: {
                 int imm = ((c >>> 7) & 0x20) | ((c >>> 2) & 0x18) | ((c << 4) & 0x1c0);
                 return rd == 0 ? 0 : iType(imm, 2, 3, rd, LOAD);
@@ -148,6 +155,8 @@ public final class CompressedDecoder {
                 int imm = ((c >>> 7) & 0x3c) | ((c >>> 1) & 0xc0);
                 return sType(imm, rs2, 2, 2);
             }
+            case 5: // c.fsdsp
+                return sType(((c >>> 7) & 0x38) | ((c >>> 1) & 0x1c0), rs2, 2, 3, STORE_FP);
             case 7: {
                 int imm = ((c >>> 7) & 0x38) | ((c >>> 1) & 0x1c0);
                 return sType(imm, rs2, 2, 3);
@@ -166,7 +175,11 @@ public final class CompressedDecoder {
     }
 
     private static int sType(int imm, int rs2, int rs1, int f3) {
-        return ((imm >> 5) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 0x1f) << 7) | STORE;
+        return sType(imm, rs2, rs1, f3, STORE);
+    }
+
+    private static int sType(int imm, int rs2, int rs1, int f3, int opcode) {
+        return ((imm >> 5) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 0x1f) << 7) | opcode;
     }
 
     private static int bType(int imm, int rs2, int rs1, int f3) {

@@ -42,6 +42,8 @@ public final class Cpu {
     private final Mmu mmu;
     private final SystemUnit system;
     private final DataPath data;
+    /** The F and D state and operations (package-private: CSRs and translated blocks use it). */
+    final FpUnit fp;
     private final BlockTranslator translator = new BlockTranslator();
     private boolean translate = true;
     private int blocksTranslated;
@@ -70,6 +72,7 @@ public final class Cpu {
         this.mmu = new Mmu(this, ram, bus, code);
         this.system = new SystemUnit(this, csrs, mmu);
         this.data = new DataPath(this, ram, mmu, code);
+        this.fp = new FpUnit(this, csrs, data);
     }
 
     // ---------------------------------------------------------------- state access
@@ -92,6 +95,15 @@ public final class Cpu {
         }
     }
 
+    /** Floating-point register {@code i} (binary32 values NaN-boxed). */
+    public long fpRegister(int i) {
+        return fp.f[i];
+    }
+
+    public void setFpRegister(int i, long v) {
+        fp.f[i] = v;
+    }
+
     public int privilege() {
         return privilege;
     }
@@ -111,7 +123,8 @@ public final class Cpu {
     /** The hart's complete state, for snapshots. */
     public HartState state() {
         return new HartState(java.util.Arrays.copyOfRange(x, 1, 32), pc, privilege, icount, waiting, csrs.save(),
-                system.reservationAddress(), system.reservationValue(), mmu.tlbTags(), mmu.tlbPages());
+                system.reservationAddress(), system.reservationValue(), mmu.tlbTags(), mmu.tlbPages(), fp.f,
+                fp.fcsr());
     }
 
     /** Restores a snapshot's state (caches and TLBs are rebuilt). */
@@ -127,7 +140,13 @@ public final class Cpu {
         if ((s.pc() & 1) != 0) {
             throw new IllegalArgumentException("odd pc 0x" + Long.toHexString(s.pc()));
         }
+        if (s.f().length != 32 || (s.fcsr() & ~0xffL) != 0) {
+            throw new IllegalArgumentException("hart state has " + s.f().length + " floating-point registers and fcsr 0x"
+                    + Long.toHexString(s.fcsr()) + ", expected 32 and 8 bits");
+        }
         csrs.restore(s.csrs());
+        System.arraycopy(s.f(), 0, fp.f, 0, 32);
+        fp.setFcsr(s.fcsr());
         System.arraycopy(regs, 0, x, 1, 31);
         x[0] = 0;
         pc = s.pc();
@@ -148,6 +167,7 @@ public final class Cpu {
         h.put(pc).put(privilege).put(icount).put(waiting);
         csrs.hashState(h);
         system.hashState(h);
+        fp.hashState(h);
     }
 
     /** Installs slow-path hooks (decode, trap); {@link CpuObserver#NONE} removes them. */
@@ -461,6 +481,10 @@ public final class Cpu {
                     default:
                         this.pc = pc;
                         this.icount = icount;
+                        if (Op.isFloatingPoint((int) d & 0xff)) {
+                            fp.execute(d, x);
+                            break;
+                        }
                         next = system.execute(d, pc, next, x);
                         vpn = fetchVpn;
                         slots = fetchSlots;

@@ -68,11 +68,11 @@ public final class Csr {
     public static final long UXL_SXL_64 = (2L << 32) | (2L << 34);
 
     public static final long MSTATUS_WRITABLE =
-            SIE_BIT | MIE_BIT | SPIE | MPIE | SPP | MPP | MPRV | SUM | MXR | TVM | TW | TSR;
+            SIE_BIT | MIE_BIT | SPIE | MPIE | SPP | MPP | FS | MPRV | SUM | MXR | TVM | TW | TSR;
     /** The fields of mstatus visible through sstatus. */
     public static final long SSTATUS_MASK = SIE_BIT | SPIE | SPP | FS | (3L << 15) | SUM | MXR | (3L << 32)
             | (1L << 63);
-    public static final long SSTATUS_WRITABLE = SIE_BIT | SPIE | SPP | SUM | MXR;
+    public static final long SSTATUS_WRITABLE = SIE_BIT | SPIE | SPP | FS | SUM | MXR;
 
     public static final long SSIP = 1L << Cause.IRQ_S_SOFTWARE;
     public static final long MSIP = 1L << Cause.IRQ_M_SOFTWARE;
@@ -83,9 +83,14 @@ public final class Csr {
     public static final long S_INTERRUPTS = SSIP | STIP | SEIP;
     public static final long ALL_INTERRUPTS = S_INTERRUPTS | MSIP | MTIP | MEIP;
 
-    /** misa: MXL=64, extensions A, C, I, M, S, U. */
-    public static final long MISA_VALUE = (2L << 62) | (1L << 0) | (1L << 2) | (1L << 8) | (1L << 12)
-            | (1L << 18) | (1L << 20);
+    /** misa: MXL=64, extensions A, C, D, F, I, M, S, U. */
+    public static final long MISA_VALUE = (2L << 62) | (1L << 0) | (1L << 2) | (1L << 3) | (1L << 5) | (1L << 8)
+            | (1L << 12) | (1L << 18) | (1L << 20);
+
+    /** The floating-point CSRs (user level; illegal while mstatus.FS is Off). */
+    public static final int FFLAGS = 0x001;
+    public static final int FRM = 0x002;
+    public static final int FCSR = 0x003;
 
     private Csr() {
     }

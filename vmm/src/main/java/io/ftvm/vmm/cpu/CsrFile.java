@@ -149,6 +149,9 @@ public final class CsrFile {
     /** Reads a CSR whose access was already checked. */
     long read(int csr, int insnBits) {
         switch (csr) {
+            case FFLAGS: return fp(insnBits).flags();
+            case FRM: return fp(insnBits).frm;
+            case FCSR: return fp(insnBits).fcsr();
             case SSTATUS: return sstatusView();
             case SIE: return mie & mideleg;
             case STVEC: return stvec;
@@ -196,6 +199,9 @@ public final class CsrFile {
     /** Writes a CSR whose access was already checked. */
     void write(int csr, long v, int insnBits) {
         switch (csr) {
+            case FFLAGS: fp(insnBits).setFlags((int) v & 0x1f); mstatus |= FS; break;
+            case FRM: fp(insnBits).frm = (int) v & 7; mstatus |= FS; break;
+            case FCSR: fp(insnBits).setFcsr(v & 0xff); mstatus |= FS; break;
             case SSTATUS: writeMstatus((mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE)); break;
             case SIE: mie = (mie & ~mideleg) | (v & mideleg); break;
             case STVEC: if ((v & 3) < 2) { stvec = v; } break;
@@ -237,6 +243,14 @@ public final class CsrFile {
                 }
                 throw illegal(insnBits);
         }
+    }
+
+    /** The floating-point unit, for its CSRs: illegal while mstatus.FS is Off. */
+    private FpUnit fp(int insnBits) {
+        if ((mstatus & FS) == 0) {
+            throw illegal(insnBits);
+        }
+        return cpu.fp;
     }
 
     private long mstatusView() {

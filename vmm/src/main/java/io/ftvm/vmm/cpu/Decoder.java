@@ -1,7 +1,8 @@
 package io.ftvm.vmm.cpu;
 
 /**
- * Decodes RV64IMAC + Zicsr + Zifencei + privileged instructions into the packed form of {@link Op}.
+ * Decodes RV64IMAFDC + Zicsr + Zifencei + privileged instructions into the packed form of {@link Op} (the F and D
+ * opcodes through {@link FpDecoder}).
  *
  * <p>Decoding is strict: reserved encodings (non-zero fields the specification requires to be zero, unknown
  * funct codes, 48-bit and longer formats) decode to {@link Op#ILLEGAL} carrying the raw bits, which become the
@@ -23,6 +24,9 @@ public final class Decoder {
             long d = decode32(expanded);
             if (Op.op(d) == Op.ILLEGAL) {
                 return illegal(bits & 0xffff, true);
+            }
+            if (Op.isFloatingPoint(Op.op(d))) {
+                d |= (long) (bits & 0xffff) << 8; // the parcel as fetched, for trap values
             }
             return d | (1L << 24);
         }
@@ -70,6 +74,8 @@ public final class Decoder {
                 return system(i, f3, f7, rd, rs1, rs2);
             case 0x2f:
                 return atomic(i, f3, rd, rs1, rs2);
+            case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
+                return FpDecoder.decode(i);
             default:
                 return illegal(i, false);
         }

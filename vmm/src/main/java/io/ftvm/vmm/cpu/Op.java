@@ -14,6 +14,10 @@ package io.ftvm.vmm.cpu;
  *  bit  24      compressed (instruction length 2 instead of 4)
  *  bits 32..63  immediate (sign-extended int; CSR number for CSR ops; raw bits for ILLEGAL; funct5 for AMOs)
  * </pre>
+ *
+ * Floating-point operations ({@link #isFloatingPoint}) carry their whole 32-bit instruction (a compressed one
+ * expanded) as the immediate, and a compressed one its original 16 bits in bits 8..23 instead of registers (the
+ * trap value of an illegal-instruction exception is the instruction as fetched).
  */
 public final class Op {
     public static final int UNDECODED = 0;
@@ -100,8 +104,17 @@ public final class Op {
     public static final int SC_D = 81;
     public static final int AMO_W = 82;
     public static final int AMO_D = 83;
+    /** F and D: loads and stores; then {@link #FP_S} and {@link #FP_D}, each followed by {@link FpDecoder}'s ops. */
+    public static final int FLW = 84;
+    public static final int FLD = 85;
+    public static final int FSW = 86;
+    public static final int FSD = 87;
+    /** The first single-precision operation ({@code FP_S + FpDecoder.ADD} ...). */
+    public static final int FP_S = 88;
+    /** The first double-precision operation. */
+    public static final int FP_D = FP_S + FpDecoder.OPS;
     /** Number of operations; every value above is below this. */
-    public static final int COUNT = 84;
+    public static final int COUNT = FP_D + FpDecoder.OPS;
 
     /** Destination index used for writes to x0: the register file has a 33rd sink slot. */
     public static final int SINK = 32;
@@ -117,6 +130,33 @@ public final class Op {
                 | ((long) rs2 << 19)
                 | (compressed ? 1L << 24 : 0L)
                 | ((long) imm << 32);
+    }
+
+    /** A floating-point operation: its fields are those of the instruction in {@link #imm}. */
+    public static boolean isFloatingPoint(int op) {
+        return op >= FLW && op < COUNT;
+    }
+
+    /** The name of a floating-point operation of {@link #FP_S} or {@link #FP_D} ({@code FADD_S}...). */
+    public static String floatingPointName(int op) {
+        return FpDecoder.name(op);
+    }
+
+    /**
+     * The rounding mode field of a decoded floating-point operation that rounds (0-4 static, 7 dynamic), or -1 for
+     * one that does not (loads, stores, sign injection, comparisons, moves, classification).
+     */
+    public static int roundingMode(long d) {
+        int op = op(d);
+        if (op < FP_S || op >= COUNT) {
+            return -1;
+        }
+        return FpDecoder.rounds(op - (op >= FP_D ? FP_D : FP_S)) ? (imm(d) >>> 12) & 7 : -1;
+    }
+
+    /** Packs a floating-point operation: the (expanded) instruction bits as the immediate. */
+    static long packFloatingPoint(int op, int instruction) {
+        return (op & 0xffL) | ((long) instruction << 32);
     }
 
     public static int op(long d) {

@@ -29,8 +29,10 @@ import java.util.zip.CheckedOutputStream;
  * stream.
  *
  * <pre>
- * snapshot = magic "FTVMSNAP" | major u16 = 1 | minor u16 | body | crc32c(magic..body) u32
- * body     = ramBytes, instructionsPerTick | hart (incl. TLBs) | uart | clint | rtc | timeOffset, consoleOffset | stop | pages
+ * snapshot = magic "FTVMSNAP" | major u16 = 2 | minor u16 | body | crc32c(magic..body) u32
+ * body     = ramBytes, instructionsPerTick | hart (incl. TLBs) | fp | uart | clint | rtc | timeOffset, consoleOffset | stop | pages
+ * fp       = f0..f31 u64 | fcsr u64                (major 2; a major-1 snapshot has no fp block: its machine had no F/D
+ *                                                    state, which reads as all zero with FS Off)
  * pages    = count u32, then per non-zero page: index u32 | 4096 bytes   (pages not listed are zero)
  * </pre>
  *
@@ -39,7 +41,9 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class SnapshotFile {
     private static final byte[] MAGIC = "FTVMSNAP".getBytes(StandardCharsets.US_ASCII);
-    private static final int MAJOR = 1;
+    private static final int MAJOR = 2;
+    /** The oldest major version still read: 1 (before the F and D extensions). */
+    private static final int OLDEST_MAJOR = 1;
     private static final int MINOR = 0;
 
     private SnapshotFile() {
@@ -77,6 +81,10 @@ public final class SnapshotFile {
             out.writeLong(tags[i]);
             out.writeLong(tlbPages[i]);
         }
+        for (long r : h.f()) {
+            out.writeLong(r);
+        }
+        out.writeLong(h.fcsr());
         UartState u = s.uart();
         byte[] rx = u.rx();
         out.writeInt(rx.length);
@@ -147,9 +155,9 @@ public final class SnapshotFile {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(snapshot); // big-endian, as written
         int major = b.getShort(MAGIC.length) & 0xffff;
         int minor = b.getShort(MAGIC.length + 2) & 0xffff;
-        if (major != MAJOR) {
+        if (major < OLDEST_MAJOR || major > MAJOR) {
             throw new SnapshotException("snapshot format version " + major + "." + minor
-                    + " is not supported (this ftvm reads version " + MAJOR + ".x)");
+                    + " is not supported (this ftvm reads versions " + OLDEST_MAJOR + ".x to " + MAJOR + ".x)");
         }
         CRC32C crc = new CRC32C();
         crc.update(snapshot, 0, snapshot.length - 4);
@@ -176,9 +184,9 @@ public final class SnapshotFile {
             }
             int major = in.readUnsignedShort();
             int minor = in.readUnsignedShort();
-            if (major != MAJOR) {
+            if (major < OLDEST_MAJOR || major > MAJOR) {
                 throw new SnapshotException("snapshot format version " + major + "." + minor
-                        + " is not supported (this ftvm reads version " + MAJOR + ".x)");
+                        + " is not supported (this ftvm reads versions " + OLDEST_MAJOR + ".x to " + MAJOR + ".x)");
             }
             MachineConfig config;
             try {
@@ -214,7 +222,19 @@ public final class SnapshotFile {
                 tags[i] = in.readLong();
                 tlbPages[i] = in.readLong();
             }
-            HartState hart = new HartState(x, pc, priv, icount, waiting, csrs, resAddress, resValue, tags, tlbPages);
+            long[] f = new long[32];
+            long fcsr = 0;
+            if (major >= 2) {
+                for (int i = 0; i < 32; i++) {
+                    f[i] = in.readLong();
+                }
+                fcsr = in.readLong();
+                if ((fcsr & ~0xffL) != 0) {
+                    throw new SnapshotException("fcsr 0x" + Long.toHexString(fcsr) + " has bits above bit 7 set");
+                }
+            }
+            HartState hart = new HartState(x, pc, priv, icount, waiting, csrs, resAddress, resValue, tags, tlbPages,
+                    f, fcsr);
             int rxLen = in.readInt();
             if (rxLen < 0 || rxLen > 16) {
                 throw new SnapshotException("UART FIFO length " + rxLen + " out of range");

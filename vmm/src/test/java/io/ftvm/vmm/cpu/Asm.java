@@ -118,6 +118,47 @@ public final class Asm {
     public static int srlw(int rd, int rs1, int rs2) { return rType(0, rs2, rs1, 5, rd, OP32); }
     public static int sraw(int rd, int rs1, int rs2) { return rType(0x20, rs2, rs1, 5, rd, OP32); }
     public static int fence() { return 0x0ff0000f; }
+
+    // ------------------------------------------------------------------ F and D (fmt 0 = S, 1 = D)
+
+    public static final int RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7;
+
+    public static int flw(int fd, int rs1, int imm) { return iType(imm, rs1, 2, fd, 0x07); }
+    public static int fld(int fd, int rs1, int imm) { return iType(imm, rs1, 3, fd, 0x07); }
+    public static int fsw(int fs2, int rs1, int imm) { return sType(imm, fs2, rs1, 2, 0x27); }
+    public static int fsd(int fs2, int rs1, int imm) { return sType(imm, fs2, rs1, 3, 0x27); }
+
+    /** OP-FP: {@code funct5}, format, rs2, rs1, rm (funct3), rd. */
+    public static int opFp(int f5, int fmt, int rs2, int rs1, int rm, int rd) {
+        return rType(f5 << 2 | fmt, rs2, rs1, rm, rd, 0x53);
+    }
+
+    /** The fused multiply-adds: opcode 0x43 fmadd, 0x47 fmsub, 0x4b fnmsub, 0x4f fnmadd. */
+    public static int r4(int opcode, int fmt, int rd, int rs1, int rs2, int rs3, int rm) {
+        return (rs3 & 31) << 27 | (fmt & 3) << 25 | (rs2 & 31) << 20 | (rs1 & 31) << 15 | (rm & 7) << 12
+                | (rd & 31) << 7 | opcode;
+    }
+
+    public static int fadd(int fmt, int rd, int rs1, int rs2, int rm) { return opFp(0, fmt, rs2, rs1, rm, rd); }
+    public static int fsub(int fmt, int rd, int rs1, int rs2, int rm) { return opFp(1, fmt, rs2, rs1, rm, rd); }
+    public static int fmul(int fmt, int rd, int rs1, int rs2, int rm) { return opFp(2, fmt, rs2, rs1, rm, rd); }
+    public static int fdiv(int fmt, int rd, int rs1, int rs2, int rm) { return opFp(3, fmt, rs2, rs1, rm, rd); }
+    public static int fsqrt(int fmt, int rd, int rs1, int rm) { return opFp(0x0b, fmt, 0, rs1, rm, rd); }
+    public static int fsgnj(int fmt, int rd, int rs1, int rs2, int kind) { return opFp(4, fmt, rs2, rs1, kind, rd); }
+    public static int fmin(int fmt, int rd, int rs1, int rs2) { return opFp(5, fmt, rs2, rs1, 0, rd); }
+    public static int fmax(int fmt, int rd, int rs1, int rs2) { return opFp(5, fmt, rs2, rs1, 1, rd); }
+    public static int feq(int fmt, int rd, int rs1, int rs2) { return opFp(0x14, fmt, rs2, rs1, 2, rd); }
+    public static int flt(int fmt, int rd, int rs1, int rs2) { return opFp(0x14, fmt, rs2, rs1, 1, rd); }
+    public static int fle(int fmt, int rd, int rs1, int rs2) { return opFp(0x14, fmt, rs2, rs1, 0, rd); }
+    public static int fclass(int fmt, int rd, int rs1) { return opFp(0x1c, fmt, 0, rs1, 1, rd); }
+    public static int fmvToX(int fmt, int rd, int rs1) { return opFp(0x1c, fmt, 0, rs1, 0, rd); }
+    public static int fmvFromX(int fmt, int rd, int rs1) { return opFp(0x1e, fmt, 0, rs1, 0, rd); }
+    /** fcvt.{w,wu,l,lu}.fmt: {@code kind} 0..3. */
+    public static int fcvtToInt(int fmt, int kind, int rd, int rs1, int rm) { return opFp(0x18, fmt, kind, rs1, rm, rd); }
+    /** fcvt.fmt.{w,wu,l,lu}. */
+    public static int fcvtFromInt(int fmt, int kind, int rd, int rs1, int rm) { return opFp(0x1a, fmt, kind, rs1, rm, rd); }
+    public static int fcvtSD(int rd, int rs1, int rm) { return opFp(0x08, 0, 1, rs1, rm, rd); }
+    public static int fcvtDS(int rd, int rs1, int rm) { return opFp(0x08, 1, 0, rs1, rm, rd); }
     public static int fenceI() { return 0x0000100f; }
     public static int ecall() { return 0x00000073; }
     public static int ebreak() { return 0x00100073; }

@@ -237,10 +237,13 @@ class CompressedDecoderTest {
         expands(cLwsp(0, 8), 0);                  // c.lwsp rd = 0
         expands(cLdsp(0, 8), 0);                  // c.ldsp rd = 0
         expands(cCr(0, 0, 0), 0);                 // c.jr x0
-        expands(0x2000 | 8 << 2, 0);              // c.fld (no D extension)
-        expands(0xa000 | 8 << 2, 0);              // c.fsd
-        expands(0x2002 | 10 << 7, 0);             // c.fldsp
-        expands(0xa002 | 10 << 2, 0);             // c.fsdsp
+        // the double-precision loads and stores (D): fld/fsd
+        expands(0x2000, (8 << 15) | (3 << 12) | (8 << 7) | 0x07);              // c.fld f8, 0(x8)
+        expands(0xa000, (8 << 20) | (8 << 15) | (3 << 12) | 0x27);             // c.fsd f8, 0(x8)
+        expands(0x2000 | 8 << 2, (64 << 20) | (8 << 15) | (3 << 12) | (8 << 7) | 0x07); // c.fld f8, 64(x8)
+        expands(0x2002, (2 << 15) | (3 << 12) | 0x07);                         // c.fldsp f0, 0(sp): f0 is valid
+        expands(0x2002 | 10 << 7, (2 << 15) | (3 << 12) | (10 << 7) | 0x07);   // c.fldsp f10, 0(sp)
+        expands(0xa002 | 10 << 2, (10 << 20) | (2 << 15) | (3 << 12) | 0x27);  // c.fsdsp f10, 0(sp)
         for (int w = 0; w < 0x10000; w += 0x1000) {
             expands(w | 3, 0);                    // not a compressed parcel at all
         }

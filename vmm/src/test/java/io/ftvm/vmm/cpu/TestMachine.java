@@ -121,6 +121,15 @@ public final class TestMachine {
         return this;
     }
 
+    public long f(int reg) {
+        return machine.cpu().fpRegister(reg);
+    }
+
+    public TestMachine setF(int reg, long value) {
+        machine.cpu().setFpRegister(reg, value);
+        return this;
+    }
+
     public long pc() {
         return machine.cpu().pc();
     }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves that the guest images the differential test compares against QEMU execute every RV64IMAC instruction
- * (each operation and every compressed form) and reach the privileged features: every exception cause, the
+ * Proves that the guest images the differential test compares against QEMU execute every RV64IMAFDC instruction
+ * (each operation, every compressed form, every rounding mode of both floating-point formats) and reach the privileged features: every exception cause, the
  * interrupts, delegation to S-mode and vectored handlers.
  */
 class GuestCoverageIT {
@@ -29,6 +29,8 @@ class GuestCoverageIT {
     private static final Set<Long> interruptsSeen = new TreeSet<>();
     private static final Set<String> trapRoutes = new TreeSet<>();
     private static boolean vectoredSeen;
+    /** Floating-point rounding modes seen, as "S:0" ... "D:7". */
+    private static final Set<String> roundingSeen = new TreeSet<>();
 
     @BeforeAll
     static void runAllImages() throws Exception {
@@ -36,6 +38,10 @@ class GuestCoverageIT {
             @Override
             public void decoded(long pc, int raw, long decoded) {
                 opsSeen.add(Op.op(decoded));
+                int rm = Op.roundingMode(decoded);
+                if (rm >= 0) {
+                    roundingSeen.add((Op.op(decoded) >= Op.FP_D ? "D:" : "S:") + rm);
+                }
                 if ((raw & 3) != 3) {
                     rvcSeen.add(RvcForms.name(raw & 0xffff));
                 }
@@ -70,9 +76,18 @@ class GuestCoverageIT {
                 }
             }
         }
+        for (int op = Op.FP_S; op < Op.COUNT; op++) {
+            names.put(op, Op.floatingPointName(op));
+        }
         Map<Integer, String> missing = new TreeMap<>(names);
         missing.keySet().removeAll(opsSeen);
         assertThat(missing).as("operations no guest image executes").isEmpty();
+    }
+
+    @Test
+    void everyRoundingModeOfBothFormatsIsExecuted() {
+        assertThat(roundingSeen).containsExactlyInAnyOrder("S:0", "S:1", "S:2", "S:3", "S:4", "S:7", "D:0", "D:1",
+                "D:2", "D:3", "D:4", "D:7");
     }
 
     @Test

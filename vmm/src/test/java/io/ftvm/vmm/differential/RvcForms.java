@@ -8,7 +8,8 @@ final class RvcForms {
             "c.addi4spn", "c.lw", "c.ld", "c.sw", "c.sd",
             "c.nop", "c.addi", "c.addiw", "c.li", "c.addi16sp", "c.lui", "c.srli", "c.srai", "c.andi",
             "c.sub", "c.xor", "c.or", "c.and", "c.subw", "c.addw", "c.j", "c.beqz", "c.bnez",
-            "c.slli", "c.lwsp", "c.ldsp", "c.jr", "c.mv", "c.ebreak", "c.jalr", "c.add", "c.swsp", "c.sdsp");
+            "c.slli", "c.lwsp", "c.ldsp", "c.jr", "c.mv", "c.ebreak", "c.jalr", "c.add", "c.swsp", "c.sdsp",
+            "c.fld", "c.fsd", "c.fldsp", "c.fsdsp");
 
     private RvcForms() {
     }

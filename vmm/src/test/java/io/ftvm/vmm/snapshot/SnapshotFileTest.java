@@ -98,12 +98,35 @@ class SnapshotFileTest {
         byte[] truncated = java.util.Arrays.copyOf(snap, snap.length - 100);
         assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(truncated), OutputSink.DISCARD))
                 .hasMessageContaining("truncated");
-        byte[] v2 = snap.clone();
-        v2[9] = 2;
-        assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(v2), OutputSink.DISCARD))
-                .hasMessageContaining("version 2.0 is not supported");
+        byte[] v3 = snap.clone();
+        v3[9] = 3;
+        assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(v3), OutputSink.DISCARD))
+                .hasMessageContaining("version 3.0 is not supported");
         assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream("FTVMREC1 not a snapshot".getBytes()),
                 OutputSink.DISCARD)).hasMessageContaining("bad magic");
+    }
+
+    @Test
+    void aVersionOneSnapshotWithoutFloatingPointStateIsReadAsFsOff() throws Exception {
+        Machine m = cpubench(new StringBuilder());
+        m.runUntil(50_000);
+        byte[] v2 = save(m);
+        // Version 1 is version 2 without the F/D block (32 registers and fcsr after the TLB).
+        int fpBlock = 8 + 2 + 2 + 16 + 31 * 8 + 8 + 4 + 8 + 1 + 4 + io.ftvm.vmm.cpu.HartState.csrCount() * 8 + 16 + 4
+                + io.ftvm.vmm.cpu.HartState.tlbEntries() * 16;
+        java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+        v1.write(v2, 0, fpBlock);
+        v1.write(v2, fpBlock + 33 * 8, v2.length - 4 - fpBlock - 33 * 8);
+        byte[] body = v1.toByteArray();
+        body[9] = 1;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body);
+        v1.reset();
+        v1.write(body);
+        v1.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        Machine old = SnapshotFile.read(new ByteArrayInputStream(v1.toByteArray()), OutputSink.DISCARD);
+        assertThat(old.digest()).isEqualTo(m.digest());
+        assertThat(old.cpu().fpRegister(0)).isZero();
     }
 
     @Test
