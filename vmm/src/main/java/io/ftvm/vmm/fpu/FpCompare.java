@@ -34,24 +34,25 @@ public final class FpCompare {
 
     /** {@code flt}. */
     public long lt(FpFormat f, long a, long b) {
-        a = f.clean(a);
-        b = f.clean(b);
-        if (f.isNaN(a) || f.isNaN(b)) {
-            soft.raise(FpFlags.NV);
-            return 0;
-        }
-        return key(f, a) < key(f, b) ? 1 : 0;
+        return ordered(f, a, b, false);
     }
 
     /** {@code fle}. */
     public long le(FpFormat f, long a, long b) {
+        return ordered(f, a, b, true);
+    }
+
+    /** The signaling comparisons: NV for any NaN operand (and 0). */
+    private long ordered(FpFormat f, long a, long b, boolean orEqual) {
         a = f.clean(a);
         b = f.clean(b);
         if (f.isNaN(a) || f.isNaN(b)) {
             soft.raise(FpFlags.NV);
             return 0;
         }
-        return key(f, a) <= key(f, b) ? 1 : 0;
+        long ka = key(f, a);
+        long kb = key(f, b);
+        return ka < kb || (orEqual && ka == kb) ? 1 : 0;
     }
 
     /** {@code fmin} ({@code max == false}) or {@code fmax}. */

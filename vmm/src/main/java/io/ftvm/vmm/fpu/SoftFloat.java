@@ -276,7 +276,9 @@ public final class SoftFloat {
             float r = (float) Math.sqrt(x); // correctly rounded: double rounding is innocuous for square roots
             double rr = r;
             double residual = x - rr * rr; // exact: both sides fit in 53 bits
-            return Float.floatToRawIntBits(directed(r, residual, rm)) & 0xffffffffL;
+            int adjust = adjustment(residual, rm);
+            float root = adjust < 0 ? Math.nextDown(r) : adjust > 0 ? Math.nextUp(r) : r;
+            return Float.floatToRawIntBits(root) & 0xffffffffL;
         }
         double x = Double.longBitsToDouble(a);
         int scale = 0;
@@ -286,31 +288,24 @@ public final class SoftFloat {
         }
         double r = Math.sqrt(x);
         double residual = Math.fma(-r, r, x); // exact for a correctly rounded root without underflow
-        double adjusted = directed(r, residual, rm);
+        int adjust = adjustment(residual, rm);
+        double adjusted = adjust < 0 ? Math.nextDown(r) : adjust > 0 ? Math.nextUp(r) : r;
         return Double.doubleToRawLongBits(scale == 0 ? adjusted : Math.scalb(adjusted, scale)); // exact: normal
     }
 
-    /** The nearest-rounded root {@code r} moved for a directed mode; NX when inexact. */
-    private double directed(double r, double residual, int rm) {
+    /**
+     * Which way the nearest-rounded root moves for mode {@code rm}, given the sign of its exact residual: -1 down,
+     * +1 up, 0 not at all (roots are positive here). Raises NX when the root is inexact.
+     */
+    private int adjustment(double residual, int rm) {
         if (residual == 0) {
-            return r;
+            return 0;
         }
         flags |= FpFlags.NX;
         if (residual < 0 && (rm == RTZ || rm == RDN)) {
-            return Math.nextDown(r);
+            return -1;
         }
-        return residual > 0 && rm == RUP ? Math.nextUp(r) : r;
-    }
-
-    private float directed(float r, double residual, int rm) {
-        if (residual == 0) {
-            return r;
-        }
-        flags |= FpFlags.NX;
-        if (residual < 0 && (rm == RTZ || rm == RDN)) {
-            return Math.nextDown(r);
-        }
-        return residual > 0 && rm == RUP ? Math.nextUp(r) : r;
+        return residual > 0 && rm == RUP ? 1 : 0;
     }
 
     /**
