@@ -177,13 +177,8 @@ final class BlockTranslator {
         int rs2 = Op.rs2(d);
         long imm = Op.imm(d);
         if (Op.isFloatingPoint(op)) {
-            // c.fp.execute(d, x): the count first, for traps (FS off, a reserved frm) and devices
-            syncIcount(mv, k);
-            mv.visitVarInsn(ALOAD, L_C);
-            mv.visitFieldInsn(GETFIELD, CPU, "fp", "L" + FP_UNIT + ";");
-            pushLong(mv, d);
-            mv.visitVarInsn(ALOAD, L_X);
-            mv.visitMethodInsn(INVOKEVIRTUAL, FP_UNIT, "execute", "(J[J)V", false);
+            syncIcount(mv, k); // the count first, for traps (FS off, a reserved frm) and devices
+            emitFloatingPoint(mv, d);
             if (op <= Op.FSD) {
                 exitIfBlockEnded(mv, k, nextOff);
             }
@@ -222,6 +217,63 @@ final class BlockTranslator {
         target(mv, rd);
         alu(mv, op, rs1, rs2, imm, off);
         mv.visitInsn(LASTORE);
+    }
+
+    /**
+     * A floating-point instruction: the common ones as calls of {@link FpUnit}'s small entry points with constant
+     * register numbers and modes (HotSpot inlines them, and the arithmetic's fast path with them); the rest through
+     * {@code FpUnit.execute(d, x)}.
+     */
+    private static void emitFloatingPoint(MethodVisitor mv, long d) {
+        int op = Op.op(d);
+        int i = Op.imm(d);
+        int rd = (i >>> 7) & 0x1f;
+        int rs1 = (i >>> 15) & 0x1f;
+        int rs2 = (i >>> 20) & 0x1f;
+        int rm = (i >>> 12) & 7;
+        mv.visitVarInsn(ALOAD, L_C);
+        mv.visitFieldInsn(GETFIELD, CPU, "fp", "L" + FP_UNIT + ";");
+        pushLong(mv, d);
+        if (op <= Op.FSD) {
+            boolean store = op >= Op.FSW;
+            pushInt(mv, op == Op.FLD || op == Op.FSD ? 1 : 0);
+            pushInt(mv, store ? rs2 : rd);
+            reg(mv, rs1);
+            pushLong(mv, store ? ((i >> 25) << 5) | ((i >>> 7) & 0x1f) : i >> 20);
+            mv.visitInsn(LADD);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FP_UNIT, store ? "store" : "load", "(JZIJ)V", false);
+            return;
+        }
+        boolean dbl = op >= Op.FP_D;
+        int k = op - (dbl ? Op.FP_D : Op.FP_S);
+        if (k <= FpDecoder.DIV) {
+            pushInt(mv, k);
+            pushInt(mv, dbl ? 1 : 0);
+            pushInt(mv, rd);
+            pushInt(mv, rs1);
+            pushInt(mv, rs2);
+            pushInt(mv, rm);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FP_UNIT, "arithmetic", "(JIZIIII)V", false);
+        } else if (k >= FpDecoder.MADD && k <= FpDecoder.NMADD) {
+            pushInt(mv, k);
+            pushInt(mv, dbl ? 1 : 0);
+            pushInt(mv, rd);
+            pushInt(mv, rs1);
+            pushInt(mv, rs2);
+            pushInt(mv, i >>> 27);
+            pushInt(mv, rm);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FP_UNIT, "fusedMultiplyAdd", "(JIZIIIII)V", false);
+        } else if (k >= FpDecoder.SGNJ && k <= FpDecoder.SGNJX) {
+            pushInt(mv, k - FpDecoder.SGNJ);
+            pushInt(mv, dbl ? 1 : 0);
+            pushInt(mv, rd);
+            pushInt(mv, rs1);
+            pushInt(mv, rs2);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FP_UNIT, "signInjection", "(JIZIII)V", false);
+        } else {
+            mv.visitVarInsn(ALOAD, L_X);
+            mv.visitMethodInsn(INVOKEVIRTUAL, FP_UNIT, "execute", "(J[J)V", false);
+        }
     }
 
     /** After a memory access: if it ended the execution block, leave right after this instruction. */

@@ -69,29 +69,77 @@ final class FpUnit {
         }
     }
 
-    /** Executes floating-point operation {@code d}; integer results and sources are in {@code x}. */
-    void execute(long d, long[] x) {
+    // ------------------------------------------------------------------------------------------------
+    // Entry points of the common operations, small enough for HotSpot to inline into translated blocks, which call
+    // them with constant arguments ({@code d} is the decoded instruction, for the trap value).
+
+    /** Illegal while mstatus.FS is Off. */
+    private void on(long d) {
         if ((csrs.mstatus & Csr.FS) == 0) {
             throw illegal(d);
         }
+    }
+
+    /** {@code fld}/{@code flw} (a binary32 value is NaN-boxed). */
+    void load(long d, boolean dbl, int rd, long address) {
+        on(d);
+        f[rd] = dbl ? data.ld(address) : Fpu.box(data.lwu(address));
+        dirty();
+    }
+
+    /** {@code fsd}/{@code fsw}. */
+    void store(long d, boolean dbl, int rs2, long address) {
+        on(d);
+        if (dbl) {
+            data.sd(address, f[rs2]);
+        } else {
+            data.sw(address, f[rs2]);
+        }
+    }
+
+    /** fadd, fsub, fmul, fdiv ({@code k}) of either format; {@code rm} as encoded (7: frm). */
+    void arithmetic(long d, int k, boolean dbl, int rd, int rs1, int rs2, int rm) {
+        on(d);
+        int mode = rounding(d, rm == RoundingMode.DYN ? frm : rm);
+        long a = f[rs1];
+        long b = f[rs2];
+        f[rd] = switch (k) {
+            case FpDecoder.ADD -> dbl ? fpu.addD(a, b, mode) : fpu.addS(a, b, mode);
+            case FpDecoder.SUB -> dbl ? fpu.subD(a, b, mode) : fpu.subS(a, b, mode);
+            case FpDecoder.MUL -> dbl ? fpu.mulD(a, b, mode) : fpu.mulS(a, b, mode);
+            default -> dbl ? fpu.divD(a, b, mode) : fpu.divS(a, b, mode);
+        };
+        dirty();
+    }
+
+    /** The four fused multiply-adds ({@code k}) of either format. */
+    void fusedMultiplyAdd(long d, int k, boolean dbl, int rd, int rs1, int rs2, int rs3, int rm) {
+        on(d);
+        f[rd] = fused(k, dbl, f[rs1], f[rs2], f[rs3], rounding(d, rm == RoundingMode.DYN ? frm : rm));
+        dirty();
+    }
+
+    /** fsgnj, fsgnjn, fsgnjx ({@code kind} 0-2) of either format; fmv and fneg and fabs are these. */
+    void signInjection(long d, int kind, boolean dbl, int rd, int rs1, int rs2) {
+        on(d);
+        FpFormat fmt = dbl ? FpFormat.F64 : FpFormat.F32;
+        f[rd] = result(dbl, FpCompare.injectSign(fmt, value(dbl, f[rs1]), value(dbl, f[rs2]), kind));
+        dirty();
+    }
+
+    /** Executes floating-point operation {@code d}; integer results and sources are in {@code x}. */
+    void execute(long d, long[] x) {
+        on(d);
         int i = Op.imm(d);
         int op = Op.op(d);
         int rd = (i >>> 7) & 0x1f;
         int rs1 = (i >>> 15) & 0x1f;
         switch (op) {
-            case Op.FLW:
-                f[rd] = Fpu.box(data.lwu(x[rs1] + (i >> 20)));
-                dirty();
+            case Op.FLW: case Op.FLD:
+                load(d, op == Op.FLD, rd, x[rs1] + (i >> 20));
                 return;
-            case Op.FLD:
-                f[rd] = data.ld(x[rs1] + (i >> 20));
-                dirty();
-                return;
-            case Op.FSW:
-                data.sw(x[rs1] + storeOffset(i), f[(i >>> 20) & 0x1f]);
-                return;
-            case Op.FSD:
-                data.sd(x[rs1] + storeOffset(i), f[(i >>> 20) & 0x1f]);
+            case Op.FSW: case Op.FSD:
+                store(d, op == Op.FSD, (i >>> 20) & 0x1f, x[rs1] + storeOffset(i));
                 return;
             default:
                 break;
@@ -108,17 +156,16 @@ final class FpUnit {
         long b = f[rs2];
         FpFormat fmt = dbl ? FpFormat.F64 : FpFormat.F32;
         switch (k) {
-            case FpDecoder.ADD: f[rd] = dbl ? fpu.addD(a, b, rounding(d, rm)) : fpu.addS(a, b, rounding(d, rm)); break;
-            case FpDecoder.SUB: f[rd] = dbl ? fpu.subD(a, b, rounding(d, rm)) : fpu.subS(a, b, rounding(d, rm)); break;
-            case FpDecoder.MUL: f[rd] = dbl ? fpu.mulD(a, b, rounding(d, rm)) : fpu.mulS(a, b, rounding(d, rm)); break;
-            case FpDecoder.DIV: f[rd] = dbl ? fpu.divD(a, b, rounding(d, rm)) : fpu.divS(a, b, rounding(d, rm)); break;
+            case FpDecoder.ADD: case FpDecoder.SUB: case FpDecoder.MUL: case FpDecoder.DIV:
+                arithmetic(d, k, dbl, rd, rs1, rs2, (i >>> 12) & 7);
+                return;
             case FpDecoder.SQRT: f[rd] = dbl ? fpu.sqrtD(a, rounding(d, rm)) : fpu.sqrtS(a, rounding(d, rm)); break;
             case FpDecoder.MADD: case FpDecoder.MSUB: case FpDecoder.NMSUB: case FpDecoder.NMADD:
-                f[rd] = fused(k, dbl, a, b, f[i >>> 27], rounding(d, rm));
-                break;
+                fusedMultiplyAdd(d, k, dbl, rd, rs1, rs2, i >>> 27, (i >>> 12) & 7);
+                return;
             case FpDecoder.SGNJ: case FpDecoder.SGNJN: case FpDecoder.SGNJX:
-                f[rd] = result(dbl, FpCompare.injectSign(fmt, value(dbl, a), value(dbl, b), k - FpDecoder.SGNJ));
-                break;
+                signInjection(d, k - FpDecoder.SGNJ, dbl, rd, rs1, rs2);
+                return;
             case FpDecoder.MIN: case FpDecoder.MAX:
                 f[rd] = result(dbl, fpu.compare().minMax(fmt, value(dbl, a), value(dbl, b), k == FpDecoder.MAX));
                 break;
