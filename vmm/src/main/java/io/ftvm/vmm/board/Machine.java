@@ -6,6 +6,7 @@ import io.ftvm.vmm.cpu.HartPlatform;
 import io.ftvm.vmm.devices.InterruptLine;
 import io.ftvm.vmm.devices.clint.Clint;
 import io.ftvm.vmm.devices.finisher.TestFinisher;
+import io.ftvm.vmm.devices.plic.Plic;
 import io.ftvm.vmm.devices.rtc.GoldfishRtc;
 import io.ftvm.vmm.devices.uart.Ns16550a;
 import io.ftvm.vmm.memory.Bus;
@@ -28,6 +29,7 @@ public final class Machine {
     private final Clint clint;
     private final Ns16550a uart;
     private final GoldfishRtc rtc;
+    private final Plic plic;
     private final Cpu cpu;
 
     private final PageHashes pageHashes;
@@ -41,7 +43,9 @@ public final class Machine {
         this.ram = new Ram(MemoryMap.RAM, Math.toIntExact(config.ramBytes()));
         this.time = new VirtualTime(config.instructionsPerTick(), this::icount);
         this.clint = new Clint(time);
-        this.uart = new Ns16550a(this::consoleByte, InterruptLine.NONE);
+        // The hart reads the PLIC's outputs as MEIP/SEIP (Platform.interruptLines): nothing to drive here.
+        this.plic = new Plic(InterruptLine.NONE, InterruptLine.NONE);
+        this.uart = new Ns16550a(this::consoleByte, plic.source(MemoryMap.UART0_IRQ));
         TestFinisher finisher = new TestFinisher(new TestFinisher.PowerControl() {
             @Override
             public void powerOff(int code) {
@@ -54,11 +58,12 @@ public final class Machine {
             }
         });
         this.rtc = new GoldfishRtc(() -> time.now() * (1_000_000_000L / MachineConfig.TIMEBASE_HZ),
-                InterruptLine.NONE);
+                plic.source(MemoryMap.RTC_IRQ));
         Bus bus = Bus.builder()
                 .map("test-finisher", MemoryMap.TEST_FINISHER, TestFinisher.SIZE, finisher)
                 .map("rtc", MemoryMap.RTC, GoldfishRtc.SIZE, rtc)
                 .map("clint", MemoryMap.CLINT, Clint.SIZE, clint)
+                .map("plic", MemoryMap.PLIC, Plic.SIZE, plic)
                 .map("uart0", MemoryMap.UART0, Ns16550a.SIZE, uart)
                 .build();
         this.cpu = new Cpu(ram, bus, new Platform());
@@ -152,13 +157,15 @@ public final class Machine {
         uart.hashState(h);
         clint.hashState(h);
         rtc.hashState(h);
+        plic.hashState(h);
         h.put(time.offset()).put(consoleOffset).put(pageHashes.value());
         return h.value();
     }
 
     /** The machine's state except RAM (see {@link #ram()}), for snapshots. */
     public MachineState state() {
-        return new MachineState(config, cpu.state(), uart.state(), clint.state(), rtc.state(), time.offset(),
+        return new MachineState(config, cpu.state(), uart.state(), clint.state(), rtc.state(), plic.state(),
+                time.offset(),
                 consoleOffset, stopReason, exitCode);
     }
 
@@ -174,6 +181,7 @@ public final class Machine {
         uart.restore(s.uart());
         clint.restore(s.clint());
         rtc.restore(s.rtc());
+        plic.restore(s.plic());
         time.restoreOffset(s.timeOffset());
         consoleOffset = s.consoleOffset();
         stopReason = s.stopReason();
@@ -239,6 +247,11 @@ public final class Machine {
         return time;
     }
 
+    /** The interrupt controller (for tools and tests). */
+    public Plic plic() {
+        return plic;
+    }
+
     public Ns16550a uart() {
         return uart;
     }
@@ -267,6 +280,12 @@ public final class Machine {
             long lines = clint.softwareInterruptPending() ? Csr.MSIP : 0;
             if (Long.compareUnsigned(time.at(icount), clint.mtimecmp()) >= 0) {
                 lines |= Csr.MTIP;
+            }
+            if (plic.asserted(0)) {
+                lines |= Csr.MEIP;
+            }
+            if (plic.asserted(1)) {
+                lines |= Csr.SEIP;
             }
             return lines;
         }

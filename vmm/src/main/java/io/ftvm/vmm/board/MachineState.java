@@ -10,5 +10,6 @@ import io.ftvm.vmm.devices.uart.UartState;
  * console offset and whether (and how) the guest stopped ({@code stopReason} null while running).
  */
 public record MachineState(MachineConfig config, HartState hart, UartState uart, ClintState clint, RtcState rtc,
-        long timeOffset, long consoleOffset, RunResult.Reason stopReason, int exitCode) {
+        io.ftvm.vmm.devices.plic.PlicState plic, long timeOffset, long consoleOffset, RunResult.Reason stopReason,
+        int exitCode) {
 }

@@ -7,6 +7,9 @@ import io.ftvm.vmm.board.OutputSink;
 import io.ftvm.vmm.board.RunResult;
 import io.ftvm.vmm.cpu.HartState;
 import io.ftvm.vmm.devices.clint.ClintState;
+import io.ftvm.vmm.devices.InterruptLine;
+import io.ftvm.vmm.devices.plic.Plic;
+import io.ftvm.vmm.devices.plic.PlicState;
 import io.ftvm.vmm.devices.rtc.RtcState;
 import io.ftvm.vmm.devices.uart.UartState;
 import io.ftvm.vmm.memory.Ram;
@@ -30,9 +33,11 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  * snapshot = magic "FTVMSNAP" | major u16 = 2 | minor u16 | body | crc32c(magic..body) u32
- * body     = ramBytes, instructionsPerTick | hart (incl. TLBs) | fp | uart | clint | rtc | timeOffset, consoleOffset | stop | pages
+ * body     = ramBytes, instructionsPerTick | hart (incl. TLBs) | fp | uart | clint | rtc | plic | timeOffset, consoleOffset | stop | pages
  * fp       = f0..f31 u64 | fcsr u64                (major 2; a major-1 snapshot has no fp block: its machine had no F/D
  *                                                    state, which reads as all zero with FS Off)
+ * plic     = per source 0..95: priority u8, level|pending<<1|claimed<<2 u8 | per context 0..1: 3 enable words u32,
+ *            threshold u8   (major 2; a major-1 machine had no PLIC: it reads as the reset state)
  * pages    = count u32, then per non-zero page: index u32 | 4096 bytes   (pages not listed are zero)
  * </pre>
  *
@@ -47,6 +52,46 @@ public final class SnapshotFile {
     private static final int MINOR = 0;
 
     private SnapshotFile() {
+    }
+
+    private static void writePlic(PlicState p, DataOutputStream out) throws IOException {
+        int[] priority = p.priority();
+        boolean[] level = p.level();
+        boolean[] pending = p.pending();
+        boolean[] claimed = p.claimed();
+        for (int id = 0; id < Plic.SOURCES; id++) {
+            out.writeByte(priority[id]);
+            out.writeByte((level[id] ? 1 : 0) | (pending[id] ? 2 : 0) | (claimed[id] ? 4 : 0));
+        }
+        for (int e : p.enable()) {
+            out.writeInt(e);
+        }
+        for (int t : p.threshold()) {
+            out.writeByte(t);
+        }
+    }
+
+    private static PlicState readPlic(DataInputStream in) throws IOException {
+        int[] priority = new int[Plic.SOURCES];
+        boolean[] level = new boolean[Plic.SOURCES];
+        boolean[] pending = new boolean[Plic.SOURCES];
+        boolean[] claimed = new boolean[Plic.SOURCES];
+        for (int id = 0; id < Plic.SOURCES; id++) {
+            priority[id] = in.readUnsignedByte();
+            int bits = in.readUnsignedByte();
+            level[id] = (bits & 1) != 0;
+            pending[id] = (bits & 2) != 0;
+            claimed[id] = (bits & 4) != 0;
+        }
+        int[] enable = new int[Plic.CONTEXTS * (Plic.SOURCES / 32)];
+        for (int i = 0; i < enable.length; i++) {
+            enable[i] = in.readInt();
+        }
+        int[] threshold = new int[Plic.CONTEXTS];
+        for (int c = 0; c < Plic.CONTEXTS; c++) {
+            threshold[c] = in.readUnsignedByte();
+        }
+        return new PlicState(priority, level, pending, claimed, enable, threshold);
     }
 
     /** Writes the machine's complete state. */
@@ -103,6 +148,7 @@ public final class SnapshotFile {
         out.writeBoolean(rtc.alarmArmed());
         out.writeBoolean(rtc.irqEnabled());
         out.writeBoolean(rtc.irqPending());
+        writePlic(s.plic(), out);
         out.writeLong(s.timeOffset());
         out.writeLong(s.consoleOffset());
         out.writeInt(s.stopReason() == null ? -1 : s.stopReason().ordinal());
@@ -246,6 +292,7 @@ public final class SnapshotFile {
             ClintState clint = new ClintState(in.readLong(), in.readLong());
             RtcState rtc = new RtcState(in.readLong(), in.readLong(), in.readLong(), in.readBoolean(),
                     in.readBoolean(), in.readBoolean());
+            PlicState plic = major >= 2 ? readPlic(in) : new Plic(InterruptLine.NONE, InterruptLine.NONE).state();
             long timeOffset = in.readLong();
             long consoleOffset = in.readLong();
             int stop = in.readInt();
@@ -268,7 +315,7 @@ public final class SnapshotFile {
                 throw new SnapshotException("checksum mismatch: the snapshot is damaged");
             }
             try {
-                m.restore(new MachineState(config, hart, uart, clint, rtc, timeOffset, consoleOffset,
+                m.restore(new MachineState(config, hart, uart, clint, rtc, plic, timeOffset, consoleOffset,
                         stop < 0 ? null : reasons[stop], exitCode));
             } catch (IllegalArgumentException e) {
                 throw new SnapshotException("invalid state: " + e.getMessage());

@@ -107,16 +107,21 @@ class SnapshotFileTest {
     }
 
     @Test
-    void aVersionOneSnapshotWithoutFloatingPointStateIsReadAsFsOff() throws Exception {
+    void aVersionOneSnapshotWithoutFloatingPointStateOrPlicIsReadAsTheirResetState() throws Exception {
         Machine m = cpubench(new StringBuilder());
         m.runUntil(50_000);
         byte[] v2 = save(m);
         // Version 1 is version 2 without the F/D block (32 registers and fcsr after the TLB).
         int fpBlock = 8 + 2 + 2 + 16 + 31 * 8 + 8 + 4 + 8 + 1 + 4 + io.ftvm.vmm.cpu.HartState.csrCount() * 8 + 16 + 4
                 + io.ftvm.vmm.cpu.HartState.tlbEntries() * 16;
+        // ... and without the PLIC block after the RTC (UART: FIFO length, FIFO, 1 + 7 * 4 + 1; CLINT 16; RTC 27).
+        int uart = fpBlock + 33 * 8;
+        int plicBlock = uart + 4 + java.nio.ByteBuffer.wrap(v2, uart, 4).getInt() + 1 + 7 * 4 + 1 + 16 + 27;
+        int plicSize = 96 * 2 + 2 * 3 * 4 + 2;
         java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
         v1.write(v2, 0, fpBlock);
-        v1.write(v2, fpBlock + 33 * 8, v2.length - 4 - fpBlock - 33 * 8);
+        v1.write(v2, uart, plicBlock - uart);
+        v1.write(v2, plicBlock + plicSize, v2.length - 4 - plicBlock - plicSize);
         byte[] body = v1.toByteArray();
         body[9] = 1;
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
