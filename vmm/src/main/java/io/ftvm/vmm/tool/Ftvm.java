@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/ftvm}. */
 @Command(name = "ftvm", mixinStandardHelpOptions = true, version = "ftvm 0.1.0",
         description = "The ftvm single-host VMM: run guest images on the deterministic RV64 machine.",
-        subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ReplayBenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ReplayBenchCommand.class,
+            DumpDtbCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the guest powered off with status pass",
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
             "3:the image or recording could not be loaded (the message names the problem)",
             "4:the guest ran but --signature could not be written",
             "5:replay diverged from the recording (the message says where)",
-            "6:the recording could not be written",
+            "6:an output file (the recording, the DTB) could not be written",
             "124:the instruction limit was reached",
             "125:the guest is stuck (WFI with no way to wake up, endless traps) or requested a reset"})
 public final class Ftvm {
