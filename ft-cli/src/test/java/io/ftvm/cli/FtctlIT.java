@@ -123,6 +123,9 @@ class FtctlIT {
         Run r = ftctl(badEndpoint, "status");
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("bad admin endpoint 'not an endpoint'");
+        Run noSuchConsole = ftctl("console", "nosuch", "--no-raw");
+        assertThat(noSuchConsole.code()).as("ftctl console nosuch: %s", noSuchConsole.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(noSuchConsole.err()).contains("no such VM 'nosuch'");
         Run badId = ftctl("vm", "delete", "web?old");
         assertThat(badId.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badId.err()).contains("'web?old' is not a VM id");

@@ -68,6 +68,15 @@ public final class ConsoleMain implements Callable<Integer> {
             description = "put the terminal in raw mode when stdin is one (default: on)")
     boolean raw;
 
+    /** How typed lines and output lines are handled. */
+    enum LineMode { auto, on, off }
+
+    @Option(names = "--line-mode", defaultValue = "auto", paramLabel = "auto|on|off",
+            description = "echo and edit typed lines locally, send Enter as a line feed and print output lines with"
+                    + " CR LF, as a cooked terminal does for a line-oriented guest; auto (default): on when stdin is a"
+                    + " terminal put in raw mode; off for full-screen guests that echo and edit themselves")
+    LineMode lineMode;
+
     @Option(names = "--write", description = "type into the VM: takes the VM's write lease (one writer at a time; "
             + "without it the console is read-only)")
     boolean write;
@@ -122,6 +131,8 @@ public final class ConsoleMain implements Callable<Integer> {
                 .withTls(spec.root().userObject() instanceof Ftctl r ? r.tls()
                         : Ftctl.resolveTls(null, null, null, System.getenv()));
         RawTerminal terminal = raw ? RawTerminal.enterIfTerminal(err) : RawTerminal.NONE;
+        discipline = lineMode == LineMode.on || (lineMode == LineMode.auto && terminal != RawTerminal.NONE)
+                ? new LineDiscipline() : null;
         try {
             return attach(config);
         } finally {
@@ -133,6 +144,14 @@ public final class ConsoleMain implements Callable<Integer> {
     private List<Endpoint> consoleEndpoints() {
         if (!(spec.root().userObject() instanceof Ftctl root)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--console-endpoint is required");
+        }
+        try {
+            root.client().get("/vms/" + io.ftvm.cli.AdminClient.vmId(vmId));
+        } catch (io.ftvm.cli.AdminClient.ApiException e) {
+            if (e.status() == 404) {
+                throw new CliException(ExitCodes.FAILED, "no such VM '" + vmId + "' (ftctl vm list shows the VMs)");
+            }
+            throw e;
         }
         List<Endpoint> found = new ArrayList<>();
         boolean anyTls = false;
@@ -156,8 +175,10 @@ public final class ConsoleMain implements Callable<Integer> {
         AtomicBoolean connected = new AtomicBoolean();
         ConsoleClient client = ConsoleClient.start(config, (offset, bytes) -> {
             try {
-                out.write(bytes);
-                out.flush();
+                synchronized (out) {
+                    out.write(discipline == null ? bytes : discipline.output(bytes));
+                    out.flush();
+                }
             } catch (IOException e) {
                 note("cannot write output: " + e.getMessage());
             }
@@ -193,6 +214,8 @@ public final class ConsoleMain implements Callable<Integer> {
     }
 
     private boolean readOnlyNoted;
+    /** Line editing and CR/LF handling, or null (bytes pass as they are). */
+    private volatile LineDiscipline discipline;
 
     /** Copies stdin to the client until EOF (false) or the escape sequence (true). */
     private boolean pumpInput(ConsoleClient client) {
@@ -202,14 +225,26 @@ public final class ConsoleMain implements Callable<Integer> {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 EscapeDetector.Result r = escape.feed(buf, 0, n);
-                if (r.toSend().length > 0 && write) {
-                    client.send(r.toSend());
-                } else if (r.toSend().length > 0 && !readOnlyNoted) {
+                byte[] typed = r.toSend();
+                if (discipline != null && typed.length > 0 && write) {
+                    LineDiscipline.Typed t = discipline.type(typed, 0, typed.length);
+                    echo(t.echo());
+                    typed = t.toGuest();
+                }
+                if (typed.length > 0 && write) {
+                    client.send(typed);
+                } else if (r.toSend().length > 0 && !write && !readOnlyNoted) {
                     readOnlyNoted = true;
                     note("read-only: what you type is not sent (attach with --write to type)");
                 }
                 if (r.quit()) {
                     return true;
+                }
+            }
+            if (discipline != null && write) {
+                byte[] rest = discipline.pending();
+                if (rest.length > 0) {
+                    client.send(rest); // end of input: what was typed on the last line goes out as it is
                 }
             }
         } catch (IOException | IllegalStateException e) {
@@ -218,6 +253,15 @@ public final class ConsoleMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return false;
+    }
+
+    private void echo(byte[] bytes) throws IOException {
+        if (bytes.length > 0) {
+            synchronized (out) {
+                out.write(bytes);
+                out.flush();
+            }
+        }
     }
 
     private void report(ConnectionEvent e, AtomicBoolean connected) {
@@ -235,7 +279,9 @@ public final class ConsoleMain implements Callable<Integer> {
                     note("connection lost (" + e.detail() + "); reconnecting");
                 }
             }
-            case REDIRECTED -> note("redirected: " + e.detail());
+            case REDIRECTED -> {
+                // followed at once; the reconnection that follows is reported
+            }
             case OUTPUT_GAP, INPUT_LOST -> note("WARNING: " + e.detail());
             case FAILED -> note("stopped: " + e.detail());
             case CLOSED -> {

@@ -98,6 +98,31 @@ class ConsoleMainTest {
     }
 
     @Test
+    void lineModeEchoesTypingSendsEnterAsALineFeedAndPrintsLinesWithCrLf() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
+        backend.appendOutput("kv> ".getBytes(StandardCharsets.US_ASCII));
+        backend.autoAck(true);
+        try (ConsoleServer server = TestSupport.server(backend)) {
+            PipedOutputStream typing = new PipedOutputStream();
+            PipedInputStream in = new PipedInputStream(typing);
+            AtomicInteger code = new AtomicInteger(-1);
+            Thread t = new Thread(() -> code.set(run(in, TestSupport.VM, "--console-endpoint",
+                    TestSupport.endpoint(server).toString(), "--no-raw", "--line-mode", "on")));
+            t.start();
+            await(() -> out.toString(StandardCharsets.US_ASCII).equals("kv> "), "prompt printed");
+            typing.write("get ax\u007f\r".getBytes(StandardCharsets.US_ASCII)); // a terminal's Enter is CR
+            await(() -> new String(backend.inputBytes(), StandardCharsets.US_ASCII).equals("get a\n"),
+                    "the edited line with a line feed");
+            assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("kv> get ax\b \b\r\n");
+            backend.appendOutput("value 1\nkv> ".getBytes(StandardCharsets.US_ASCII));
+            await(() -> out.toString(StandardCharsets.US_ASCII).endsWith("value 1\r\nkv> "), "CR LF output");
+            typing.close();
+            t.join(20_000);
+            assertThat(code.get()).isZero();
+        }
+    }
+
+    @Test
     void attachingIsReadOnlyUnlessAskedForWrite() throws Exception {
         InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
         backend.appendOutput("login: ".getBytes(StandardCharsets.US_ASCII));
