@@ -75,23 +75,37 @@ class ConsoleMainTest {
         assertThat(err()).contains("Unknown option: '--bogus'", "Usage:");
     }
 
+    /** A console run on its own thread, typing into a pipe. */
+    private record Piped(PipedOutputStream typing, Thread thread, AtomicInteger code) {
+        int finish() throws Exception {
+            typing.close(); // EOF
+            thread.join(20_000);
+            return code.get();
+        }
+    }
+
+    private Piped startPiped(ConsoleServer server, String... more) throws Exception {
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(typing);
+        AtomicInteger code = new AtomicInteger(-1);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(TestSupport.VM,
+                "--console-endpoint", TestSupport.endpoint(server).toString(), "--no-raw"));
+        args.addAll(java.util.List.of(more));
+        Thread t = new Thread(() -> code.set(run(in, args.toArray(String[]::new))));
+        t.start();
+        return new Piped(typing, t, code);
+    }
+
     @Test
     void inputIsSentUntilEofAndOutputIsPrinted() throws Exception {
         InMemoryConsoleBackend backend = new InMemoryConsoleBackend(1024, 1024);
         backend.appendOutput("login: ".getBytes(StandardCharsets.US_ASCII));
         backend.autoAck(true);
         try (ConsoleServer server = TestSupport.server(backend)) {
-            PipedOutputStream typing = new PipedOutputStream();
-            PipedInputStream in = new PipedInputStream(typing);
-            AtomicInteger code = new AtomicInteger(-1);
-            Thread t = new Thread(() -> code.set(run(in, TestSupport.VM, "--console-endpoint",
-                    TestSupport.endpoint(server).toString(), "--no-raw")));
-            t.start();
+            Piped p = startPiped(server);
             await(() -> out.toString(StandardCharsets.US_ASCII).equals("login: "), "output printed");
-            typing.write("root\n".getBytes(StandardCharsets.US_ASCII));
-            typing.close(); // EOF
-            t.join(20_000);
-            assertThat(code.get()).isZero();
+            p.typing().write("root\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(p.finish()).isZero();
             assertThat(new String(backend.inputBytes(), StandardCharsets.US_ASCII)).isEqualTo("root\n");
             assertThat(err()).contains("[ftvm: connected to " + TestSupport.endpoint(server) + " at output offset 0]");
         }
@@ -103,22 +117,15 @@ class ConsoleMainTest {
         backend.appendOutput("kv> ".getBytes(StandardCharsets.US_ASCII));
         backend.autoAck(true);
         try (ConsoleServer server = TestSupport.server(backend)) {
-            PipedOutputStream typing = new PipedOutputStream();
-            PipedInputStream in = new PipedInputStream(typing);
-            AtomicInteger code = new AtomicInteger(-1);
-            Thread t = new Thread(() -> code.set(run(in, TestSupport.VM, "--console-endpoint",
-                    TestSupport.endpoint(server).toString(), "--no-raw", "--line-mode", "on")));
-            t.start();
+            Piped p = startPiped(server, "--line-mode", "on");
             await(() -> out.toString(StandardCharsets.US_ASCII).equals("kv> "), "prompt printed");
-            typing.write("get ax\u007f\r".getBytes(StandardCharsets.US_ASCII)); // a terminal's Enter is CR
+            p.typing().write("get ax\u007f\r".getBytes(StandardCharsets.US_ASCII)); // a terminal's Enter is CR
             await(() -> new String(backend.inputBytes(), StandardCharsets.US_ASCII).equals("get a\n"),
                     "the edited line with a line feed");
             assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("kv> get ax\b \b\r\n");
             backend.appendOutput("value 1\nkv> ".getBytes(StandardCharsets.US_ASCII));
             await(() -> out.toString(StandardCharsets.US_ASCII).endsWith("value 1\r\nkv> "), "CR LF output");
-            typing.close();
-            t.join(20_000);
-            assertThat(code.get()).isZero();
+            assertThat(p.finish()).isZero();
         }
     }
 

@@ -80,7 +80,10 @@ final class FpDecoder {
         }
     }
 
-    /** The first operation of format {@code fmt} (0 single, 1 double), or -1 (half, quad: not implemented). */
+    /**
+     * The first operation of format {@code fmt} (0 single, 1 double), or -1 for half and quad precision, which are
+     * not part of RV64GC and decode as illegal instructions.
+     */
     private static int base(int fmt) {
         return fmt == 0 ? Op.FP_S : fmt == 1 ? Op.FP_D : -1;
     }
