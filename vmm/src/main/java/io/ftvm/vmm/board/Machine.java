@@ -9,6 +9,8 @@ import io.ftvm.vmm.devices.finisher.TestFinisher;
 import io.ftvm.vmm.devices.plic.Plic;
 import io.ftvm.vmm.devices.rtc.GoldfishRtc;
 import io.ftvm.vmm.devices.uart.Ns16550a;
+import io.ftvm.vmm.firmware.BuiltinSbi;
+import io.ftvm.vmm.firmware.SbiBoard;
 import io.ftvm.vmm.memory.Bus;
 import io.ftvm.vmm.memory.Hasher;
 import io.ftvm.vmm.memory.PageHashes;
@@ -31,6 +33,8 @@ public final class Machine {
     private final GoldfishRtc rtc;
     private final Plic plic;
     private final Cpu cpu;
+    private final BuiltinSbi sbi;
+    private final boolean builtinSbi;
 
     private final PageHashes pageHashes;
     private long consoleOffset;
@@ -67,6 +71,8 @@ public final class Machine {
                 .map("uart0", MemoryMap.UART0, Ns16550a.SIZE, uart)
                 .build();
         this.cpu = new Cpu(ram, bus, new Platform());
+        this.sbi = new BuiltinSbi(new Firmware());
+        this.builtinSbi = config.firmware() == MachineConfig.Firmware.BUILTIN_SBI;
         this.pageHashes = new PageHashes(ram);
     }
 
@@ -121,12 +127,17 @@ public final class Machine {
         }
     }
 
-    /** The mtime at which the armed machine timer would wake an idle hart, or -1. */
+    /** The mtime at which an armed timer (machine, or the builtin SBI's supervisor timer) would wake an idle hart, or -1. */
     private long wakeTime() {
-        if ((cpu.csrs().peek(Csr.MIE) & Csr.MTIP) == 0 || clint.mtimecmp() == -1L) {
-            return -1;
+        long mie = cpu.csrs().peek(Csr.MIE);
+        long wake = -1;
+        if ((mie & Csr.MTIP) != 0 && clint.mtimecmp() != -1L) {
+            wake = clint.mtimecmp();
         }
-        return clint.mtimecmp();
+        if (builtinSbi && (mie & Csr.STIP) != 0 && sbi.timerCompare() != -1L) {
+            wake = wake == -1 ? sbi.timerCompare() : Math.min(wake, sbi.timerCompare());
+        }
+        return wake;
     }
 
     /**
@@ -158,6 +169,7 @@ public final class Machine {
         clint.hashState(h);
         rtc.hashState(h);
         plic.hashState(h);
+        sbi.hashState(h);
         h.put(time.offset()).put(consoleOffset).put(pageHashes.value());
         return h.value();
     }
@@ -166,7 +178,7 @@ public final class Machine {
     public MachineState state() {
         return new MachineState(config, cpu.state(), uart.state(), clint.state(), rtc.state(), plic.state(),
                 time.offset(),
-                consoleOffset, stopReason, exitCode);
+                consoleOffset, stopReason, exitCode, sbi.timerCompare());
     }
 
     /**
@@ -186,6 +198,7 @@ public final class Machine {
         consoleOffset = s.consoleOffset();
         stopReason = s.stopReason();
         exitCode = s.exitCode();
+        sbi.restoreTimerCompare(s.sbiTimerCompare());
         pageHashes.reset();
     }
 
@@ -273,6 +286,71 @@ public final class Machine {
         cpu.requestStop();
     }
 
+    /** What the builtin SBI acts on. */
+    private final class Firmware implements SbiBoard {
+        @Override
+        public void consoleWrite(int b) {
+            consoleByte(b);
+        }
+
+        @Override
+        public int consoleRead() {
+            return uart.takeReceived();
+        }
+
+        @Override
+        public long time() {
+            return time.now();
+        }
+
+        @Override
+        public int readPhysical(long address, byte[] into, int length) {
+            if (!ram.contains(address, length)) {
+                return -1;
+            }
+            System.arraycopy(ram.array(), (int) (address - ram.base()), into, 0, length);
+            return length;
+        }
+
+        @Override
+        public boolean writePhysical(long address, byte[] from, int length) {
+            if (!ram.contains(address, length)) {
+                return false;
+            }
+            int off = (int) (address - ram.base());
+            for (int i = 0; i < length; i++) {
+                ram.write(off + i, 1, from[i]);
+            }
+            cpu.invalidateDecodedInstructions();
+            return true;
+        }
+
+        @Override
+        public void raiseSoftwareInterrupt() {
+            cpu.csrs().raiseSupervisorSoftwareInterrupt();
+        }
+
+        @Override
+        public void fence() {
+            cpu.fenceAll();
+        }
+
+        @Override
+        public void suspend() {
+            cpu.suspend();
+        }
+
+        @Override
+        public void powerOff(int code) {
+            stop(RunResult.Reason.POWER_OFF, code);
+        }
+
+        @Override
+        public void reboot() {
+            stop(RunResult.Reason.RESET, 0);
+        }
+    }
+
     /** Interrupt lines and time as the hart sees them. */
     private final class Platform implements HartPlatform {
         @Override
@@ -287,12 +365,25 @@ public final class Machine {
             if (plic.asserted(1)) {
                 lines |= Csr.SEIP;
             }
+            if (builtinSbi && sbi.timerPending(time.at(icount))) {
+                lines |= Csr.STIP;
+            }
             return lines;
         }
 
         @Override
         public long nextTimerEvent(long icount) {
-            return time.firstIcountReaching(clint.mtimecmp(), icount);
+            long next = time.firstIcountReaching(clint.mtimecmp(), icount);
+            return builtinSbi ? Math.min(next, time.firstIcountReaching(sbi.timerCompare(), icount)) : next;
+        }
+
+        @Override
+        public boolean firmwareCall(long[] x) {
+            if (!builtinSbi) {
+                return false;
+            }
+            sbi.call(x);
+            return true;
         }
 
         @Override

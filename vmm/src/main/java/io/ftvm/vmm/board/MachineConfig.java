@@ -7,17 +7,37 @@ package io.ftvm.vmm.board;
  *                            {@link #MAX_RAM}
  * @param instructionsPerTick virtual time: how many retired instructions make one tick of {@code mtime}
  *                            ({@link #TIMEBASE_HZ} ticks per guest second)
+ * @param firmware            whether the VMM serves the SBI itself ({@link Firmware#BUILTIN_SBI}: a supervisor-mode
+ *                            kernel's ECALLs are answered by the board) or the guest brings its own M-mode code
+ *                            ({@link Firmware#NONE}: bare-metal images, or a firmware such as OpenSBI loaded as
+ *                            an image)
  */
-public record MachineConfig(long ramBytes, long instructionsPerTick) {
+public record MachineConfig(long ramBytes, long instructionsPerTick, Firmware firmware) {
     public static final long MIN_RAM = 1L << 20;
     public static final long MAX_RAM = 1L << 30;
+
+    /** Who answers a supervisor-mode kernel's SBI calls. */
+    public enum Firmware {
+        /** Nobody in the VMM: the guest's own M-mode code, if any. */
+        NONE,
+        /** The VMM's {@link io.ftvm.vmm.firmware.BuiltinSbi}. */
+        BUILTIN_SBI
+    }
     public static final long DEFAULT_RAM = 128L << 20;
     /** Ticks per second of {@code mtime}, as QEMU's virt machine advertises. */
     public static final long TIMEBASE_HZ = 10_000_000L;
     /** 10 instructions per tick: guest time runs at wall-clock speed at 100 guest MIPS. */
     public static final long DEFAULT_INSTRUCTIONS_PER_TICK = 10;
 
+    /** A machine without builtin firmware (bare-metal images). */
+    public MachineConfig(long ramBytes, long instructionsPerTick) {
+        this(ramBytes, instructionsPerTick, Firmware.NONE);
+    }
+
     public MachineConfig {
+        if (firmware == null) {
+            throw new IllegalArgumentException("firmware must be given (NONE or BUILTIN_SBI)");
+        }
         if (ramBytes < MIN_RAM || ramBytes > MAX_RAM || (ramBytes & 0xfff) != 0) {
             throw new IllegalArgumentException("RAM size " + ramBytes + " bytes is out of range: it must be a "
                     + "multiple of 4 KiB between " + (MIN_RAM >> 20) + " MiB and " + (MAX_RAM >> 20) + " MiB");
@@ -33,6 +53,10 @@ public record MachineConfig(long ramBytes, long instructionsPerTick) {
     }
 
     public MachineConfig withRam(long bytes) {
-        return new MachineConfig(bytes, instructionsPerTick);
+        return new MachineConfig(bytes, instructionsPerTick, firmware);
+    }
+
+    public MachineConfig withFirmware(Firmware f) {
+        return new MachineConfig(ramBytes, instructionsPerTick, f);
     }
 }

@@ -7,9 +7,10 @@ import io.ftvm.vmm.devices.uart.UartState;
 
 /**
  * Everything about a {@link Machine} except RAM contents, for snapshots: the hart, the devices, virtual time, the
- * console offset and whether (and how) the guest stopped ({@code stopReason} null while running).
+ * console offset, whether (and how) the guest stopped ({@code stopReason} null while running) and the builtin SBI's
+ * timer compare value ({@code -1} when never set or without builtin firmware).
  */
 public record MachineState(MachineConfig config, HartState hart, UartState uart, ClintState clint, RtcState rtc,
         io.ftvm.vmm.devices.plic.PlicState plic, long timeOffset, long consoleOffset, RunResult.Reason stopReason,
-        int exitCode) {
+        int exitCode, long sbiTimerCompare) {
 }

@@ -176,6 +176,42 @@ public final class Cpu {
         invalidateDecodedInstructions();
     }
 
+    HartPlatform platform() {
+        return platform;
+    }
+
+    /**
+     * Puts the hart where a firmware leaves it when it starts a supervisor-mode kernel: S-mode at {@code entry}
+     * with a0 = {@code hartId} and a1 = {@code deviceTree}, every exception S-mode may handle and the supervisor
+     * interrupts delegated to it, the counters readable from S-mode, and physical memory open to S and U through
+     * PMP entry 0 (a NAPOT region covering everything). For boards whose SBI is served by the VMM
+     * ({@link HartPlatform#firmwareCall}); no M-mode code runs afterwards.
+     */
+    public void enterSupervisor(long entry, long hartId, long deviceTree) {
+        csrs.delegateToSupervisor();
+        java.util.Arrays.fill(x, 0);
+        x[10] = hartId;
+        x[11] = deviceTree;
+        pc = entry;
+        setPrivilege(Privilege.SUPERVISOR);
+        invalidateDecodedInstructions();
+    }
+
+    /**
+     * What an SBI remote fence does on this hart: forgets translations (as SFENCE.VMA) and decoded instructions
+     * (as FENCE.I).
+     */
+    public void fenceAll() {
+        translationChanged();
+        invalidateDecodedInstructions();
+    }
+
+    /** Waits for an interrupt as WFI does, after the current instruction (an SBI suspend). */
+    public void suspend() {
+        waiting = true;
+        endBlock();
+    }
+
     CpuObserver observer() {
         return observer;
     }

@@ -105,6 +105,20 @@ public final class CsrFile {
     /** Exception codes that may be delegated to S-mode (ecall from M cannot be). */
     static final long DELEGABLE_EXCEPTIONS = 0xb3ffL;
 
+    /** Sets mip.SSIP, as an M-mode firmware delivering an IPI to this hart does. */
+    public void raiseSupervisorSoftwareInterrupt() {
+        mipSoft |= SSIP;
+    }
+
+    /** See {@link Cpu#enterSupervisor}: the delegation, counter and PMP set-up of a firmware. */
+    void delegateToSupervisor() {
+        medeleg = DELEGABLE_EXCEPTIONS & ~(1L << Cause.ECALL_FROM_S);
+        mideleg = S_INTERRUPTS;
+        mcounteren = 0xffffffffL;
+        pmpaddr[0] = -1L >>> 10;
+        pmpcfg[0] = (pmpcfg[0] & ~0xffL) | 0x1f; // NAPOT, read, write, execute
+    }
+
     /** Checks access rules; throws an illegal-instruction trap carrying {@code insn} as tval. */
     void checkAccess(int csr, boolean write, int insnBits) {
         int priv = cpu.privilege();

@@ -18,4 +18,14 @@ public interface HartPlatform {
 
     /** The value of the {@code time} CSR (and CLINT mtime) at instruction count {@code icount}. */
     long time(long icount);
+
+    /**
+     * An ECALL from S-mode on a board whose firmware lives in the VMM (the builtin SBI): the platform serves the
+     * call from the registers {@code x} (a7 extension, a6 function, a0..a5 arguments; results in a0 and a1) and
+     * returns true, and the ECALL completes like an ordinary instruction. Returning false (the default: firmware,
+     * if any, runs in M-mode in the guest) takes the environment-call trap as usual.
+     */
+    default boolean firmwareCall(long[] x) {
+        return false;
+    }
 }

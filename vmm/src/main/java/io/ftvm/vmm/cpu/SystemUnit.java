@@ -59,6 +59,10 @@ final class SystemUnit {
                 csrInstruction(op, d, rd, rs1, imm, x);
                 return next;
             case Op.ECALL:
+                if (cpu.privilege() == Privilege.SUPERVISOR && cpu.platform().firmwareCall(x)) {
+                    cpu.endBlock(); // the call may have changed interrupt state, time or stopped the machine
+                    return next;
+                }
                 throw new Trap(Cause.ECALL_FROM_U + cpu.privilege(), 0);
             case Op.EBREAK:
                 throw new Trap(Cause.BREAKPOINT, 0); // tval 0 is allowed by the spec and is what QEMU writes

@@ -32,8 +32,11 @@ import java.util.zip.CheckedOutputStream;
  * stream.
  *
  * <pre>
- * snapshot = magic "FTVMSNAP" | major u16 = 2 | minor u16 | body | crc32c(magic..body) u32
- * body     = ramBytes, instructionsPerTick | hart (incl. TLBs) | fp | uart | clint | rtc | plic | timeOffset, consoleOffset | stop | pages
+ * snapshot = magic "FTVMSNAP" | major u16 = 3 | minor u16 | body | crc32c(magic..body) u32
+ * body     = ramBytes, instructionsPerTick | firmware u8 | hart (incl. TLBs) | fp | uart | clint | rtc | plic | sbi
+ *            | timeOffset, consoleOffset | stop | pages
+ * firmware = 0 none, 1 builtin SBI                 (major 3; older machines had none)
+ * sbi      = timer compare u64                     (major 3; older machines had no builtin SBI: -1)
  * fp       = f0..f31 u64 | fcsr u64                (major 2; a major-1 snapshot has no fp block: its machine had no F/D
  *                                                    state, which reads as all zero with FS Off)
  * plic     = per source 0..95: priority u8, level|pending<<1|claimed<<2 u8 | per context 0..1: 3 enable words u32,
@@ -46,7 +49,7 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class SnapshotFile {
     private static final byte[] MAGIC = "FTVMSNAP".getBytes(StandardCharsets.US_ASCII);
-    private static final int MAJOR = 2;
+    private static final int MAJOR = 3;
     /** The oldest major version still read: 1 (before the F and D extensions). */
     private static final int OLDEST_MAJOR = 1;
     private static final int MINOR = 0;
@@ -104,6 +107,7 @@ public final class SnapshotFile {
         MachineState s = m.state();
         out.writeLong(s.config().ramBytes());
         out.writeLong(s.config().instructionsPerTick());
+        out.writeByte(s.config().firmware().ordinal());
         HartState h = s.hart();
         for (long r : h.x()) {
             out.writeLong(r);
@@ -149,6 +153,7 @@ public final class SnapshotFile {
         out.writeBoolean(rtc.irqEnabled());
         out.writeBoolean(rtc.irqPending());
         writePlic(s.plic(), out);
+        out.writeLong(s.sbiTimerCompare());
         out.writeLong(s.timeOffset());
         out.writeLong(s.consoleOffset());
         out.writeInt(s.stopReason() == null ? -1 : s.stopReason().ordinal());
@@ -159,6 +164,14 @@ public final class SnapshotFile {
         DataOutputStream tail = new DataOutputStream(target);
         tail.writeInt(crc);
         tail.flush();
+    }
+
+    private static MachineConfig.Firmware firmware(byte code) {
+        MachineConfig.Firmware[] all = MachineConfig.Firmware.values();
+        if (code < 0 || code >= all.length) {
+            throw new IllegalArgumentException("unknown firmware code " + code);
+        }
+        return all[code];
     }
 
     private static void writePages(Ram ram, DataOutputStream out) throws IOException {
@@ -191,7 +204,7 @@ public final class SnapshotFile {
      * values are checked there), but not for damage.
      */
     public static MachineConfig check(byte[] snapshot) throws SnapshotException {
-        int header = MAGIC.length + 2 + 2 + 8 + 8;
+        int header = MAGIC.length + 2 + 2 + 8 + 8 + 1;
         if (snapshot.length < header + 4) {
             throw new SnapshotException("truncated snapshot (" + snapshot.length + " bytes)");
         }
@@ -211,7 +224,9 @@ public final class SnapshotFile {
             throw new SnapshotException("checksum mismatch: the snapshot is damaged or truncated");
         }
         try {
-            return new MachineConfig(b.getLong(MAGIC.length + 4), b.getLong(MAGIC.length + 12));
+            MachineConfig.Firmware firmware = major >= 3 ? firmware(snapshot[MAGIC.length + 20])
+                    : MachineConfig.Firmware.NONE;
+            return new MachineConfig(b.getLong(MAGIC.length + 4), b.getLong(MAGIC.length + 12), firmware);
         } catch (IllegalArgumentException e) {
             throw new SnapshotException("invalid machine configuration: " + e.getMessage());
         }
@@ -236,7 +251,10 @@ public final class SnapshotFile {
             }
             MachineConfig config;
             try {
-                config = new MachineConfig(in.readLong(), in.readLong());
+                long ram = in.readLong();
+                long ipt = in.readLong();
+                config = new MachineConfig(ram, ipt,
+                        major >= 3 ? firmware(in.readByte()) : MachineConfig.Firmware.NONE);
             } catch (IllegalArgumentException e) {
                 throw new SnapshotException("invalid machine configuration: " + e.getMessage());
             }
@@ -293,6 +311,7 @@ public final class SnapshotFile {
             RtcState rtc = new RtcState(in.readLong(), in.readLong(), in.readLong(), in.readBoolean(),
                     in.readBoolean(), in.readBoolean());
             PlicState plic = major >= 2 ? readPlic(in) : new Plic(InterruptLine.NONE, InterruptLine.NONE).state();
+            long sbiTimer = major >= 3 ? in.readLong() : -1L;
             long timeOffset = in.readLong();
             long consoleOffset = in.readLong();
             int stop = in.readInt();
@@ -316,7 +335,7 @@ public final class SnapshotFile {
             }
             try {
                 m.restore(new MachineState(config, hart, uart, clint, rtc, plic, timeOffset, consoleOffset,
-                        stop < 0 ? null : reasons[stop], exitCode));
+                        stop < 0 ? null : reasons[stop], exitCode, sbiTimer));
             } catch (IllegalArgumentException e) {
                 throw new SnapshotException("invalid state: " + e.getMessage());
             }

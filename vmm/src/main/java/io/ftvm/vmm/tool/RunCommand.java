@@ -2,6 +2,8 @@ package io.ftvm.vmm.tool;
 
 import io.ftvm.vmm.board.ElfImage;
 import io.ftvm.vmm.board.InvalidImageException;
+import io.ftvm.vmm.board.LinuxBoot;
+import io.ftvm.vmm.board.LinuxLoader;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.RunResult;
@@ -15,6 +17,8 @@ import io.ftvm.vmm.replay.RecordingException;
 import io.ftvm.vmm.replay.RecordingFile;
 import io.ftvm.vmm.replay.RecordingHeader;
 import io.ftvm.vmm.replay.WallClock;
+import io.ftvm.vmm.snapshot.SnapshotException;
+import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +34,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ftvm run IMAGE}: runs a guest with its console on stdout and exits with the guest's status. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a RISC-V ELF image in record mode: the console is on stdin/stdout, idle periods pass in "
+        description = "Run a RISC-V ELF image (or a Linux kernel with --kernel) in record mode: the console is on stdin/stdout, idle periods pass in "
                 + "real time, the exit code is the guest's; --record saves a recording for ftvm replay.")
 public final class RunCommand implements Callable<Integer> {
     static final int EXIT_BAD_IMAGE = 3;
@@ -39,8 +43,12 @@ public final class RunCommand implements Callable<Integer> {
     static final int EXIT_LIMIT = 124;
     static final int EXIT_STUCK = 125;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "RISC-V ELF64 executable")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
+            description = "RISC-V ELF64 executable (or boot a Linux kernel with --kernel)")
     Path image;
+
+    @picocli.CommandLine.Mixin
+    LinuxBootOptions linux = new LinuxBootOptions();
 
     @Option(names = "--ram", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "guest RAM, e.g. 128M (default: ${DEFAULT-VALUE} bytes)", defaultValue = "134217728")
@@ -84,6 +92,18 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: --max-instructions must not be negative: " + maxInstructions);
             return 2;
         }
+        if ((image == null) == (linux.kernel == null)) {
+            err.println("ftvm: give either an ELF IMAGE or --kernel Image" + (image == null ? "" : ", not both"));
+            return 2;
+        }
+        if (linux.strayOption() != null) {
+            err.println("ftvm: " + linux.strayOption() + " needs --kernel");
+            return 2;
+        }
+        if (signature != null && image == null) {
+            err.println("ftvm: --signature needs an ELF image (it reads the begin_signature symbol)");
+            return 2;
+        }
         MachineConfig config;
         try {
             config = MachineConfig.defaults().withRam(ram);
@@ -91,11 +111,17 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: --ram: " + e.getMessage());
             return 2;
         }
-        byte[] imageBytes;
-        ElfImage elf;
+        byte[] imageBytes = null;
+        ElfImage elf = null;
+        LinuxBoot boot = null;
         try {
-            imageBytes = ImageFiles.readBytes(image);
-            elf = ImageFiles.parse(image, imageBytes);
+            if (image != null) {
+                imageBytes = ImageFiles.readBytes(image);
+                elf = ImageFiles.parse(image, imageBytes);
+            } else {
+                boot = linux.read();
+                config = config.withFirmware(boot.machineFirmware());
+            }
         } catch (ImageFiles.ImageReadException e) {
             err.println("ftvm: " + e.getMessage());
             return EXIT_BAD_IMAGE;
@@ -113,7 +139,11 @@ public final class RunCommand implements Callable<Integer> {
         Machine machine = new Machine(config, (icount, offset, b) -> write(console, b));
         machine.setTranslation(!interpret);
         try {
-            machine.load(elf);
+            if (elf != null) {
+                machine.load(elf);
+            } else {
+                LinuxLoader.load(machine, boot);
+            }
         } catch (InvalidImageException e) {
             err.println("ftvm: " + e.getMessage());
             return EXIT_BAD_IMAGE;
@@ -127,9 +157,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         EventLog log;
         try {
-            log = record == null ? new DiscardingEventLog() : RecordingFile.create(record,
-                    new RecordingHeader(config.ramBytes(), config.instructionsPerTick(), image.toString(), imageBytes));
-        } catch (RecordingException e) {
+            log = record == null ? new DiscardingEventLog() : RecordingFile.create(record, elf != null
+                    ? new RecordingHeader(config.ramBytes(), config.instructionsPerTick(), image.toString(), imageBytes)
+                    : RecordingHeader.fromSnapshot(linux.kernel.toString(), startSnapshot(machine)));
+        } catch (RecordingException | SnapshotException e) {
             err.println("ftvm: --record: " + e.getMessage());
             return 2;
         }
@@ -155,6 +186,13 @@ public final class RunCommand implements Callable<Integer> {
                 err.println("ftvm: " + e.getMessage());
             }
         }
+    }
+
+    /** A Linux boot is recorded from the machine as loaded (kernel, initrd, device tree, hart at the entry). */
+    private static byte[] startSnapshot(Machine machine) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 20);
+        SnapshotFile.write(machine, bytes);
+        return bytes.toByteArray();
     }
 
     private static void flush(OutputStream console) {
@@ -218,7 +256,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Writes the signature file if asked; false (with a message) if it could not be written. */
     private boolean writeSignature(Machine machine, ElfImage elf) {
-        if (signature == null) {
+        if (signature == null || elf == null) {
             return true;
         }
         long begin = elf.symbol("begin_signature").orElse(-1L);

@@ -98,10 +98,10 @@ class SnapshotFileTest {
         byte[] truncated = java.util.Arrays.copyOf(snap, snap.length - 100);
         assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(truncated), OutputSink.DISCARD))
                 .hasMessageContaining("truncated");
-        byte[] v3 = snap.clone();
-        v3[9] = 3;
-        assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(v3), OutputSink.DISCARD))
-                .hasMessageContaining("version 3.0 is not supported");
+        byte[] v4 = snap.clone();
+        v4[9] = 4;
+        assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream(v4), OutputSink.DISCARD))
+                .hasMessageContaining("version 4.0 is not supported");
         assertThatThrownBy(() -> SnapshotFile.read(new ByteArrayInputStream("FTVMREC1 not a snapshot".getBytes()),
                 OutputSink.DISCARD)).hasMessageContaining("bad magic");
     }
@@ -110,14 +110,20 @@ class SnapshotFileTest {
     void aVersionOneSnapshotWithoutFloatingPointStateOrPlicIsReadAsTheirResetState() throws Exception {
         Machine m = cpubench(new StringBuilder());
         m.runUntil(50_000);
-        byte[] v2 = save(m);
-        // Version 1 is version 2 without the F/D block (32 registers and fcsr after the TLB).
+        byte[] v3 = save(m);
+        // Version 1 is version 3 without the firmware byte after the configuration, without the F/D block (32
+        // registers and fcsr after the TLB), and without the PLIC and SBI blocks after the RTC.
+        int firmware = 8 + 2 + 2 + 16;
+        java.io.ByteArrayOutputStream noFirmware = new java.io.ByteArrayOutputStream();
+        noFirmware.write(v3, 0, firmware);
+        noFirmware.write(v3, firmware + 1, v3.length - firmware - 1);
+        byte[] v2 = noFirmware.toByteArray();
         int fpBlock = 8 + 2 + 2 + 16 + 31 * 8 + 8 + 4 + 8 + 1 + 4 + io.ftvm.vmm.cpu.HartState.csrCount() * 8 + 16 + 4
                 + io.ftvm.vmm.cpu.HartState.tlbEntries() * 16;
         // ... and without the PLIC block after the RTC (UART: FIFO length, FIFO, 1 + 7 * 4 + 1; CLINT 16; RTC 27).
         int uart = fpBlock + 33 * 8;
         int plicBlock = uart + 4 + java.nio.ByteBuffer.wrap(v2, uart, 4).getInt() + 1 + 7 * 4 + 1 + 16 + 27;
-        int plicSize = 96 * 2 + 2 * 3 * 4 + 2;
+        int plicSize = 96 * 2 + 2 * 3 * 4 + 2 + 8;
         java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
         v1.write(v2, 0, fpBlock);
         v1.write(v2, uart, plicBlock - uart);

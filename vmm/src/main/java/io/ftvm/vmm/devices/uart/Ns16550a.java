@@ -99,6 +99,21 @@ public final class Ns16550a implements MmioDevice {
         updateIrq();
     }
 
+    /**
+     * Takes the oldest received byte as the guest reading the receive register would (for firmware consoles that
+     * read input without the UART's registers), or returns -1 when the FIFO is empty.
+     */
+    public int takeReceived() {
+        if (rxCount == 0) {
+            return -1;
+        }
+        int b = rx[rxHead] & 0xff;
+        rxHead = (rxHead + 1) % FIFO_SIZE;
+        rxCount--;
+        updateIrq();
+        return b;
+    }
+
     /** Free space in the receive FIFO. */
     public int receiveSpace() {
         return FIFO_SIZE - rxCount;

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Builds ftvm's Linux guest from Debian's packages only (called by `make -C guests linux`):
+#   images/linux/Image            the kernel (linux-source-6.1 + kernel.config on tinyconfig)
+#   images/linux/initramfs.cpio.gz busybox (Debian's busybox source + busybox.config, static glibc), kvserver, init
+#   images/linux/disk.ext4        an 8 MiB ext4 data disk (mke2fs -d), reproducible (fixed UUID, hash seed, times)
+# Needs: gcc-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.1 bc flex bison e2fsprogs cpio, and a
+# deb-src line for `apt-get source busybox`.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+guests=$(dirname "$here")
+build=${BUILD:-$guests/build/linux}
+out=$guests/images/linux
+jobs=$(nproc)
+cross=riscv64-linux-gnu-
+mkdir -p "$build" "$out"
+
+# --- kernel
+ksrc=$build/linux-source-6.1
+if [ ! -d "$ksrc" ]; then
+    tar -C "$build" -xf /usr/src/linux-source-6.1.tar.xz
+fi
+make -C "$ksrc" ARCH=riscv CROSS_COMPILE=$cross tinyconfig >/dev/null
+(cd "$ksrc" && scripts/kconfig/merge_config.sh -m .config "$here/kernel.config" >/dev/null)
+make -C "$ksrc" ARCH=riscv CROSS_COMPILE=$cross olddefconfig >/dev/null
+make -C "$ksrc" ARCH=riscv CROSS_COMPILE=$cross KBUILD_BUILD_TIMESTAMP='2026-01-01' \
+    KBUILD_BUILD_USER=ftvm KBUILD_BUILD_HOST=ftvm -j"$jobs" Image usr/gen_init_cpio
+cp "$ksrc/arch/riscv/boot/Image" "$out/Image"
+
+# --- busybox
+bsrc=$(ls -d "$build"/busybox-1.* 2>/dev/null | head -1 || true)
+if [ -z "$bsrc" ]; then
+    (cd "$build" && apt-get source -q busybox)
+    bsrc=$(ls -d "$build"/busybox-1.* | head -1)
+fi
+make -C "$bsrc" allnoconfig >/dev/null
+cat "$here/busybox.config" >> "$bsrc/.config"
+yes '' | make -C "$bsrc" oldconfig >/dev/null
+make -C "$bsrc" -j"$jobs" busybox busybox.links >/dev/null
+
+# --- kvserver
+${cross}gcc -O2 -static -Wall -Wextra -o "$build/kvserver" "$here/kvserver.c"
+${cross}strip "$build/kvserver"
+
+# --- initramfs (gen_init_cpio: fixed owners and times, so the archive is reproducible)
+list=$build/initramfs.list
+{
+    echo "dir /bin 755 0 0"
+    echo "dir /sbin 755 0 0"
+    for d in dev proc sys tmp data etc root; do echo "dir /$d 755 0 0"; done
+    echo "nod /dev/console 600 0 0 c 5 1"
+    echo "file /init $here/init 755 0 0"
+    echo "file /bin/busybox $bsrc/busybox 755 0 0"
+    echo "file /bin/kvserver $build/kvserver 755 0 0"
+    for applet in $(sed 's|.*/||' "$bsrc/busybox.links" | sort -u); do
+        [ "$applet" = busybox ] || echo "slink /bin/$applet busybox 777 0 0"
+    done
+} > "$list"
+"$ksrc/usr/gen_init_cpio" -t 1767225600 "$list" | gzip -n -9 > "$out/initramfs.cpio.gz"
+
+# --- data disk
+disk=$build/disk
+rm -rf "$disk" && mkdir -p "$disk"
+echo "ftvm data disk" > "$disk/README"
+touch "$disk/.ftvm-data"
+rm -f "$out/disk.ext4"
+E2FSPROGS_FAKE_TIME=1767225600 mke2fs -q -t ext4 -b 1024 -U 6674766d-0000-4000-8000-000000000001 \
+    -E hash_seed=6674766d-0000-4000-8000-000000000002,root_owner=0:0 -L ftvm-data -d "$disk" \
+    "$out/disk.ext4" 8M
+ls -l "$out"
