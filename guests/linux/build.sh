@@ -33,7 +33,14 @@ if [ -z "$bsrc" ]; then
     bsrc=$(ls -d "$build"/busybox-1.* | head -1)
 fi
 make -C "$bsrc" allnoconfig >/dev/null
-cat "$here/busybox.config" >> "$bsrc/.config"
+# Busybox's kconfig keeps the first assignment of a symbol: drop allnoconfig's lines for every symbol the fragment
+# sets before appending it.
+keys=$(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1/p' \
+    "$here/busybox.config" | paste -sd'|')
+grep -v -E "^(# )?($keys)[= ]" "$bsrc/.config" > "$bsrc/.config.merged" || true
+grep -v '^#' "$here/busybox.config" | grep . >> "$bsrc/.config.merged"
+grep '^# CONFIG_.* is not set' "$here/busybox.config" >> "$bsrc/.config.merged" || true
+mv "$bsrc/.config.merged" "$bsrc/.config"
 yes '' | make -C "$bsrc" oldconfig >/dev/null
 make -C "$bsrc" -j"$jobs" busybox busybox.links >/dev/null
 

@@ -4,12 +4,13 @@ import io.ftvm.vmm.devices.clint.Clint;
 import io.ftvm.vmm.devices.plic.Plic;
 import io.ftvm.vmm.devices.rtc.GoldfishRtc;
 import io.ftvm.vmm.devices.uart.Ns16550a;
+import io.ftvm.vmm.devices.virtio.VirtioMmio;
 
 /**
  * The device tree of the board, generated from what the machine has (as QEMU's virt machine describes the same
  * devices, so the same kernel boots on both): memory, the hart (its ISA string, Sv39) with its interrupt controller,
  * the CLINT, the PLIC, the UART, the Goldfish RTC, the SiFive test device as syscon with poweroff and reboot nodes,
- * and {@code chosen} with the console, the kernel command line and the initrd. No random seed: the guest's entropy
+ * one {@code virtio,mmio} node per configured virtio device, and {@code chosen} with the console, the kernel command line and the initrd. No random seed: the guest's entropy
  * is an input like any other.
  */
 public final class DeviceTree {
@@ -76,6 +77,12 @@ public final class DeviceTree {
 
         FdtWriter.Node soc = root.child("soc").cells("#address-cells", 2).cells("#size-cells", 2)
                 .strings("compatible", "simple-bus").flag("ranges");
+        for (int slot = 0; slot < config.virtio().size(); slot++) {
+            long base = MemoryMap.VIRTIO_MMIO + slot * VirtioMmio.SIZE;
+            soc.child("virtio_mmio@" + hex(base)).cells("interrupts", slot + 1)
+                    .cells("interrupt-parent", PLIC_PHANDLE).pairs("reg", base, VirtioMmio.SIZE)
+                    .strings("compatible", "virtio,mmio");
+        }
         soc.child("rtc@" + hex(MemoryMap.RTC)).cells("interrupts", MemoryMap.RTC_IRQ)
                 .cells("interrupt-parent", PLIC_PHANDLE).pairs("reg", MemoryMap.RTC, GoldfishRtc.SIZE)
                 .strings("compatible", "google,goldfish-rtc");

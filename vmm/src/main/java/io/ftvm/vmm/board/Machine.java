@@ -9,6 +9,11 @@ import io.ftvm.vmm.devices.finisher.TestFinisher;
 import io.ftvm.vmm.devices.plic.Plic;
 import io.ftvm.vmm.devices.rtc.GoldfishRtc;
 import io.ftvm.vmm.devices.uart.Ns16550a;
+import io.ftvm.vmm.devices.virtio.BlockDevice;
+import io.ftvm.vmm.devices.virtio.DmaMemory;
+import io.ftvm.vmm.devices.virtio.EntropyDevice;
+import io.ftvm.vmm.devices.virtio.VirtioDevice;
+import io.ftvm.vmm.devices.virtio.VirtioMmio;
 import io.ftvm.vmm.firmware.BuiltinSbi;
 import io.ftvm.vmm.firmware.SbiBoard;
 import io.ftvm.vmm.memory.Bus;
@@ -35,13 +40,26 @@ public final class Machine {
     private final Cpu cpu;
     private final BuiltinSbi sbi;
     private final boolean builtinSbi;
+    private final VirtioMmio[] virtio;
+    private final EntropyDevice entropy;
 
     private final PageHashes pageHashes;
     private long consoleOffset;
     private RunResult.Reason stopReason;
     private int exitCode;
 
+    /** A machine without virtio disks (a configuration with disks needs {@link Attachments}). */
     public Machine(MachineConfig config, OutputSink sink) {
+        this(config, sink, Attachments.NONE);
+    }
+
+    /**
+     * A machine whose disks are {@code attachments}' images, in the order of the configuration's disks.
+     *
+     * @throws IllegalArgumentException when the number of images or their writability does not match the
+     *                                  configuration
+     */
+    public Machine(MachineConfig config, OutputSink sink, Attachments attachments) {
         this.config = config;
         this.sink = sink;
         this.ram = new Ram(MemoryMap.RAM, Math.toIntExact(config.ramBytes()));
@@ -63,7 +81,35 @@ public final class Machine {
         });
         this.rtc = new GoldfishRtc(() -> time.now() * (1_000_000_000L / MachineConfig.TIMEBASE_HZ),
                 plic.source(MemoryMap.RTC_IRQ));
-        Bus bus = Bus.builder()
+        if (attachments.disks().size() != config.diskCount()) {
+            throw new IllegalArgumentException("the configuration has " + config.diskCount() + " disks but "
+                    + attachments.disks().size() + " disk images were attached");
+        }
+        DmaMemory dma = new Dma();
+        this.virtio = new VirtioMmio[config.virtio().size()];
+        EntropyDevice rng = null;
+        int disk = 0;
+        Bus.Builder buses = Bus.builder();
+        for (int slot = 0; slot < virtio.length; slot++) {
+            VirtioSpec spec = config.virtio().get(slot);
+            VirtioDevice device;
+            if (spec.kind() == VirtioSpec.Kind.BLOCK) {
+                var image = attachments.disks().get(disk++);
+                if (image.readOnly() != spec.readOnly()) {
+                    throw new IllegalArgumentException("disk " + image.path() + " is attached "
+                            + (image.readOnly() ? "read-only" : "writable") + " but configured "
+                            + (spec.readOnly() ? "read-only" : "writable"));
+                }
+                device = new BlockDevice(image, dma, "ftvm-disk" + (disk - 1));
+            } else {
+                rng = new EntropyDevice(dma);
+                device = rng;
+            }
+            virtio[slot] = new VirtioMmio(device, plic.source(slot + 1), dma);
+            buses.map("virtio" + slot, MemoryMap.VIRTIO_MMIO + slot * VirtioMmio.SIZE, VirtioMmio.SIZE, virtio[slot]);
+        }
+        this.entropy = rng;
+        Bus bus = buses
                 .map("test-finisher", MemoryMap.TEST_FINISHER, TestFinisher.SIZE, finisher)
                 .map("rtc", MemoryMap.RTC, GoldfishRtc.SIZE, rtc)
                 .map("clint", MemoryMap.CLINT, Clint.SIZE, clint)
@@ -170,6 +216,9 @@ public final class Machine {
         rtc.hashState(h);
         plic.hashState(h);
         sbi.hashState(h);
+        for (VirtioMmio v : virtio) {
+            v.hashState(h);
+        }
         h.put(time.offset()).put(consoleOffset).put(pageHashes.value());
         return h.value();
     }
@@ -178,7 +227,7 @@ public final class Machine {
     public MachineState state() {
         return new MachineState(config, cpu.state(), uart.state(), clint.state(), rtc.state(), plic.state(),
                 time.offset(),
-                consoleOffset, stopReason, exitCode, sbi.timerCompare());
+                consoleOffset, stopReason, exitCode, sbi.timerCompare(), virtioState());
     }
 
     /**
@@ -199,6 +248,7 @@ public final class Machine {
         stopReason = s.stopReason();
         exitCode = s.exitCode();
         sbi.restoreTimerCompare(s.sbiTimerCompare());
+        restoreVirtio(s.virtio());
         pageHashes.reset();
     }
 
@@ -286,6 +336,85 @@ public final class Machine {
         cpu.requestStop();
     }
 
+    private MachineState.VirtioState[] virtioState() {
+        MachineState.VirtioState[] all = new MachineState.VirtioState[virtio.length];
+        for (int i = 0; i < virtio.length; i++) {
+            VirtioDevice d = virtio[i].device();
+            all[i] = new MachineState.VirtioState(virtio[i].state(), d.state(),
+                    d instanceof BlockDevice b ? b.disk().contentHash() : 0);
+        }
+        return all;
+    }
+
+    /**
+     * Restores the virtio slots, refusing a disk whose content differs from the one the state was taken with: a
+     * restored machine never runs against a different disk.
+     */
+    private void restoreVirtio(MachineState.VirtioState[] states) {
+        if (states.length != virtio.length) {
+            throw new IllegalArgumentException("state for " + states.length + " virtio devices, the machine has "
+                    + virtio.length);
+        }
+        for (int i = 0; i < virtio.length; i++) {
+            if (virtio[i].device() instanceof BlockDevice b && b.disk().contentHash() != states[i].diskHash()) {
+                throw new IllegalArgumentException(String.format("disk image %s does not hold the content the "
+                        + "snapshot was taken with (content hash %016x, expected %016x): attach a copy of the disk "
+                        + "as it was", b.disk().path(), b.disk().contentHash(), states[i].diskHash()));
+            }
+        }
+        for (int i = 0; i < virtio.length; i++) {
+            virtio[i].restore(states[i].transport());
+            virtio[i].device().restore(states[i].device());
+        }
+    }
+
+    /** The virtio transports in slot order (for snapshots, tools and tests). */
+    public java.util.List<VirtioMmio> virtio() {
+        return java.util.List.of(virtio);
+    }
+
+    /** True when the machine has an entropy device, whose seed is then a logged input. */
+    public boolean hasEntropyDevice() {
+        return entropy != null;
+    }
+
+    /** Seeds the entropy device (32 bytes): a nondeterministic input, logged by record mode. */
+    public void setEntropySeed(byte[] seed) {
+        if (entropy == null) {
+            throw new IllegalStateException("this machine has no entropy device");
+        }
+        entropy.setSeed(seed);
+    }
+
+    /** Guest physical memory as devices reach it. */
+    private final class Dma implements DmaMemory {
+        @Override
+        public boolean contains(long address, long length) {
+            long off = address - ram.base();
+            return off >= 0 && length >= 0 && off <= ram.size() && length <= ram.size() - off;
+        }
+
+        @Override
+        public boolean read(long address, byte[] into, int offset, int length) {
+            if (!contains(address, length)) {
+                return false;
+            }
+            System.arraycopy(ram.array(), (int) (address - ram.base()), into, offset, length);
+            return true;
+        }
+
+        @Override
+        public boolean write(long address, byte[] from, int offset, int length) {
+            if (!contains(address, length)) {
+                return false;
+            }
+            int off = (int) (address - ram.base());
+            ram.load(off, from, offset, length);
+            cpu.memoryWritten(off, length);
+            return true;
+        }
+    }
+
     /** What the builtin SBI acts on. */
     private final class Firmware implements SbiBoard {
         @Override
@@ -318,10 +447,8 @@ public final class Machine {
                 return false;
             }
             int off = (int) (address - ram.base());
-            for (int i = 0; i < length; i++) {
-                ram.write(off + i, 1, from[i]);
-            }
-            cpu.invalidateDecodedInstructions();
+            ram.load(off, from, 0, length);
+            cpu.memoryWritten(off, length);
             return true;
         }
 

@@ -1,5 +1,7 @@
 package io.ftvm.vmm.board;
 
+import java.util.List;
+
 /**
  * How to build a {@link Machine}.
  *
@@ -11,8 +13,10 @@ package io.ftvm.vmm.board;
  *                            kernel's ECALLs are answered by the board) or the guest brings its own M-mode code
  *                            ({@link Firmware#NONE}: bare-metal images, or a firmware such as OpenSBI loaded as
  *                            an image)
+ * @param virtio              the virtio-mmio devices, in slot order (slot n at {@link MemoryMap#VIRTIO_MMIO} +
+ *                            n * 0x1000, PLIC source n + 1); at most {@link MemoryMap#VIRTIO_SLOTS}
  */
-public record MachineConfig(long ramBytes, long instructionsPerTick, Firmware firmware) {
+public record MachineConfig(long ramBytes, long instructionsPerTick, Firmware firmware, List<VirtioSpec> virtio) {
     public static final long MIN_RAM = 1L << 20;
     public static final long MAX_RAM = 1L << 30;
 
@@ -31,12 +35,22 @@ public record MachineConfig(long ramBytes, long instructionsPerTick, Firmware fi
 
     /** A machine without builtin firmware (bare-metal images). */
     public MachineConfig(long ramBytes, long instructionsPerTick) {
-        this(ramBytes, instructionsPerTick, Firmware.NONE);
+        this(ramBytes, instructionsPerTick, Firmware.NONE, List.of());
+    }
+
+    /** A machine without virtio devices. */
+    public MachineConfig(long ramBytes, long instructionsPerTick, Firmware firmware) {
+        this(ramBytes, instructionsPerTick, firmware, List.of());
     }
 
     public MachineConfig {
         if (firmware == null) {
             throw new IllegalArgumentException("firmware must be given (NONE or BUILTIN_SBI)");
+        }
+        virtio = List.copyOf(virtio);
+        if (virtio.size() > MemoryMap.VIRTIO_SLOTS) {
+            throw new IllegalArgumentException(virtio.size() + " virtio devices; the board has "
+                    + MemoryMap.VIRTIO_SLOTS + " slots");
         }
         if (ramBytes < MIN_RAM || ramBytes > MAX_RAM || (ramBytes & 0xfff) != 0) {
             throw new IllegalArgumentException("RAM size " + ramBytes + " bytes is out of range: it must be a "
@@ -53,10 +67,19 @@ public record MachineConfig(long ramBytes, long instructionsPerTick, Firmware fi
     }
 
     public MachineConfig withRam(long bytes) {
-        return new MachineConfig(bytes, instructionsPerTick, firmware);
+        return new MachineConfig(bytes, instructionsPerTick, firmware, virtio);
     }
 
     public MachineConfig withFirmware(Firmware f) {
-        return new MachineConfig(ramBytes, instructionsPerTick, f);
+        return new MachineConfig(ramBytes, instructionsPerTick, f, virtio);
+    }
+
+    public MachineConfig withVirtio(List<VirtioSpec> devices) {
+        return new MachineConfig(ramBytes, instructionsPerTick, firmware, devices);
+    }
+
+    /** How many disks the configuration has (the {@link Attachments} a machine needs). */
+    public int diskCount() {
+        return (int) virtio.stream().filter(v -> v.kind() == VirtioSpec.Kind.BLOCK).count();
     }
 }

@@ -14,8 +14,9 @@ public final class MemoryMap {
     public static final long UART0 = 0x1000_0000L;
     public static final int UART0_IRQ = 10;
     public static final int RTC_IRQ = 11;
-    /** First virtio-mmio transport (reserved); eight slots of 0x1000. */
+    /** First virtio-mmio transport; {@link #VIRTIO_SLOTS} slots of 0x1000, slot n on PLIC source n + 1. */
     public static final long VIRTIO_MMIO = 0x1000_1000L;
+    public static final int VIRTIO_SLOTS = 8;
     public static final long RAM = 0x8000_0000L;
 
     private MemoryMap() {

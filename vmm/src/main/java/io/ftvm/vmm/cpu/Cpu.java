@@ -206,6 +206,19 @@ public final class Cpu {
         invalidateDecodedInstructions();
     }
 
+    /**
+     * A device wrote RAM directly (DMA) at offset {@code off}: forgets decoded instructions and translated blocks
+     * there, and ends the running block so that code just overwritten is not executed stale.
+     */
+    public void memoryWritten(int off, int length) {
+        for (int done = 0; done < length; ) {
+            int n = Math.min(length - done, Ram.PAGE_SIZE - ((off + done) & (Ram.PAGE_SIZE - 1)));
+            code.invalidate(off + done, n);
+            done += n;
+        }
+        endBlock();
+    }
+
     /** Waits for an interrupt as WFI does, after the current instruction (an SBI suspend). */
     public void suspend() {
         waiting = true;

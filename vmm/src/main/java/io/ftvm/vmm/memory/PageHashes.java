@@ -49,10 +49,17 @@ public final class PageHashes {
         byte[] mem = ram.array();
         int base = page << Ram.PAGE_SHIFT;
         boolean zero = java.util.Arrays.mismatch(mem, base, base + Ram.PAGE_SIZE, ZERO_PAGE, 0, Ram.PAGE_SIZE) < 0;
-        long content = zero ? ZERO_PAGE_HASH : contentHash(mem, base);
-        long h = Hasher.mix(content ^ (page * 0x9e3779b97f4a7c15L));
+        long h = zero ? Hasher.mix(ZERO_PAGE_HASH ^ (page * 0x9e3779b97f4a7c15L)) : hashPage(mem, base, page);
         combined += h - pageHash[page];
         pageHash[page] = h;
+    }
+
+    /**
+     * The hash of the 4 KiB at {@code buffer[base..]} as page {@code index} of something (RAM here, a disk image's
+     * blocks elsewhere); a whole is the sum of its pages' hashes, so one page can be replaced incrementally.
+     */
+    public static long hashPage(byte[] buffer, int base, long index) {
+        return Hasher.mix(contentHash(buffer, base) ^ (index * 0x9e3779b97f4a7c15L));
     }
 
     /** Hash of one page's bytes (independent of where the page is; the index is mixed in by the caller). */

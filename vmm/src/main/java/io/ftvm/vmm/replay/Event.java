@@ -54,6 +54,33 @@ public sealed interface Event {
     record BootWallClock(long icount, long unixNanos) implements Event {
     }
 
+    /** The seed of the entropy device's generator (32 bytes), set at boot; what the guest's RNG reads follows from it. */
+    record EntropySeed(long icount, byte[] seed) implements Event {
+        public EntropySeed {
+            seed = seed.clone();
+        }
+
+        @Override
+        public byte[] seed() {
+            return seed.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EntropySeed s && s.icount == icount && Arrays.equals(s.seed, seed);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(icount) * 31 + Arrays.hashCode(seed);
+        }
+
+        @Override
+        public String toString() {
+            return "EntropySeed[icount=" + icount + "]";
+        }
+    }
+
     /**
      * At {@code icount} the hart fell into an endless trap loop (no instruction can retire): replay reproduces the
      * traps and must find the same fixed point.

@@ -16,6 +16,7 @@ public final class EventCodec {
     static final byte POWER_OFF = 5;
     static final byte BOOT_WALL_CLOCK = 6;
     static final byte TRAP_LOOP = 7;
+    static final byte ENTROPY_SEED = 8;
     /** Largest console input in one entry. */
     public static final int MAX_INPUT = 4096;
 
@@ -43,6 +44,9 @@ public final class EventCodec {
         } else if (e instanceof Event.BootWallClock w) {
             b = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
             b.put(BOOT_WALL_CLOCK).putLong(w.icount()).putLong(w.unixNanos());
+        } else if (e instanceof Event.EntropySeed s) {
+            b = ByteBuffer.allocate(9 + 32).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(ENTROPY_SEED).putLong(s.icount()).put(s.seed());
         } else {
             Event.PowerOff p = (Event.PowerOff) e;
             b = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN);
@@ -85,6 +89,12 @@ public final class EventCodec {
                 case POWER_OFF: e = new Event.PowerOff(icount, b.getInt()); break;
                 case TRAP_LOOP: e = new Event.TrapLoop(icount); break;
                 case BOOT_WALL_CLOCK: e = new Event.BootWallClock(icount, b.getLong()); break;
+                case ENTROPY_SEED: {
+                    byte[] seed = new byte[32];
+                    b.get(seed);
+                    e = new Event.EntropySeed(icount, seed);
+                    break;
+                }
                 default: throw new RecordingException("unknown entry type " + type);
             }
             if (b.hasRemaining()) {

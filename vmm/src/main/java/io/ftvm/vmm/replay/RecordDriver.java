@@ -15,6 +15,8 @@ import io.ftvm.vmm.board.RunResult;
  * <p>The clock and the input source are injected, so tests drive it without real waiting.
  */
 public final class RecordDriver {
+    /** Where entropy seeds come from: the host's strong random source (a seed is logged, so replay needs none). */
+    private final java.security.SecureRandom seeds = new java.security.SecureRandom();
     /** Longest single wait, so a stop request is noticed promptly. */
     private static final long MAX_WAIT_NANOS = 100_000_000L;
     /** Longest idle period handled in one go (10 s of guest time); longer deadlines are approached in steps. */
@@ -75,6 +77,12 @@ public final class RecordDriver {
             long boot = clock.unixNanos();
             log.append(new Event.BootWallClock(0, boot));
             machine.setBootWallClock(boot);
+            if (machine.hasEntropyDevice()) {
+                byte[] seed = new byte[32];
+                seeds.nextBytes(seed);
+                log.append(new Event.EntropySeed(0, seed));
+                machine.setEntropySeed(seed);
+            }
         }
         log.append(new Event.Digest(machine.icount(), machine.digest()));
         nextDigest = config.digestInstructions() == 0 ? Long.MAX_VALUE

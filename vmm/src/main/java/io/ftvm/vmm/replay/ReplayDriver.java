@@ -115,6 +115,12 @@ public final class ReplayDriver {
             }
         } else if (e instanceof Event.BootWallClock w) {
             machine.setBootWallClock(w.unixNanos());
+        } else if (e instanceof Event.EntropySeed s) {
+            if (!machine.hasEntropyDevice()) {
+                throw new DivergenceException(e.icount(), "an entropy seed for a machine without an entropy device",
+                        "an entropy device", "none");
+            }
+            machine.setEntropySeed(s.seed());
         } else if (e instanceof Event.PowerOff p) {
             if (r.reason() != RunResult.Reason.POWER_OFF || r.exitCode() != p.exitCode()) {
                 throw new DivergenceException(e.icount(), "power-off",

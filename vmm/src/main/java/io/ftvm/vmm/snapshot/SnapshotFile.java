@@ -1,10 +1,12 @@
 package io.ftvm.vmm.snapshot;
 
+import io.ftvm.vmm.board.Attachments;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.MachineState;
 import io.ftvm.vmm.board.OutputSink;
 import io.ftvm.vmm.board.RunResult;
+import io.ftvm.vmm.board.VirtioSpec;
 import io.ftvm.vmm.cpu.HartState;
 import io.ftvm.vmm.devices.clint.ClintState;
 import io.ftvm.vmm.devices.InterruptLine;
@@ -22,7 +24,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -33,10 +37,14 @@ import java.util.zip.CheckedOutputStream;
  *
  * <pre>
  * snapshot = magic "FTVMSNAP" | major u16 = 3 | minor u16 | body | crc32c(magic..body) u32
- * body     = ramBytes, instructionsPerTick | firmware u8 | hart (incl. TLBs) | fp | uart | clint | rtc | plic | sbi
- *            | timeOffset, consoleOffset | stop | pages
+ * body     = ramBytes, instructionsPerTick | firmware u8 | devices | hart (incl. TLBs) | fp | uart | clint | rtc
+ *            | plic | sbi | virtio | timeOffset, consoleOffset | stop | pages
  * firmware = 0 none, 1 builtin SBI                 (major 3; older machines had none)
+ * devices  = count u8, per virtio slot: kind u8 (0 disk, 1 entropy), read-only u8   (major 3; older: none)
  * sbi      = timer compare u64                     (major 3; older machines had no builtin SBI: -1)
+ * virtio   = per slot: n u32, n transport words u64 | m u32, m device words u64 | disk content hash u64
+ *            (a disk's image is not in the snapshot: the machine it is restored into must have an image with the
+ *            same content hash)
  * fp       = f0..f31 u64 | fcsr u64                (major 2; a major-1 snapshot has no fp block: its machine had no F/D
  *                                                    state, which reads as all zero with FS Off)
  * plic     = per source 0..95: priority u8, level|pending<<1|claimed<<2 u8 | per context 0..1: 3 enable words u32,
@@ -108,6 +116,11 @@ public final class SnapshotFile {
         out.writeLong(s.config().ramBytes());
         out.writeLong(s.config().instructionsPerTick());
         out.writeByte(s.config().firmware().ordinal());
+        out.writeByte(s.config().virtio().size());
+        for (VirtioSpec v : s.config().virtio()) {
+            out.writeByte(v.kind().ordinal());
+            out.writeBoolean(v.readOnly());
+        }
         HartState h = s.hart();
         for (long r : h.x()) {
             out.writeLong(r);
@@ -154,6 +167,11 @@ public final class SnapshotFile {
         out.writeBoolean(rtc.irqPending());
         writePlic(s.plic(), out);
         out.writeLong(s.sbiTimerCompare());
+        for (MachineState.VirtioState v : s.virtio()) {
+            writeWords(v.transport(), out);
+            writeWords(v.device(), out);
+            out.writeLong(v.diskHash());
+        }
         out.writeLong(s.timeOffset());
         out.writeLong(s.consoleOffset());
         out.writeInt(s.stopReason() == null ? -1 : s.stopReason().ordinal());
@@ -164,6 +182,40 @@ public final class SnapshotFile {
         DataOutputStream tail = new DataOutputStream(target);
         tail.writeInt(crc);
         tail.flush();
+    }
+
+    private static void writeWords(long[] words, DataOutputStream out) throws IOException {
+        out.writeInt(words.length);
+        for (long w : words) {
+            out.writeLong(w);
+        }
+    }
+
+    private static long[] readWords(DataInputStream in) throws IOException, SnapshotException {
+        int n = in.readInt();
+        if (n < 0 || n > 1024) {
+            throw new SnapshotException("virtio state block of " + n + " words out of range");
+        }
+        long[] w = new long[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = in.readLong();
+        }
+        return w;
+    }
+
+    private static List<VirtioSpec> readDevices(DataInputStream in) throws IOException {
+        int n = in.readUnsignedByte();
+        List<VirtioSpec> all = new ArrayList<>();
+        VirtioSpec.Kind[] kinds = VirtioSpec.Kind.values();
+        for (int i = 0; i < n; i++) {
+            int kind = in.readUnsignedByte();
+            boolean readOnly = in.readBoolean();
+            if (kind >= kinds.length) {
+                throw new IllegalArgumentException("unknown virtio device kind " + kind);
+            }
+            all.add(new VirtioSpec(kinds[kind], readOnly));
+        }
+        return all;
     }
 
     private static MachineConfig.Firmware firmware(byte code) {
@@ -224,16 +276,32 @@ public final class SnapshotFile {
             throw new SnapshotException("checksum mismatch: the snapshot is damaged or truncated");
         }
         try {
-            MachineConfig.Firmware firmware = major >= 3 ? firmware(snapshot[MAGIC.length + 20])
-                    : MachineConfig.Firmware.NONE;
-            return new MachineConfig(b.getLong(MAGIC.length + 4), b.getLong(MAGIC.length + 12), firmware);
+            MachineConfig.Firmware firmware = MachineConfig.Firmware.NONE;
+            List<VirtioSpec> devices = List.of();
+            if (major >= 3) {
+                firmware = firmware(snapshot[MAGIC.length + 20]);
+                devices = readDevices(new DataInputStream(new java.io.ByteArrayInputStream(snapshot,
+                        MAGIC.length + 21, snapshot.length - MAGIC.length - 21)));
+            }
+            return new MachineConfig(b.getLong(MAGIC.length + 4), b.getLong(MAGIC.length + 12), firmware, devices);
+        } catch (IOException e) {
+            throw new SnapshotException("truncated snapshot");
         } catch (IllegalArgumentException e) {
             throw new SnapshotException("invalid machine configuration: " + e.getMessage());
         }
     }
 
-    /** Reads a snapshot into a new machine whose console goes to {@code sink}. */
+    /** Reads a snapshot of a machine without disks into a new machine whose console goes to {@code sink}. */
     public static Machine read(InputStream source, OutputSink sink) throws SnapshotException, IOException {
+        return read(source, sink, Attachments.NONE);
+    }
+
+    /**
+     * Reads a snapshot into a new machine whose console goes to {@code sink} and whose disks are
+     * {@code attachments}' images, which must hold the content the snapshot was taken with.
+     */
+    public static Machine read(InputStream source, OutputSink sink, Attachments attachments)
+            throws SnapshotException, IOException {
         BufferedInputStream buffered = new BufferedInputStream(source, 1 << 16);
         CheckedInputStream checked = new CheckedInputStream(buffered, new CRC32C());
         DataInputStream in = new DataInputStream(checked);
@@ -253,8 +321,12 @@ public final class SnapshotFile {
             try {
                 long ram = in.readLong();
                 long ipt = in.readLong();
-                config = new MachineConfig(ram, ipt,
-                        major >= 3 ? firmware(in.readByte()) : MachineConfig.Firmware.NONE);
+                if (major >= 3) {
+                    MachineConfig.Firmware firmware = firmware(in.readByte());
+                    config = new MachineConfig(ram, ipt, firmware, readDevices(in));
+                } else {
+                    config = new MachineConfig(ram, ipt);
+                }
             } catch (IllegalArgumentException e) {
                 throw new SnapshotException("invalid machine configuration: " + e.getMessage());
             }
@@ -312,6 +384,10 @@ public final class SnapshotFile {
                     in.readBoolean(), in.readBoolean());
             PlicState plic = major >= 2 ? readPlic(in) : new Plic(InterruptLine.NONE, InterruptLine.NONE).state();
             long sbiTimer = major >= 3 ? in.readLong() : -1L;
+            MachineState.VirtioState[] virtio = new MachineState.VirtioState[config.virtio().size()];
+            for (int i = 0; i < virtio.length; i++) {
+                virtio[i] = new MachineState.VirtioState(readWords(in), readWords(in), in.readLong());
+            }
             long timeOffset = in.readLong();
             long consoleOffset = in.readLong();
             int stop = in.readInt();
@@ -320,9 +396,15 @@ public final class SnapshotFile {
             if (stop < -1 || stop >= reasons.length) {
                 throw new SnapshotException("invalid stop reason " + stop);
             }
+            if (config.diskCount() != attachments.disks().size()) {
+                throw new SnapshotException("the snapshot's machine has " + config.diskCount() + " disk(s) but "
+                        + attachments.disks().size() + " disk image(s) were given (--disk)");
+            }
             Machine m;
             try {
-                m = new Machine(config, sink);
+                m = new Machine(config, sink, attachments);
+            } catch (IllegalArgumentException e) {
+                throw new SnapshotException(e.getMessage());
             } catch (OutOfMemoryError e) {
                 throw new SnapshotException("not enough memory for the snapshot's " + (config.ramBytes() >> 20)
                         + " MiB of RAM (raise -Xmx)");
@@ -335,7 +417,7 @@ public final class SnapshotFile {
             }
             try {
                 m.restore(new MachineState(config, hart, uart, clint, rtc, plic, timeOffset, consoleOffset,
-                        stop < 0 ? null : reasons[stop], exitCode, sbiTimer));
+                        stop < 0 ? null : reasons[stop], exitCode, sbiTimer, virtio));
             } catch (IllegalArgumentException e) {
                 throw new SnapshotException("invalid state: " + e.getMessage());
             }

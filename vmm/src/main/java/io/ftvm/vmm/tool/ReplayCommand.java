@@ -40,6 +40,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "ICOUNT", description = "stop after exactly ICOUNT instructions")
     Long to;
 
+    @picocli.CommandLine.Mixin
+    DiskOptions disks = new DiskOptions();
+
     @Option(names = "--interpret", description = "interpret every instruction (no block translation)")
     boolean interpret;
 
@@ -66,9 +69,18 @@ public final class ReplayCommand implements Callable<Integer> {
         OutputStream console = new BufferedOutputStream(out, 1 << 16);
         if (rec.header().startsFromSnapshot()) {
             Machine restored;
+            java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images;
             try {
-                restored = SnapshotFile.read(rec.header().openStartSnapshot(), sink(console));
+                images = disks.open();
+            } catch (DiskOptions.DiskOptionException e) {
+                err.println("ftvm replay: " + e.getMessage());
+                return 2;
+            }
+            try {
+                restored = SnapshotFile.read(rec.header().openStartSnapshot(), sink(console),
+                        new io.ftvm.vmm.board.Attachments(images));
             } catch (SnapshotException e) {
+                DiskOptions.close(images);
                 err.println("ftvm replay: " + file + ": the start snapshot cannot be restored: " + e.getMessage());
                 return RunCommand.EXIT_BAD_IMAGE;
             }

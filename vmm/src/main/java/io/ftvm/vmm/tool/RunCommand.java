@@ -7,6 +7,7 @@ import io.ftvm.vmm.board.LinuxLoader;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.RunResult;
+import io.ftvm.vmm.board.VirtioSpec;
 import io.ftvm.vmm.cpu.Csr;
 import io.ftvm.vmm.replay.DiscardingEventLog;
 import io.ftvm.vmm.replay.EventLog;
@@ -49,6 +50,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     LinuxBootOptions linux = new LinuxBootOptions();
+
+    @picocli.CommandLine.Mixin
+    DiskOptions disks = new DiskOptions();
 
     @Option(names = "--ram", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "guest RAM, e.g. 128M (default: ${DEFAULT-VALUE} bytes)", defaultValue = "134217728")
@@ -111,6 +115,17 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: --ram: " + e.getMessage());
             return 2;
         }
+        java.util.List<VirtioSpec> devices;
+        try {
+            devices = new java.util.ArrayList<>(disks.specs());
+            if (linux.present()) {
+                devices.add(VirtioSpec.entropy()); // a Linux guest's RNG, seeded from a logged input
+            }
+            config = config.withVirtio(devices);
+        } catch (DiskOptions.DiskOptionException | IllegalArgumentException e) {
+            err.println("ftvm: " + e.getMessage());
+            return 2;
+        }
         byte[] imageBytes = null;
         ElfImage elf = null;
         LinuxBoot boot = null;
@@ -135,8 +150,25 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images;
+        try {
+            images = disks.open();
+        } catch (DiskOptions.DiskOptionException e) {
+            err.println("ftvm: " + e.getMessage());
+            return 2;
+        }
+        try {
+            return run(config, elf, imageBytes, boot, scripted, images);
+        } finally {
+            DiskOptions.close(images);
+        }
+    }
+
+    private int run(MachineConfig config, ElfImage elf, byte[] imageBytes, LinuxBoot boot, byte[] scripted,
+            java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images) throws IOException {
         OutputStream console = new BufferedOutputStream(out, 1 << 16);
-        Machine machine = new Machine(config, (icount, offset, b) -> write(console, b));
+        Machine machine = new Machine(config, (icount, offset, b) -> write(console, b),
+                new io.ftvm.vmm.board.Attachments(images));
         machine.setTranslation(!interpret);
         try {
             if (elf != null) {

@@ -1,0 +1,155 @@
+package io.ftvm.vmm.devices.virtio;
+
+import io.ftvm.vmm.memory.PageHashes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A disk image file behind a virtio-blk device, with a hash of its whole content kept up to date block by block:
+ * one hash per 4 KiB block, computed once when the image is opened and again for each block a write touches. The
+ * content hash goes into the machine's digest (so replay checks the disk too) and into snapshots, which name the
+ * image and its content hash: a snapshot is only restored against the same bytes.
+ *
+ * <p>Reads and writes outside the image are refused by the caller ({@link BlockDevice}); a read-only image is opened
+ * without write access, so nothing the guest does can change it.
+ */
+public final class DiskImage implements AutoCloseable {
+    public static final int SECTOR = 512;
+    static final int BLOCK = 4096;
+
+    private final Path path;
+    private final boolean readOnly;
+    private final FileChannel channel;
+    private final long size;
+    private final long[] blockHash;
+    private final byte[] blockBuffer = new byte[BLOCK];
+    private long combined;
+
+    private DiskImage(Path path, boolean readOnly, FileChannel channel, long size) throws IOException {
+        this.path = path;
+        this.readOnly = readOnly;
+        this.channel = channel;
+        this.size = size;
+        this.blockHash = new long[Math.toIntExact((size + BLOCK - 1) / BLOCK)];
+        for (int b = 0; b < blockHash.length; b++) {
+            rehash(b);
+        }
+    }
+
+    /**
+     * Opens an image.
+     *
+     * @throws DiskException naming the file and the problem: missing, a directory, not writable (unless
+     *                       {@code readOnly}), empty, or not a whole number of 512-byte sectors
+     */
+    public static DiskImage open(Path path, boolean readOnly) throws DiskException {
+        if (Files.isDirectory(path)) {
+            throw new DiskException(path + ": is a directory, not a disk image");
+        }
+        FileChannel ch;
+        try {
+            ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new DiskException(path + ": no such disk image");
+        } catch (AccessDeniedException e) {
+            throw new DiskException(path + ": permission denied" + (readOnly ? "" : " (not writable: add ,ro to "
+                    + "attach it read-only)"));
+        } catch (IOException e) {
+            throw new DiskException(path + ": cannot be opened: " + e.getMessage());
+        }
+        try {
+            long size = ch.size();
+            if (size == 0 || size % SECTOR != 0) {
+                throw new DiskException(path + ": a disk image of " + size + " bytes; it must be a non-empty whole "
+                        + "number of 512-byte sectors");
+            }
+            if (size / BLOCK > Integer.MAX_VALUE - 1) {
+                throw new DiskException(path + ": a disk image of " + size + " bytes is too large");
+            }
+            return new DiskImage(path, readOnly, ch, size);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new DiskException(path + ": cannot be read: " + e.getMessage());
+        } catch (DiskException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already failing
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Bytes. */
+    public long size() {
+        return size;
+    }
+
+    /** The hash of the image's whole content as it is now. */
+    public long contentHash() {
+        return combined;
+    }
+
+    /** Reads {@code length} bytes at byte {@code offset} into {@code into}; the range is inside the image. */
+    void read(long offset, byte[] into, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(into, 0, length);
+        while (b.hasRemaining()) {
+            int n = channel.read(b, offset + b.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of " + path);
+            }
+        }
+    }
+
+    /** Writes {@code length} bytes at byte {@code offset}; the range is inside the image and it is writable. */
+    void write(long offset, byte[] from, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(from, 0, length);
+        while (b.hasRemaining()) {
+            channel.write(b, offset + b.position());
+        }
+        for (long blk = offset / BLOCK; blk <= (offset + length - 1) / BLOCK; blk++) {
+            rehash((int) blk);
+        }
+    }
+
+    /** Makes written data durable. */
+    void flush() throws IOException {
+        if (!readOnly) {
+            channel.force(false);
+        }
+    }
+
+    private void rehash(int blk) throws IOException {
+        long start = (long) blk * BLOCK;
+        int n = (int) Math.min(BLOCK, size - start);
+        java.util.Arrays.fill(blockBuffer, n, BLOCK, (byte) 0);
+        read(start, blockBuffer, n);
+        long h = PageHashes.hashPage(blockBuffer, 0, blk);
+        combined += h - blockHash[blk];
+        blockHash[blk] = h;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
