@@ -1,0 +1,77 @@
+package io.ftvm.vmm.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Linux guest on ftvm through {@code ftvm run}: it boots to a shell with the builtin SBI, runs commands that use
+ * the virtio disk and entropy device, and powers off with status 0; a recorded session replays to identical console
+ * bytes and an identical disk.
+ */
+class LinuxGuestIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void bootsToAShellRunsCommandsAndPowersOff() throws Exception {
+        Path disk = LinuxGuest.diskCopy(dir, "disk.ext4");
+        Path record = dir.resolve("session.ftrec");
+        String transcript;
+        String recordedConsole;
+        try (ConsoleSession console = new ConsoleSession(LinuxGuest.ftvm("run", "--kernel",
+                LinuxGuest.kernel().toString(), "--initrd", LinuxGuest.initrd().toString(), "--disk",
+                disk.toString(), "--append", LinuxGuest.CMDLINE, "--record", record.toString()),
+                dir.resolve("ftvm.err"))) {
+            transcript = LinuxGuest.runSession(console);
+            console.send("poweroff -f");
+            assertThat(console.waitFor(60)).as("exit status; stderr: %s", Files.readString(dir.resolve("ftvm.err")))
+                    .isZero();
+            recordedConsole = console.output();
+        }
+        assertThat(transcript).contains("Linux 6.1").contains("42").contains("written by the guest")
+                .contains("16384").contains("rng ok").contains("note.txt");
+        byte[] recordedDisk = Files.readAllBytes(disk);
+        assertThat(recordedDisk).isNotEqualTo(Files.readAllBytes(LinuxGuest.dir().resolve("disk.ext4")));
+
+        // Replay on a fresh copy of the original disk: the same console, and the same disk at the end.
+        Path replayDisk = LinuxGuest.diskCopy(dir, "replay.ext4");
+        Process replay = new ProcessBuilder(LinuxGuest.ftvm("replay", record.toString(), "--disk",
+                replayDisk.toString())).redirectError(dir.resolve("replay.err").toFile()).start();
+        byte[] replayed = replay.getInputStream().readAllBytes();
+        assertThat(replay.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(replay.exitValue()).as("replay: %s", Files.readString(dir.resolve("replay.err"))).isZero();
+        String console = new String(replayed, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(console).as("replayed console").isEqualTo(recordedConsole);
+        assertThat(Files.readAllBytes(replayDisk)).as("disk after replay").isEqualTo(recordedDisk);
+    }
+
+    @Test
+    void badBootInputIsNamed() throws Exception {
+        Path notImage = Files.write(dir.resolve("not-an-image"), new byte[4096]);
+        assertThat(run("run", "--kernel", notImage.toString())).contains("no \"RISCV\" magic");
+        assertThat(run("run", "--kernel", LinuxGuest.kernel().toString(), "--disk", dir.resolve("nope").toString()))
+                .contains("no such disk image");
+        assertThat(run("run", "--kernel", LinuxGuest.kernel().toString(), "--ram", "4M"))
+                .contains("raise --ram");
+        assertThat(run("run", "--kernel", LinuxGuest.kernel().toString(), "--append", "x".repeat(1100)))
+                .contains("1100 characters");
+        assertThat(run("run", "--initrd", LinuxGuest.initrd().toString(), LinuxGuest.kernel().toString()))
+                .contains("--initrd needs --kernel");
+    }
+
+    /** Runs ftvm expecting a failure; returns its stderr. */
+    private String run(String... args) throws Exception {
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(LinuxGuest.ftvm(args)).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("exit status of %s", List.of(args)).isNotZero();
+        return Files.readString(err);
+    }
+}
