@@ -160,6 +160,18 @@ public final class CsrFile {
         return mipSoft | platform.interruptLines(cpu.icount());
     }
 
+    /**
+     * The value a CSR read-modify-write instruction modifies: as {@link #read}, except that mip's SEIP is only the
+     * software-writable bit, not the PLIC's line (privileged spec 3.1.9: CSRRS/CSRRC read only the writable SEIP
+     * bit). Otherwise an M-mode firmware clearing STIP would latch a momentary external interrupt into mip forever.
+     */
+    long readForUpdate(int csr, int insnBits) {
+        if (csr == MIP) {
+            return mipSoft | (platform.interruptLines(cpu.icount()) & ~SEIP);
+        }
+        return read(csr, insnBits);
+    }
+
     /** Reads a CSR whose access was already checked. */
     long read(int csr, int insnBits) {
         switch (csr) {

@@ -131,7 +131,8 @@ final class SystemUnit {
         csrs.checkAccess(csr, writes, bits);
         long old = csrs.read(csr, bits);
         if (writes) {
-            long value = kind == 0 ? src : kind == 1 ? old | src : old & ~src;
+            long base = kind == 0 ? 0 : csrs.readForUpdate(csr, bits);
+            long value = kind == 0 ? src : kind == 1 ? base | src : base & ~src;
             csrs.write(csr, value, bits);
             cpu.endBlock();
         }

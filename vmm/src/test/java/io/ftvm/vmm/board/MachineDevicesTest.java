@@ -46,6 +46,18 @@ class MachineDevicesTest {
     }
 
     @Test
+    void aSixteenBitPassPowersOffAsOpenSbiWritesIt() {
+        TestMachine m = new TestMachine();
+        m.program(lui(T0, 0x100), lui(T1, 5), addi(T1, T1, 0x555), sh(T1, T0, 0), nop());
+        RunResult r = m.runUntil(100);
+        assertThat(r.reason()).isEqualTo(RunResult.Reason.POWER_OFF);
+        assertThat(r.exitCode()).isZero();
+        TestMachine bytes = new TestMachine();
+        bytes.program(lui(T0, 0x100), addi(T1, 0, 0x55), sb(T1, T0, 0), nop());
+        assertThat(bytes.runUntil(100).reason()).as("a byte write is ignored").isEqualTo(RunResult.Reason.LIMIT);
+    }
+
+    @Test
     void finisherReset() {
         TestMachine m = new TestMachine();
         m.program(lui(T0, 0x100), lui(T1, 0x7), addi(T1, T1, 0x777), sw(T1, T0, 0), nop());

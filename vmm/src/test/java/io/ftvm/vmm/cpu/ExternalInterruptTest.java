@@ -56,4 +56,31 @@ class ExternalInterruptTest {
         m.run(1);
         assertThat(m.csr(Csr.MCAUSE)).as("supervisor external interrupt, taken in M").isEqualTo((1L << 63) | 9);
     }
+
+    /**
+     * A firmware clearing mip.STIP with CSRRC while the PLIC asserts SEIP must not latch SEIP into mip's writable bit
+     * (CSRRS/CSRRC read only the software SEIP bit): once the source is claimed, SEIP drops. OpenSBI does exactly
+     * this on every timer tick; latching SEIP made Linux loop on spurious external interrupts.
+     */
+    @Test
+    void clearingStipDoesNotLatchTheExternalLine() {
+        TestMachine m = new TestMachine();
+        Asm.Program p = new Asm.Program();
+        p.li(T0, PLIC + 4 * MemoryMap.UART0_IRQ).li(T1, 1).add(sw(T1, T0, 0));
+        p.li(T0, PLIC + 0x2000 + 0x80L).li(T1, 1L << MemoryMap.UART0_IRQ).add(sw(T1, T0, 0));
+        p.li(T0, UART).li(T1, 1).add(sb(T1, T0, 1));
+        p.li(T0, Csr.STIP).add(csrrs(0, Csr.MIP, T0)); // M-mode raises STIP, as a firmware's timer handler does
+        p.li(T0, Csr.SEIP).add(csrw(Csr.MIE, T0)); // wake from WFI for it (in M-mode an S interrupt is not taken)
+        p.add(0x10500073); // wfi
+        p.li(T0, Csr.STIP).add(csrrc(0, Csr.MIP, T0)); // ... and clears it with SEIP asserted by the PLIC
+        p.add(jal(0, 0));
+        m.program(p);
+        m.run(100);
+        m.machine().receiveConsole(new byte[] {'z'});
+        m.run(200);
+        assertThat(m.csr(Csr.MIP) & Csr.STIP).isZero();
+        assertThat(m.csr(Csr.MIP) & Csr.SEIP).as("the line is still up").isNotZero();
+        m.machine().plic().read(0x201004, 4); // context 1 claims the UART's interrupt
+        assertThat(m.csr(Csr.MIP) & Csr.SEIP).as("nothing latched").isZero();
+    }
 }

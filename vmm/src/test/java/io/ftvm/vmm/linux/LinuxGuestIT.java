@@ -50,6 +50,32 @@ class LinuxGuestIT {
         assertThat(Files.readAllBytes(replayDisk)).as("disk after replay").isEqualTo(recordedDisk);
     }
 
+    /** Debian's OpenSBI ({@code fw_dynamic.bin}, package opensbi) boots the same kernel to the same session. */
+    @Test
+    void openSbiFromDebianBootsTheSameKernel() throws Exception {
+        Path firmware = Path.of("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
+        assertThat(firmware).as("Debian's opensbi package (bin/test installs it)").exists();
+        String[] transcripts = new String[2];
+        for (int i = 0; i < 2; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("run", "--kernel", LinuxGuest.kernel().toString(),
+                    "--initrd", LinuxGuest.initrd().toString(), "--disk",
+                    LinuxGuest.diskCopy(dir, "disk" + i + ".ext4").toString(), "--append", LinuxGuest.CMDLINE));
+            if (i == 1) {
+                args.addAll(List.of("--bios", firmware.toString()));
+            }
+            try (ConsoleSession console = new ConsoleSession(LinuxGuest.ftvm(args.toArray(String[]::new)),
+                    dir.resolve("ftvm" + i + ".err"))) {
+                transcripts[i] = LinuxGuest.runSession(console);
+                console.send("poweroff -f");
+                assertThat(console.waitFor(60)).isZero();
+                if (i == 1) {
+                    assertThat(console.output()).as("OpenSBI's banner").contains("OpenSBI");
+                }
+            }
+        }
+        assertThat(transcripts[1]).isEqualTo(transcripts[0]);
+    }
+
     @Test
     void badBootInputIsNamed() throws Exception {
         Path notImage = Files.write(dir.resolve("not-an-image"), new byte[4096]);
