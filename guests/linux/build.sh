@@ -1,11 +1,13 @@
 #!/bin/sh
 # Builds ftvm's Linux guest from Debian's packages only (called by `make -C guests linux`):
 #   images/linux/Image            the kernel (linux-source-6.1 + kernel.config on tinyconfig)
-#   images/linux/initramfs.cpio.gz busybox (Debian's busybox source + busybox.config, static glibc), kvserver, init
+#   images/linux/initramfs.cpio  busybox (Debian's busybox source + busybox.config, static glibc), kvserver, init
+#                                (uncompressed: 1.3 MiB, and the guest boots 28 M instructions faster without inflating)
 #   images/linux/disk.ext4        an 8 MiB ext4 data disk (mke2fs -d), reproducible (fixed UUID, hash seed, times)
 # Needs: gcc-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.1 bc flex bison e2fsprogs cpio, and a
 # deb-src line for `apt-get source busybox`.
 set -eu
+export SOURCE_DATE_EPOCH=1767225600
 here=$(cd "$(dirname "$0")" && pwd)
 guests=$(dirname "$here")
 build=${BUILD:-$guests/build/linux}
@@ -48,27 +50,32 @@ make -C "$bsrc" -j"$jobs" busybox busybox.links >/dev/null
 ${cross}gcc -O2 -static -Wall -Wextra -o "$build/kvserver" "$here/kvserver.c"
 ${cross}strip "$build/kvserver"
 
-# --- initramfs (gen_init_cpio: fixed owners and times, so the archive is reproducible)
+# --- initramfs (gen_init_cpio: fixed owners, and every file's time set to SOURCE_DATE_EPOCH first)
+cp "$here/init" "$build/init"
+cp "$bsrc/busybox" "$build/busybox"
+touch -d "@$SOURCE_DATE_EPOCH" "$build/init" "$build/busybox" "$build/kvserver"
 list=$build/initramfs.list
 {
     echo "dir /bin 755 0 0"
     echo "dir /sbin 755 0 0"
     for d in dev proc sys tmp data etc root; do echo "dir /$d 755 0 0"; done
     echo "nod /dev/console 600 0 0 c 5 1"
-    echo "file /init $here/init 755 0 0"
-    echo "file /bin/busybox $bsrc/busybox 755 0 0"
+    echo "file /init $build/init 755 0 0"
+    echo "file /bin/busybox $build/busybox 755 0 0"
     echo "file /bin/kvserver $build/kvserver 755 0 0"
     for applet in $(sed 's|.*/||' "$bsrc/busybox.links" | sort -u); do
         [ "$applet" = busybox ] || echo "slink /bin/$applet busybox 777 0 0"
     done
 } > "$list"
-"$ksrc/usr/gen_init_cpio" -t 1767225600 "$list" | gzip -n -9 > "$out/initramfs.cpio.gz"
+"$ksrc/usr/gen_init_cpio" -t 1767225600 "$list" > "$out/initramfs.cpio"
+rm -f "$out/initramfs.cpio.gz"
 
 # --- data disk
 disk=$build/disk
 rm -rf "$disk" && mkdir -p "$disk"
 echo "ftvm data disk" > "$disk/README"
 touch "$disk/.ftvm-data"
+find "$disk" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 rm -f "$out/disk.ext4"
 E2FSPROGS_FAKE_TIME=1767225600 mke2fs -q -t ext4 -b 1024 -U 6674766d-0000-4000-8000-000000000001 \
     -E hash_seed=6674766d-0000-4000-8000-000000000002,root_owner=0:0 -L ftvm-data -d "$disk" \

@@ -74,6 +74,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "feed the bytes of FILE to the guest console as if typed (instead of stdin)")
     Path inputFile;
 
+    @Option(names = "--stats",
+            description = "when the guest stops, print its instruction count and guest speed on stderr "
+                    + "(\"ftvm: instructions: N\")")
+    boolean stats;
+
     @Option(names = "--interpret",
             description = "interpret every instruction (no block translation); same results, slower")
     boolean interpret;
@@ -199,9 +204,14 @@ public final class RunCommand implements Callable<Integer> {
         long limit = maxInstructions == null ? Long.MAX_VALUE : maxInstructions;
         RecordDriver driver = new RecordDriver(machine, log, input, RecordConfig.defaults(), WallClock.SYSTEM,
                 icount -> flush(console));
+        long started = System.nanoTime();
         try {
             RunResult r = driver.run(limit);
             console.flush();
+            if (stats) {
+                double seconds = (System.nanoTime() - started) / 1e9;
+                err.printf("ftvm: instructions: %d%nftvm: run_seconds: %.3f%n", machine.icount(), seconds);
+            }
             return report(machine, elf, r, limit);
         } catch (RecordingException e) {
             console.flush();

@@ -34,6 +34,7 @@ public final class TestMachine {
 
     public TestMachine(MachineConfig config) {
         this.machine = new Machine(config, (icount, offset, b) -> console.write(b));
+        machine.cpu().setTranslationThreshold(50); // small test loops get translated too
     }
 
     public Machine machine() {

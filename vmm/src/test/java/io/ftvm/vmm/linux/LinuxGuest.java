@@ -35,7 +35,7 @@ final class LinuxGuest {
     }
 
     static Path initrd() {
-        return dir().resolve("initramfs.cpio.gz");
+        return dir().resolve("initramfs.cpio");
     }
 
     /** A private copy of the data disk (the guest writes it). */
