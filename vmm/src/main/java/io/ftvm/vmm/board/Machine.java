@@ -12,6 +12,7 @@ import io.ftvm.vmm.devices.uart.Ns16550a;
 import io.ftvm.vmm.devices.virtio.BlockDevice;
 import io.ftvm.vmm.devices.virtio.DmaMemory;
 import io.ftvm.vmm.devices.virtio.EntropyDevice;
+import io.ftvm.vmm.devices.virtio.NetDevice;
 import io.ftvm.vmm.devices.virtio.VirtioDevice;
 import io.ftvm.vmm.devices.virtio.VirtioMmio;
 import io.ftvm.vmm.firmware.BuiltinSbi;
@@ -42,6 +43,7 @@ public final class Machine {
     private final boolean builtinSbi;
     private final VirtioMmio[] virtio;
     private final EntropyDevice entropy;
+    private final NetDevice nic;
 
     private final PageHashes pageHashes;
     private long consoleOffset;
@@ -88,6 +90,7 @@ public final class Machine {
         DmaMemory dma = new Dma();
         this.virtio = new VirtioMmio[config.virtio().size()];
         EntropyDevice rng = null;
+        NetDevice net = null;
         int disk = 0;
         Bus.Builder buses = Bus.builder();
         for (int slot = 0; slot < virtio.length; slot++) {
@@ -101,14 +104,28 @@ public final class Machine {
                             + (spec.readOnly() ? "read-only" : "writable"));
                 }
                 device = new BlockDevice(image, dma, "ftvm-disk" + (disk - 1));
+            } else if (spec.kind() == VirtioSpec.Kind.NET) {
+                if (net != null) {
+                    throw new IllegalArgumentException("the board has one network interface; the configuration has "
+                            + "more");
+                }
+                net = new NetDevice(spec.mac(), spec.linkUp(), frame -> sink.frame(icount(), frame), dma);
+                device = net;
             } else {
+                if (rng != null) {
+                    throw new IllegalArgumentException("the board has one entropy device; the configuration has more");
+                }
                 rng = new EntropyDevice(dma);
                 device = rng;
             }
             virtio[slot] = new VirtioMmio(device, plic.source(slot + 1), dma);
+            if (device == net) {
+                net.attach(virtio[slot]);
+            }
             buses.map("virtio" + slot, MemoryMap.VIRTIO_MMIO + slot * VirtioMmio.SIZE, VirtioMmio.SIZE, virtio[slot]);
         }
         this.entropy = rng;
+        this.nic = net;
         Bus bus = buses
                 .map("test-finisher", MemoryMap.TEST_FINISHER, TestFinisher.SIZE, finisher)
                 .map("rtc", MemoryMap.RTC, GoldfishRtc.SIZE, rtc)
@@ -384,6 +401,32 @@ public final class Machine {
             throw new IllegalStateException("this machine has no entropy device");
         }
         entropy.setSeed(seed);
+    }
+
+    /** True when the machine has a network interface, whose incoming frames are then logged inputs. */
+    public boolean hasNetworkInterface() {
+        return nic != null;
+    }
+
+    /** True when a frame from the network can be delivered now (the guest has posted a receive buffer). */
+    public boolean canReceiveFrame() {
+        return nic != null && nic.canReceive();
+    }
+
+    /**
+     * Delivers a frame from the network at the current instruction count (an input: record mode logs it first).
+     *
+     * @throws IllegalStateException when it cannot be delivered now ({@link #canReceiveFrame()})
+     * @throws IllegalArgumentException when it is longer than {@link NetDevice#MAX_FRAME}
+     */
+    public void receiveFrame(byte[] frame) {
+        if (frame.length > NetDevice.MAX_FRAME || frame.length == 0) {
+            throw new IllegalArgumentException("a frame of " + frame.length + " bytes (1 to " + NetDevice.MAX_FRAME
+                    + " can be received)");
+        }
+        if (!canReceiveFrame() || !nic.receive(frame)) {
+            throw new IllegalStateException("no receive buffer for a frame at icount " + cpu.icount());
+        }
     }
 
     /** Guest physical memory as devices reach it. */

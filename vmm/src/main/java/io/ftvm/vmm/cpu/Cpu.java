@@ -183,7 +183,7 @@ public final class Cpu {
     /**
      * Puts the hart where a firmware leaves it when it starts a supervisor-mode kernel: S-mode at {@code entry}
      * with a0 = {@code hartId} and a1 = {@code deviceTree}, every exception S-mode may handle and the supervisor
-     * interrupts delegated to it, the counters readable from S-mode, and physical memory open to S and U through
+     * interrupts delegated to it, the counters readable from S-mode (and cycle, time, instret from U-mode), and physical memory open to S and U through
      * PMP entry 0 (a NAPOT region covering everything). For boards whose SBI is served by the VMM
      * ({@link HartPlatform#firmwareCall}); no M-mode code runs afterwards.
      */

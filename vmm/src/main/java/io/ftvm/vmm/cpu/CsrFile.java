@@ -115,6 +115,7 @@ public final class CsrFile {
         medeleg = DELEGABLE_EXCEPTIONS & ~(1L << Cause.ECALL_FROM_S);
         mideleg = S_INTERRUPTS;
         mcounteren = 0xffffffffL;
+        scounteren = 7; // cycle, time and instret readable from U-mode, as OpenSBI leaves it (Linux never sets it)
         pmpaddr[0] = -1L >>> 10;
         pmpcfg[0] = (pmpcfg[0] & ~0xffL) | 0x1f; // NAPOT, read, write, execute
     }

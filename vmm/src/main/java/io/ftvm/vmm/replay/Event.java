@@ -54,6 +54,33 @@ public sealed interface Event {
     record BootWallClock(long icount, long unixNanos) implements Event {
     }
 
+    /** A frame from the network delivered to the guest's network interface (Ethernet, 1 to 1518 bytes). */
+    record FrameIn(long icount, byte[] frame) implements Event {
+        public FrameIn {
+            frame = frame.clone();
+        }
+
+        @Override
+        public byte[] frame() {
+            return frame.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FrameIn f && f.icount == icount && Arrays.equals(f.frame, frame);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(icount) * 31 + Arrays.hashCode(frame);
+        }
+
+        @Override
+        public String toString() {
+            return "FrameIn[icount=" + icount + ", " + frame.length + " bytes]";
+        }
+    }
+
     /** The seed of the entropy device's generator (32 bytes), set at boot; what the guest's RNG reads follows from it. */
     record EntropySeed(long icount, byte[] seed) implements Event {
         public EntropySeed {

@@ -17,6 +17,9 @@ public final class EventCodec {
     static final byte BOOT_WALL_CLOCK = 6;
     static final byte TRAP_LOOP = 7;
     static final byte ENTROPY_SEED = 8;
+    static final byte FRAME_IN = 9;
+    /** Largest frame in one entry. */
+    public static final int MAX_FRAME = 1518;
     /** Largest console input in one entry. */
     public static final int MAX_INPUT = 4096;
 
@@ -44,6 +47,10 @@ public final class EventCodec {
         } else if (e instanceof Event.BootWallClock w) {
             b = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
             b.put(BOOT_WALL_CLOCK).putLong(w.icount()).putLong(w.unixNanos());
+        } else if (e instanceof Event.FrameIn f) {
+            byte[] frame = f.frame();
+            b = ByteBuffer.allocate(1 + 8 + 2 + frame.length).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(FRAME_IN).putLong(f.icount()).putShort((short) frame.length).put(frame);
         } else if (e instanceof Event.EntropySeed s) {
             b = ByteBuffer.allocate(9 + 32).order(ByteOrder.LITTLE_ENDIAN);
             b.put(ENTROPY_SEED).putLong(s.icount()).put(s.seed());
@@ -89,6 +96,16 @@ public final class EventCodec {
                 case POWER_OFF: e = new Event.PowerOff(icount, b.getInt()); break;
                 case TRAP_LOOP: e = new Event.TrapLoop(icount); break;
                 case BOOT_WALL_CLOCK: e = new Event.BootWallClock(icount, b.getLong()); break;
+                case FRAME_IN: {
+                    int n = b.getShort() & 0xffff;
+                    if (n == 0 || n > MAX_FRAME) {
+                        throw new RecordingException("frame length " + n + " out of range");
+                    }
+                    byte[] frame = new byte[n];
+                    b.get(frame);
+                    e = new Event.FrameIn(icount, frame);
+                    break;
+                }
                 case ENTROPY_SEED: {
                     byte[] seed = new byte[32];
                     b.get(seed);

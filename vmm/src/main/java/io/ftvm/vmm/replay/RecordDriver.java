@@ -19,6 +19,8 @@ public final class RecordDriver {
     private final java.security.SecureRandom seeds = new java.security.SecureRandom();
     /** Longest single wait, so a stop request is noticed promptly. */
     private static final long MAX_WAIT_NANOS = 100_000_000L;
+    /** How often an idle guest's frame source is looked at. */
+    private static final long FRAME_POLL_NANOS = 1_000_000L;
     /** Longest idle period handled in one go (10 s of guest time); longer deadlines are approached in steps. */
     private static final long MAX_IDLE_TICKS = 10 * MachineConfig.TIMEBASE_HZ;
 
@@ -39,6 +41,7 @@ public final class RecordDriver {
     private final byte[] inputBuf = new byte[EventCodec.MAX_INPUT];
     private volatile boolean stopRequested;
     private volatile boolean pauseRequested;
+    private FrameSource frames = FrameSource.NONE;
     private long nextDigest;
     private long anchorNanos;
     private long anchorTicks;
@@ -51,6 +54,11 @@ public final class RecordDriver {
         this.config = config;
         this.clock = clock;
         this.throttle = throttle;
+    }
+
+    /** Sets where frames for the guest's network interface come from (none by default). */
+    public void setFrameSource(FrameSource source) {
+        this.frames = source;
     }
 
     /** Asks {@link #run} to return at the next slice boundary or wake-up, now and every later time it is called. */
@@ -90,6 +98,7 @@ public final class RecordDriver {
         while (true) {
             throttle.awaitPermit(machine.icount());
             deliverInput();
+            deliverFrames();
             long limit = Math.min(Math.min(machine.icount() + config.sliceInstructions(), nextDigest), stopAt);
             RunResult r = machine.runUntil(limit);
             switch (r.reason()) {
@@ -156,6 +165,29 @@ public final class RecordDriver {
         return true;
     }
 
+    /**
+     * Delivers pending network frames while the guest has receive buffers, logging each first. A frame that could
+     * never be received (too long, empty) is dropped at the door, as a NIC would.
+     */
+    private boolean deliverFrames() throws RecordingException {
+        boolean any = false;
+        byte[] frame;
+        while ((frame = frames.peek()) != null) {
+            if (frame.length == 0 || frame.length > EventCodec.MAX_FRAME) {
+                frames.remove();
+                continue;
+            }
+            if (!machine.canReceiveFrame()) {
+                return any;
+            }
+            frames.remove();
+            log.append(new Event.FrameIn(machine.icount(), frame));
+            machine.receiveFrame(frame);
+            any = true;
+        }
+        return any;
+    }
+
     /** Wall-clock nanoseconds at which virtual time reaches {@code ticks}. */
     private long wallNanosFor(long ticks) {
         return anchorNanos + (long) ((ticks - anchorTicks) * (1e9 / MachineConfig.TIMEBASE_HZ));
@@ -181,8 +213,10 @@ public final class RecordDriver {
             long deadline = wallNanosFor(wake);
             long left = deadline - clock.nanoTime();
             boolean inputPending = false;
-            if (left > 0) {
-                long chunk = Math.min(left, MAX_WAIT_NANOS);
+            boolean framePending = frames.peek() != null && machine.canReceiveFrame();
+            if (left > 0 && !framePending) {
+                // A frame source cannot wake this wait: look at it every millisecond.
+                long chunk = Math.min(left, frames == FrameSource.NONE ? MAX_WAIT_NANOS : FRAME_POLL_NANOS);
                 if (machine.consoleInputSpace() > 0 && !input.exhausted()) {
                     long t0 = clock.nanoTime();
                     inputPending = input.await(chunk);
@@ -201,6 +235,7 @@ public final class RecordDriver {
                 machine.advanceTime(target - now);
             }
             boolean delivered = inputPending && deliverInput();
+            delivered |= deliverFrames();
             if (target >= wake || delivered) {
                 return true;
             }

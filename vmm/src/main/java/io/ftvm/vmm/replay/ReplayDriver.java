@@ -115,6 +115,12 @@ public final class ReplayDriver {
             }
         } else if (e instanceof Event.BootWallClock w) {
             machine.setBootWallClock(w.unixNanos());
+        } else if (e instanceof Event.FrameIn f) {
+            if (!machine.canReceiveFrame()) {
+                throw new DivergenceException(e.icount(), "a frame for the network interface",
+                        "a posted receive buffer", "none");
+            }
+            machine.receiveFrame(f.frame());
         } else if (e instanceof Event.EntropySeed s) {
             if (!machine.hasEntropyDevice()) {
                 throw new DivergenceException(e.icount(), "an entropy seed for a machine without an entropy device",

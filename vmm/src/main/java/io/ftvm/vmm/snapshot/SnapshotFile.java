@@ -40,7 +40,8 @@ import java.util.zip.CheckedOutputStream;
  * body     = ramBytes, instructionsPerTick | firmware u8 | devices | hart (incl. TLBs) | fp | uart | clint | rtc
  *            | plic | sbi | virtio | timeOffset, consoleOffset | stop | pages
  * firmware = 0 none, 1 builtin SBI                 (major 3; older machines had none)
- * devices  = count u8, per virtio slot: kind u8 (0 disk, 1 entropy), read-only u8   (major 3; older: none)
+ * devices  = count u8, per virtio slot: kind u8 (0 disk, 1 entropy, 2 network), flags u8 (1 read-only, 2 link up),
+ *            mac u64   (major 3; older machines had none)
  * sbi      = timer compare u64                     (major 3; older machines had no builtin SBI: -1)
  * virtio   = per slot: n u32, n transport words u64 | m u32, m device words u64 | disk content hash u64
  *            (a disk's image is not in the snapshot: the machine it is restored into must have an image with the
@@ -119,7 +120,8 @@ public final class SnapshotFile {
         out.writeByte(s.config().virtio().size());
         for (VirtioSpec v : s.config().virtio()) {
             out.writeByte(v.kind().ordinal());
-            out.writeBoolean(v.readOnly());
+            out.writeByte((v.readOnly() ? 1 : 0) | (v.linkUp() ? 2 : 0));
+            out.writeLong(v.mac());
         }
         HartState h = s.hart();
         for (long r : h.x()) {
@@ -209,11 +211,12 @@ public final class SnapshotFile {
         VirtioSpec.Kind[] kinds = VirtioSpec.Kind.values();
         for (int i = 0; i < n; i++) {
             int kind = in.readUnsignedByte();
-            boolean readOnly = in.readBoolean();
-            if (kind >= kinds.length) {
-                throw new IllegalArgumentException("unknown virtio device kind " + kind);
+            int flags = in.readUnsignedByte();
+            long mac = in.readLong();
+            if (kind >= kinds.length || (flags & ~3) != 0) {
+                throw new IllegalArgumentException("unknown virtio device kind " + kind + " or flags " + flags);
             }
-            all.add(new VirtioSpec(kinds[kind], readOnly));
+            all.add(new VirtioSpec(kinds[kind], (flags & 1) != 0, mac, (flags & 2) != 0));
         }
         return all;
     }

@@ -34,6 +34,7 @@ class LinuxLoaderTest {
         assertThat(m.cpu().privilege()).isEqualTo(Privilege.SUPERVISOR);
         assertThat(m.cpu().register(11)).isEqualTo(l.deviceTree());
         assertThat(m.cpu().csrs().peek(Csr.MIDELEG)).isEqualTo(Csr.S_INTERRUPTS);
+        assertThat(m.cpu().csrs().peek(Csr.SCOUNTEREN)).as("rdtime in user mode, as OpenSBI allows").isEqualTo(7);
         int dt = (int) (l.deviceTree() - m.ram().base());
         assertThat(m.ram().read(dt, 4)).as("FDT magic (big-endian d00dfeed)").isEqualTo(0xedfe0dd0L);
         assertThat(m.ram().read((int) (l.initrdStart() - m.ram().base()), 1)).isEqualTo(0x7e);
