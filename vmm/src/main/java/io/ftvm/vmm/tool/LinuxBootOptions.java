@@ -23,6 +23,35 @@ final class LinuxBootOptions {
                     + "image such as OpenSBI's fw_dynamic.bin")
     String bios;
 
+    @Option(names = "--nic", paramLabel = "none|down[,mac=MAC]",
+            description = "a virtio network interface for --kernel: none (default: no interface) or down (an "
+                    + "interface whose link is down; default MAC 52:54:00:12:34:56)")
+    String nic;
+
+    /** The NIC the options ask for, or null for none. */
+    io.ftvm.vmm.board.VirtioSpec nicSpec() {
+        if (nic == null || nic.equals("none")) {
+            return null;
+        }
+        String[] parts = nic.split(",", -1);
+        if (!parts[0].equals("down")) {
+            throw new IllegalArgumentException("--nic " + nic + ": '" + parts[0] + "' is not a backend (none, down; "
+                    + "TAP devices on a bridge come with ftd)");
+        }
+        long mac = io.ftvm.vmm.board.VirtioSpec.parseMac("52:54:00:12:34:56");
+        for (int i = 1; i < parts.length; i++) {
+            if (!parts[i].startsWith("mac=")) {
+                throw new IllegalArgumentException("--nic " + nic + ": unknown option '" + parts[i] + "' (known: mac=)");
+            }
+            try {
+                mac = io.ftvm.vmm.board.VirtioSpec.parseMac(parts[i].substring(4));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--nic " + nic + ": " + e.getMessage());
+            }
+        }
+        return io.ftvm.vmm.board.VirtioSpec.nic(mac, false);
+    }
+
     /** True when a Linux kernel is to be booted. */
     boolean present() {
         return kernel != null;
@@ -33,11 +62,22 @@ final class LinuxBootOptions {
         if (kernel != null) {
             return null;
         }
-        return initrd != null ? "--initrd" : append != null ? "--append" : bios != null ? "--bios" : null;
+        return initrd != null ? "--initrd" : append != null ? "--append" : bios != null ? "--bios"
+                : nic != null ? "--nic" : null;
     }
 
     /** Reads the files and checks the kernel's header. */
     LinuxBoot read() throws ImageFiles.ImageReadException {
+        if ("none".equals(bios)) {
+            throw new ImageFiles.ImageReadException("--bios none: a Linux kernel runs in S-mode and needs "
+                    + "firmware; use --bios builtin (the default) or an SBI firmware image");
+        }
+        return read(kernel, initrd, append == null ? "" : append,
+                bios == null || bios.equals("builtin") ? null : Path.of(bios));
+    }
+
+    /** Reads a kernel, an optional initrd and an optional firmware image (null: the builtin SBI). */
+    static LinuxBoot read(Path kernel, Path initrd, String cmdline, Path bios) throws ImageFiles.ImageReadException {
         byte[] kernelBytes = ImageFiles.readBytes(kernel);
         KernelImage image;
         try {
@@ -53,18 +93,14 @@ final class LinuxBootOptions {
             }
         }
         byte[] firmware = null;
-        if (bios != null && !bios.equals("builtin")) {
-            if (bios.equals("none")) {
-                throw new ImageFiles.ImageReadException("--bios none: a Linux kernel runs in S-mode and needs "
-                        + "firmware; use --bios builtin (the default) or an SBI firmware image");
-            }
-            firmware = ImageFiles.readBytes(Path.of(bios));
+        if (bios != null) {
+            firmware = ImageFiles.readBytes(bios);
             if (firmware.length == 0 || firmware.length > (2 << 20)) {
                 throw new ImageFiles.ImageReadException(bios + ": a firmware image of " + firmware.length
                         + " bytes; it must be between 1 byte and 2 MiB (it runs from the start of RAM, below the "
                         + "kernel)");
             }
         }
-        return new LinuxBoot(image, initrdBytes, append == null ? "" : append, firmware);
+        return new LinuxBoot(image, initrdBytes, cmdline, firmware);
     }
 }

@@ -101,6 +101,9 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: --max-instructions must not be negative: " + maxInstructions);
             return 2;
         }
+        if (image != null && isSpec(image)) {
+            return runSpec();
+        }
         if ((image == null) == (linux.kernel == null)) {
             err.println("ftvm: give either an ELF IMAGE or --kernel Image" + (image == null ? "" : ", not both"));
             return 2;
@@ -125,6 +128,9 @@ public final class RunCommand implements Callable<Integer> {
             devices = new java.util.ArrayList<>(disks.specs());
             if (linux.present()) {
                 devices.add(VirtioSpec.entropy()); // a Linux guest's RNG, seeded from a logged input
+                if (linux.nicSpec() != null) {
+                    devices.add(linux.nicSpec());
+                }
             }
             config = config.withVirtio(devices);
         } catch (DiskOptions.DiskOptionException | IllegalArgumentException e) {
@@ -163,14 +169,63 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            return run(config, elf, imageBytes, boot, scripted, images);
+            return run(config, elf, imageBytes, boot, scripted, images,
+                    image != null ? image.toString() : linux.kernel.toString());
+        } finally {
+            DiskOptions.close(images);
+        }
+    }
+
+    private static boolean isSpec(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".yaml") || n.endsWith(".yml");
+    }
+
+    /** {@code ftvm run VM.yaml}: the description names the kernel, initrd, command line, RAM, disks and NIC. */
+    private int runSpec() throws IOException {
+        if (linux.kernel != null || linux.strayOption() != null || !disks.disks.isEmpty() || signature != null) {
+            err.println("ftvm: " + image + " is a VM description: it names the kernel, initrd, command line and "
+                    + "disks itself (drop --kernel, --initrd, --append, --bios, --nic, --disk, --signature)");
+            return 2;
+        }
+        io.ftvm.vmm.spec.VmSpec spec;
+        LinuxBoot boot;
+        try {
+            spec = new io.ftvm.vmm.spec.VmSpecLoader().load(image);
+            boot = LinuxBootOptions.read(spec.kernel(), spec.initrd(), spec.cmdline(), spec.firmware());
+        } catch (io.ftvm.vmm.spec.VmSpecException e) {
+            err.println("ftvm: " + e.getMessage());
+            return 2;
+        } catch (ImageFiles.ImageReadException e) {
+            err.println("ftvm: " + image + ": " + e.getMessage());
+            return EXIT_BAD_IMAGE;
+        }
+        byte[] scripted = null;
+        if (inputFile != null) {
+            try {
+                scripted = ImageFiles.readBytes(inputFile);
+            } catch (ImageFiles.ImageReadException e) {
+                err.println("ftvm: --input: " + e.getMessage());
+                return 2;
+            }
+        }
+        java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images = new java.util.ArrayList<>();
+        try {
+            for (io.ftvm.vmm.spec.VmSpec.Disk d : spec.disks()) {
+                images.add(io.ftvm.vmm.devices.virtio.DiskImage.open(d.file(), d.readOnly()));
+            }
+            return run(io.ftvm.vmm.spec.VmSpecLoader.machineConfig(spec), null, null, boot, scripted, images,
+                    spec.name());
+        } catch (io.ftvm.vmm.devices.virtio.DiskException e) {
+            err.println("ftvm: " + image + ": disks: " + e.getMessage());
+            return 2;
         } finally {
             DiskOptions.close(images);
         }
     }
 
     private int run(MachineConfig config, ElfImage elf, byte[] imageBytes, LinuxBoot boot, byte[] scripted,
-            java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images) throws IOException {
+            java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images, String name) throws IOException {
         OutputStream console = new BufferedOutputStream(out, 1 << 16);
         Machine machine = new Machine(config, (icount, offset, b) -> write(console, b),
                 new io.ftvm.vmm.board.Attachments(images));
@@ -196,7 +251,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             log = record == null ? new DiscardingEventLog() : RecordingFile.create(record, elf != null
                     ? new RecordingHeader(config.ramBytes(), config.instructionsPerTick(), image.toString(), imageBytes)
-                    : RecordingHeader.fromSnapshot(linux.kernel.toString(), startSnapshot(machine)));
+                    : RecordingHeader.fromSnapshot(name, startSnapshot(machine)));
         } catch (RecordingException | SnapshotException e) {
             err.println("ftvm: --record: " + e.getMessage());
             return 2;

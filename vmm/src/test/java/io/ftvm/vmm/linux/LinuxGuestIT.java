@@ -76,6 +76,37 @@ class LinuxGuestIT {
         assertThat(transcripts[1]).isEqualTo(transcripts[0]);
     }
 
+    /** {@code ftvm run VM.yaml} boots what the description names: its disk, its NIC with its MAC. */
+    @Test
+    void aVmDescriptionBootsTheMachineItNames() throws Exception {
+        Path disk = LinuxGuest.diskCopy(dir, "data.ext4");
+        Path yaml = Files.writeString(dir.resolve("vm.yaml"), String.join("\n",
+                "name: web1",
+                "ram: 160M",
+                "kernel: " + LinuxGuest.kernel().toAbsolutePath(),
+                "initrd: " + LinuxGuest.initrd().toAbsolutePath(),
+                "cmdline: " + LinuxGuest.CMDLINE,
+                "disks:",
+                "  - file: data.ext4",
+                "nics:",
+                "  - mac: 52:54:00:ab:cd:ef",
+                ""));
+        try (ConsoleSession console = new ConsoleSession(LinuxGuest.ftvm("run", yaml.toString()),
+                dir.resolve("yaml.err"))) {
+            console.expect("ftvm-init: ready", 120);
+            console.expect("# ", 60);
+            console.send("cat /sys/class/net/eth0/address; grep MemTotal /proc/meminfo; echo yaml > /data/y; sync");
+            String shown = console.expect("# ", 60);
+            assertThat(shown).contains("52:54:00:ab:cd:ef").contains("MemTotal");
+            console.send("poweroff -f");
+            assertThat(console.waitFor(60)).isZero();
+        }
+        assertThat(new String(Files.readAllBytes(disk), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("yaml\n");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "kernel: Image\nmemory: 1G\n");
+        assertThat(run("run", bad.toString())).contains("memory: unknown key");
+    }
+
     @Test
     void badBootInputIsNamed() throws Exception {
         Path notImage = Files.write(dir.resolve("not-an-image"), new byte[4096]);
