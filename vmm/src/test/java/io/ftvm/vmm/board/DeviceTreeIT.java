@@ -65,6 +65,18 @@ class DeviceTreeIT {
     }
 
     @Test
+    void eachVirtioDeviceHasItsTransportNodeAndInterrupt() throws Exception {
+        String dts = decompile(DeviceTree.generate(MachineConfig.defaults().withVirtio(List.of(VirtioSpec.disk(false),
+                VirtioSpec.entropy(), VirtioSpec.nic(0x525400123456L, true))), "", DeviceTree.Initrd.NONE));
+        assertThat(dts).contains("virtio_mmio@10001000 {").contains("virtio_mmio@10002000 {")
+                .contains("virtio_mmio@10003000 {").doesNotContain("virtio_mmio@10004000")
+                .contains("reg = <0x00 0x10003000 0x00 0x1000>;").contains("interrupts = <0x03>;")
+                .contains("compatible = \"virtio,mmio\";");
+        assertThat(decompile(DeviceTree.generate(MachineConfig.defaults(), "", DeviceTree.Initrd.NONE)))
+                .as("no devices, no transports").doesNotContain("virtio_mmio").doesNotContain("virtio,mmio");
+    }
+
+    @Test
     void dumpdtbWritesTheBlobAndRefusesAnOverlongCommandLine() throws Exception {
         Path out = dir.resolve("dumped.dtb");
         assertThat(io.ftvm.vmm.tool.Ftvm.execute("dumpdtb", "--ram", "256M", "--append", "quiet", out.toString()))
