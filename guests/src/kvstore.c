@@ -20,22 +20,28 @@
  * The checksum is FNV-1a 64 over key\0value\0 of every pair in key order (the empty
  * store sums to cbf29ce484222325), so equal states print equal sums.
  *
- * There is no interrupt controller yet, so the UART is polled: when no byte waits the
- * guest sleeps in WFI until a CLINT timer interrupt 1 ms later. Nothing printed depends
- * on time. */
+ * Input is interrupt-driven, as a real console driver's is: the UART's receive interrupt
+ * reaches the hart through the PLIC (source 10, machine context) and wakes it from WFI;
+ * with nothing typed the guest sleeps without a timer. Nothing printed depends on time. */
 #include "guest.h"
 
 #define CAPACITY  256
 #define KEY_MAX   32
 #define VAL_MAX   64
 #define LINE_MAX  200
-#define TICK      10000UL   /* mtime units: 1 ms at the 10 MHz timebase */
-
-#define IRQ_BIT   (1UL << 63)
-#define MIE_MTIE  (1UL << 7)
+#define MIE_MEIE  (1UL << 11)
 #define MST_MIE   (1UL << 3)
 
-/* ------------------------------------------------------------------ timer / traps */
+#define PLIC_BASE      0x0c000000UL
+#define UART_IRQ       10
+#define PLIC_PRIORITY  (PLIC_BASE + 4 * UART_IRQ)
+#define PLIC_ENABLE0   (PLIC_BASE + 0x2000)
+#define PLIC_THRESHOLD (PLIC_BASE + 0x200000)
+#define PLIC_CLAIM     (PLIC_BASE + 0x200004)
+#define UART_IER       (UART_BASE + 1)
+#define UART_LSR_REG   (UART_BASE + 5)
+
+/* ------------------------------------------------------------------ interrupts / traps */
 
 __asm__(
     ".section .text\n"
@@ -80,40 +86,37 @@ __asm__(
     "  mret\n");
 
 extern char kv_trap[];
-static volatile uint64_t ticks;
 
+/* Interrupts are never taken (mstatus.MIE stays clear: WFI wakes on a pending enabled
+ * interrupt regardless), so any trap is fatal. */
 void kv_trap_c(void)
 {
-    uint64_t cause = csr_read(mcause);
-    if (cause == (IRQ_BIT | 7)) {
-        mmio_write64(CLINT_MTIMECMP, ~0UL);   /* acknowledge: deadline out of reach */
-        ticks++;
-        return;
-    }
-    printf_("FATAL trap mcause=%016lx mepc=%016lx mtval=%016lx\n", cause, csr_read(mepc),
+    printf_("FATAL trap mcause=%016lx mepc=%016lx mtval=%016lx\n", csr_read(mcause), csr_read(mepc),
             csr_read(mtval));
     guest_exit(2);
 }
 
-static void timer_init(void)
+static void irq_init(void)
 {
     csr_clear(mstatus, MST_MIE);
-    mmio_write64(CLINT_MTIMECMP, ~0UL);
     csr_write(mtvec, (uint64_t)kv_trap);     /* direct mode */
-    csr_write(mie, MIE_MTIE);
+    *(volatile uint32_t *)PLIC_PRIORITY = 1;
+    *(volatile uint32_t *)PLIC_ENABLE0 = 1u << UART_IRQ;
+    *(volatile uint32_t *)PLIC_THRESHOLD = 0;
+    *(volatile uint8_t *)UART_IER = 1;       /* receive data available */
+    csr_write(mie, MIE_MEIE);
 }
 
-/* Sleeps until the next 1 ms tick. mstatus.MIE stays clear except for a short window
- * after each wfi (wfi wakes on a pending enabled interrupt even with MIE clear), so the
- * tick cannot slip in between the check and the wfi. */
-static void sleep_tick(void)
+/* Sleeps until a byte arrives: WFI until the UART's interrupt is pending at the PLIC,
+ * then claim and complete it (the gateway raises it again while bytes are waiting). */
+static void wait_input(void)
 {
-    uint64_t old = ticks;
-    mmio_write64(CLINT_MTIMECMP, mmio_read64(CLINT_MTIME) + TICK);
-    while (ticks == old) {
+    while (!(*(volatile uint8_t *)UART_LSR_REG & 1)) {
         __asm__ volatile("wfi");
-        csr_set(mstatus, MST_MIE);
-        csr_clear(mstatus, MST_MIE);
+        uint32_t id = *(volatile uint32_t *)PLIC_CLAIM;
+        if (id) {
+            *(volatile uint32_t *)PLIC_CLAIM = id;
+        }
     }
 }
 
@@ -480,7 +483,7 @@ static char line[LINE_MAX + 1];
 
 int main(void)
 {
-    timer_init();
+    irq_init();
     puts_("kvstore ready\n");
 
     int len = 0;
@@ -489,7 +492,7 @@ int main(void)
     for (;;) {
         int c = getch_nonblock();
         if (c < 0) {
-            sleep_tick();
+            wait_input();
             continue;
         }
         if (c == '\r') {

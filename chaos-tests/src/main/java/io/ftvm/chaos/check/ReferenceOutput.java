@@ -29,8 +29,8 @@ public final class ReferenceOutput {
         }
         int fed = 0;
         int idleAfterInput = 0;
-        // Slices end when the guest idles (it polls the UART on every 1 ms tick), so input is fed as soon as there
-        // is room; idle time is skipped. Done when all input is in and the guest idled a few ticks in a row.
+        // Slices end when the guest idles (waiting for the UART's interrupt), so input is fed as soon as there is
+        // room; idle time is skipped. Done when all input is in and the guest idles without anything to wake it.
         for (long slice = 0; slice < 100_000_000 && idleAfterInput < 3; slice++) {
             int space = m.consoleInputSpace();
             if (fed < input.length && space > 0) {
@@ -39,7 +39,7 @@ public final class ReferenceOutput {
                 fed += n;
             }
             RunResult r = m.runUntil(m.icount() + 10_000_000);
-            if (r.reason() == RunResult.Reason.POWER_OFF || r.idleWithoutWakeup()) {
+            if (r.reason() == RunResult.Reason.POWER_OFF || r.idleWithoutWakeup() && fed == input.length) {
                 break;
             }
             if (r.reason() == RunResult.Reason.IDLE) {

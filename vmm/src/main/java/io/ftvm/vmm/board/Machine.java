@@ -190,6 +190,14 @@ public final class Machine {
         }
     }
 
+    /**
+     * True when an input could wake the idle hart: an external interrupt (machine or supervisor) is enabled, so a
+     * device interrupt through the PLIC (the console's receive interrupt, a frame arriving) ends its WFI.
+     */
+    public boolean wakesOnInput() {
+        return (cpu.csrs().peek(Csr.MIE) & (Csr.MEIP | Csr.SEIP)) != 0;
+    }
+
     /** The mtime at which an armed timer (machine, or the builtin SBI's supervisor timer) would wake an idle hart, or -1. */
     private long wakeTime() {
         long mie = cpu.csrs().peek(Csr.MIE);

@@ -112,8 +112,9 @@ public final class RecordDriver {
                 case RESET:
                     return finish(r);
                 case IDLE:
-                    if (r.idleWithoutWakeup()) {
-                        return finish(r);
+                    if (r.idleWithoutWakeup() && (!machine.wakesOnInput()
+                            || input.exhausted() && frames == FrameSource.NONE)) {
+                        return finish(r); // no timer, and no input that could come or wake it
                     }
                     if (config.horizonEntries()) {
                         log.append(new Event.Horizon(r.icount())); // everything before the idle period is final

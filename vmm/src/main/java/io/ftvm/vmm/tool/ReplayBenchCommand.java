@@ -86,7 +86,10 @@ public final class ReplayBenchCommand implements Callable<Integer> {
         }
         print("record_overhead_pct", (median(recorded) / median(plain) - 1) * 100);
         print("replay_over_record", median(replayRatio));
-        print("log_bytes_per_guest_second", logBytesPerGuestSecond(service, script));
+        double[] log = logFigures(service, script);
+        print("log_bytes_per_guest_second", log[0]);
+        print("log_bytes", log[1]);
+        print("log_guest_seconds", log[2]);
         print("digest_us", digestMicros(cpu));
         double[] snap = snapshotMillis();
         print("snapshot_save_ms_256mib", snap[0]);
@@ -138,7 +141,8 @@ public final class ReplayBenchCommand implements Callable<Integer> {
     }
 
     /** Recording-file bytes per second of guest time for the service guest fed its script in real time. */
-    private double logBytesPerGuestSecond(ElfImage image, byte[] script) throws Exception {
+    /** The service session's log: bytes per guest second, bytes, guest seconds. */
+    private double[] logFigures(ElfImage image, byte[] script) throws Exception {
         Machine m = machine(image, MachineConfig.defaults());
         Path file = Files.createTempFile("ftvm-bench", ".rec");
         try {
@@ -154,7 +158,8 @@ public final class ReplayBenchCommand implements Callable<Integer> {
                         RecordDriver.Throttle.NONE).run(Long.MAX_VALUE);
             }
             double guestSeconds = m.time().now() / (double) MachineConfig.TIMEBASE_HZ;
-            return (Files.size(file) - headerBytes) / guestSeconds;
+            double bytes = Files.size(file) - headerBytes;
+            return new double[] {bytes / guestSeconds, bytes, guestSeconds};
         } finally {
             Files.deleteIfExists(file);
         }

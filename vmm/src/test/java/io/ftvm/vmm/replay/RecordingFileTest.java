@@ -131,9 +131,19 @@ class RecordingFileTest {
     }
 
     @Test
-    void codecRefusesMalformedEntries() {
-        assertThatThrownBy(() -> EventCodec.decode(new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0}))
-                .hasMessageContaining("unknown entry type 9");
+    void codecRefusesMalformedEntries() throws Exception {
+        assertThatThrownBy(() -> EventCodec.decode(new byte[] {42, 0, 0, 0, 0, 0, 0, 0, 0}))
+                .hasMessageContaining("unknown entry type 42");
+        assertThatThrownBy(() -> EventCodec.decode(new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}))
+                .as("an empty frame").hasMessageContaining("frame length 0 out of range");
+        assertThatThrownBy(() -> EventCodec.decode(new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f}))
+                .hasMessageContaining("frame length 32767 out of range");
+        Event.FrameIn frame = new Event.FrameIn(77, new byte[] {1, 2, 3});
+        assertThat(EventCodec.decode(EventCodec.encode(frame))).isEqualTo(frame);
+        Event.EntropySeed seed = new Event.EntropySeed(0, new byte[32]);
+        assertThat(EventCodec.decode(EventCodec.encode(seed))).isEqualTo(seed);
+        assertThatThrownBy(() -> EventCodec.decode(Arrays.copyOf(EventCodec.encode(seed), 20)))
+                .hasMessageContaining("too short");
         assertThatThrownBy(() -> EventCodec.decode(new byte[] {2, 1})).hasMessageContaining("too short");
         byte[] extra = Arrays.copyOf(EventCodec.encode(new Event.Horizon(5)), 10);
         assertThatThrownBy(() -> EventCodec.decode(extra)).hasMessageContaining("unexpected bytes");
