@@ -28,7 +28,7 @@ final class ReferenceRun {
                 fed += n;
             }
             RunResult r = m.runSkippingIdle(m.icount() + 1_000_000);
-            if (r.reason() == RunResult.Reason.POWER_OFF || r.idleWithoutWakeup()) {
+            if (r.reason() == RunResult.Reason.POWER_OFF || r.idleWithoutWakeup() && fed == input.length) {
                 break;
             }
             quiet = fed == input.length && out.size() == lastSize ? quiet + 1 : 0;

@@ -101,8 +101,17 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: --max-instructions must not be negative: " + maxInstructions);
             return 2;
         }
+        byte[] scripted = null;
+        if (inputFile != null) {
+            try {
+                scripted = ImageFiles.readBytes(inputFile);
+            } catch (ImageFiles.ImageReadException e) {
+                err.println("ftvm: --input: " + e.getMessage());
+                return 2;
+            }
+        }
         if (image != null && isSpec(image)) {
-            return runSpec();
+            return runSpec(scripted);
         }
         if ((image == null) == (linux.kernel == null)) {
             err.println("ftvm: give either an ELF IMAGE or --kernel Image" + (image == null ? "" : ", not both"));
@@ -152,15 +161,6 @@ public final class RunCommand implements Callable<Integer> {
             err.println("ftvm: " + e.getMessage());
             return EXIT_BAD_IMAGE;
         }
-        byte[] scripted = null;
-        if (inputFile != null) {
-            try {
-                scripted = ImageFiles.readBytes(inputFile);
-            } catch (ImageFiles.ImageReadException e) {
-                err.println("ftvm: --input: " + e.getMessage());
-                return 2;
-            }
-        }
         java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images;
         try {
             images = disks.open();
@@ -182,7 +182,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** {@code ftvm run VM.yaml}: the description names the kernel, initrd, command line, RAM, disks and NIC. */
-    private int runSpec() throws IOException {
+    private int runSpec(byte[] scripted) throws IOException {
         if (linux.kernel != null || linux.strayOption() != null || !disks.disks.isEmpty() || signature != null) {
             err.println("ftvm: " + image + " is a VM description: it names the kernel, initrd, command line and "
                     + "disks itself (drop --kernel, --initrd, --append, --bios, --nic, --disk, --signature)");
@@ -199,15 +199,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ImageFiles.ImageReadException e) {
             err.println("ftvm: " + image + ": " + e.getMessage());
             return EXIT_BAD_IMAGE;
-        }
-        byte[] scripted = null;
-        if (inputFile != null) {
-            try {
-                scripted = ImageFiles.readBytes(inputFile);
-            } catch (ImageFiles.ImageReadException e) {
-                err.println("ftvm: --input: " + e.getMessage());
-                return 2;
-            }
         }
         java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images = new java.util.ArrayList<>();
         try {
