@@ -45,9 +45,53 @@ public final class LinuxLoader {
             throw new IllegalArgumentException("a boot with " + boot.machineFirmware() + " firmware needs a machine "
                     + "configured for it, not " + config.firmware());
         }
+        Layout l = plan(config, boot);
+        byte[] dtb = deviceTree(config, boot, l);
+        if (dtb.length != l.deviceTreeSize()) {
+            throw new IllegalStateException("device tree size changed from " + l.deviceTreeSize() + " to "
+                    + dtb.length);
+        }
         Ram ram = machine.ram();
-        long base = ram.base();
-        long end = base + ram.size();
+        if (boot.firmware() != null) {
+            load(ram, l.firmware(), boot.firmware());
+        }
+        load(ram, l.kernel(), boot.kernel().bytes());
+        if (l.initrdEnd() > l.initrdStart()) {
+            load(ram, l.initrdStart(), boot.initrd());
+        }
+        load(ram, l.deviceTree(), dtb);
+        Cpu cpu = machine.cpu();
+        cpu.invalidateDecodedInstructions();
+        if (boot.firmware() == null) {
+            cpu.enterSupervisor(l.kernel(), 0, l.deviceTree());
+        } else {
+            byte[] info = new byte[FW_DYNAMIC_INFO];
+            ByteBuffer.wrap(info).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(FW_DYNAMIC_MAGIC).putLong(2).putLong(l.kernel()).putLong(1).putLong(0).putLong(0);
+            load(ram, l.firmwareInfo(), info);
+            cpu.setPc(l.firmware());
+            cpu.setRegister(10, 0);
+            cpu.setRegister(11, l.deviceTree());
+            cpu.setRegister(12, l.firmwareInfo());
+        }
+        return l;
+    }
+
+    /** The device tree {@link #load} places for {@code boot} as laid out by {@link #plan}. */
+    public static byte[] deviceTree(MachineConfig config, LinuxBoot boot, Layout l) throws InvalidImageException {
+        DeviceTree.Initrd initrd = l.initrdEnd() > l.initrdStart()
+                ? new DeviceTree.Initrd(l.initrdStart(), l.initrdEnd()) : DeviceTree.Initrd.NONE;
+        return generate(config, boot, initrd);
+    }
+
+    /**
+     * Where {@link #load} puts everything for a machine of {@code config}, checking that it all fits.
+     *
+     * @throws InvalidImageException when something does not fit in RAM or the command line is too long
+     */
+    public static Layout plan(MachineConfig config, LinuxBoot boot) throws InvalidImageException {
+        long base = MemoryMap.RAM;
+        long end = base + config.ramBytes();
         KernelImage kernel = boot.kernel();
         long fwEnd = base + boot.firmwareLength();
         long kernelAt = Math.max(alignUp(fwEnd, ALIGN), base + kernel.textOffset());
@@ -71,7 +115,7 @@ public final class LinuxLoader {
         long initrdAt = 0;
         long initrdEnd = 0;
         if (initrdLength > 0) {
-            long ramSize = ram.size();
+            long ramSize = config.ramBytes();
             initrdAt = kernelAt + (ramSize > 256 * MIB ? 128 * MIB : ramSize / 2);
             if (initrdAt + initrdLength > infoAt) {
                 initrdAt = alignDown(infoAt - initrdLength, Ram.PAGE_SIZE);
@@ -83,36 +127,7 @@ public final class LinuxLoader {
             }
             initrdEnd = initrdAt + initrdLength;
         }
-        DeviceTree.Initrd initrd = initrdLength == 0 ? DeviceTree.Initrd.NONE
-                : new DeviceTree.Initrd(initrdAt, initrdEnd);
-        byte[] dtb = generate(config, boot, initrd);
-        if (dtb.length != dtSize) {
-            throw new IllegalStateException("device tree size changed from " + dtSize + " to " + dtb.length);
-        }
-
-        if (boot.firmware() != null) {
-            load(ram, base, boot.firmware());
-        }
-        load(ram, kernelAt, kernel.bytes());
-        if (initrdLength > 0) {
-            load(ram, initrdAt, boot.initrd());
-        }
-        load(ram, dtAt, dtb);
-        Cpu cpu = machine.cpu();
-        cpu.invalidateDecodedInstructions();
-        if (boot.firmware() == null) {
-            cpu.enterSupervisor(kernelAt, 0, dtAt);
-        } else {
-            byte[] info = new byte[FW_DYNAMIC_INFO];
-            ByteBuffer.wrap(info).order(ByteOrder.LITTLE_ENDIAN)
-                    .putLong(FW_DYNAMIC_MAGIC).putLong(2).putLong(kernelAt).putLong(1).putLong(0).putLong(0);
-            load(ram, infoAt, info);
-            cpu.setPc(base);
-            cpu.setRegister(10, 0);
-            cpu.setRegister(11, dtAt);
-            cpu.setRegister(12, infoAt);
-        }
-        return new Layout(base, kernelAt, kernelEnd, initrdAt, initrdEnd, dtAt, dtb.length,
+        return new Layout(base, kernelAt, kernelEnd, initrdAt, initrdEnd, dtAt, dtSize,
                 boot.firmware() == null ? 0 : infoAt);
     }
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
  * {@code -machine dumpdtb=FILE} does), for {@code dtc -I dtb -O dts FILE}.
  */
 @Command(name = "dumpdtb", mixinStandardHelpOptions = true,
-        description = "Write the machine's device tree blob (DTB) to FILE.")
+        description = "Write the machine's device tree blob (DTB) to FILE: a bare board's (--ram, --append), or "
+                + "exactly the one a VM description's guest is given (--vm), with its devices and initrd range.")
 public final class DumpDtbCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "where to write the DTB")
     Path file;
@@ -28,6 +29,10 @@ public final class DumpDtbCommand implements Callable<Integer> {
     @Option(names = "--append", paramLabel = "CMDLINE", defaultValue = "",
             description = "the kernel command line (chosen/bootargs)")
     String append;
+
+    @Option(names = "--vm", paramLabel = "VM.yaml",
+            description = "the device tree of this VM as it boots (its RAM, devices, command line and initrd)")
+    Path vm;
 
     private final PrintStream err;
 
@@ -42,11 +47,21 @@ public final class DumpDtbCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         byte[] dtb;
-        try {
-            dtb = DeviceTree.generate(MachineConfig.defaults().withRam(ram), append, DeviceTree.Initrd.NONE);
-        } catch (IllegalArgumentException e) {
-            err.println("ftvm: " + e.getMessage());
-            return 2;
+        if (vm != null) {
+            try {
+                dtb = vmDeviceTree();
+            } catch (io.ftvm.vmm.spec.VmSpecException | ImageFiles.ImageReadException
+                    | io.ftvm.vmm.board.InvalidImageException e) {
+                err.println("ftvm: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            try {
+                dtb = DeviceTree.generate(MachineConfig.defaults().withRam(ram), append, DeviceTree.Initrd.NONE);
+            } catch (IllegalArgumentException e) {
+                err.println("ftvm: " + e.getMessage());
+                return 2;
+            }
         }
         try {
             Files.write(file, dtb);
@@ -55,5 +70,15 @@ public final class DumpDtbCommand implements Callable<Integer> {
             return 6;
         }
         return 0;
+    }
+
+    /** The tree the VM's guest is given: its devices, command line and initrd range as {@code LinuxLoader} lays them out. */
+    private byte[] vmDeviceTree() throws io.ftvm.vmm.spec.VmSpecException, ImageFiles.ImageReadException,
+            io.ftvm.vmm.board.InvalidImageException {
+        io.ftvm.vmm.spec.VmSpec spec = new io.ftvm.vmm.spec.VmSpecLoader().load(vm);
+        io.ftvm.vmm.board.LinuxBoot boot = LinuxBootOptions.read(spec.kernel(), spec.initrd(), spec.cmdline(),
+                spec.firmware());
+        MachineConfig config = io.ftvm.vmm.spec.VmSpecLoader.machineConfig(spec);
+        return io.ftvm.vmm.board.LinuxLoader.deviceTree(config, boot, io.ftvm.vmm.board.LinuxLoader.plan(config, boot));
     }
 }

@@ -105,6 +105,17 @@ class LinuxGuestIT {
                 .contains("yaml\n");
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "kernel: Image\nmemory: 1G\n");
         assertThat(run("run", bad.toString())).contains("memory: unknown key");
+
+        // dumpdtb --vm writes the very tree the guest was given: its RAM, devices, command line and initrd.
+        Path dtb = dir.resolve("vm.dtb");
+        assertThat(io.ftvm.vmm.tool.Ftvm.execute("dumpdtb", "--vm", yaml.toString(), dtb.toString())).isZero();
+        Process dtc = new ProcessBuilder("dtc", "-I", "dtb", "-O", "dts", dtb.toString()).start();
+        String dts = new String(dtc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(dtc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(dts).contains("reg = <0x00 0x80000000 0x00 0xa000000>;").contains("virtio_mmio@10003000")
+                .doesNotContain("virtio_mmio@10004000").contains("linux,initrd-start")
+                .contains("bootargs = \"" + LinuxGuest.CMDLINE + "\";");
+        assertThat(io.ftvm.vmm.tool.Ftvm.execute("dumpdtb", "--vm", bad.toString(), dtb.toString())).isEqualTo(2);
     }
 
     @Test
