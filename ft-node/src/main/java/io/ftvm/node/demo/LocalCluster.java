@@ -67,16 +67,43 @@ public final class LocalCluster implements AutoCloseable {
                 start("host-" + i);
             }
             long deadline = System.nanoTime() + 90_000_000_000L;
+            Map<String, Integer> restarts = new LinkedHashMap<>();
             while (membership.liveHosts().size() < n) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("only " + membership.liveHosts().keySet() + " registered within "
                             + "90 s; see the logs in " + dir);
                 }
+                restartHostsThatDiedStarting(restarts);
                 Thread.sleep(50);
             }
         } catch (Exception | Error e) {
             close(); // no ftd process outlives a cluster that did not come up
             throw e;
+        }
+    }
+
+    /**
+     * A port picked free can be taken by another process before ftd binds it (ftd then exits: "cannot listen"). A
+     * host whose process ended before it registered is started again on fresh ports, at most twice.
+     */
+    private void restartHostsThatDiedStarting(Map<String, Integer> restarts) throws IOException {
+        List<String> dead = new ArrayList<>();
+        synchronized (hosts) {
+            for (Map.Entry<String, Process> h : hosts.entrySet()) {
+                if (!h.getValue().isAlive() && !membership.liveHosts().containsKey(h.getKey())) {
+                    dead.add(h.getKey());
+                }
+            }
+        }
+        for (String hostId : dead) {
+            int attempts = restarts.merge(hostId, 1, Integer::sum);
+            if (attempts > 2) {
+                throw new IllegalStateException(hostId + " exited before registering, " + attempts
+                        + " times; see " + dir.resolve(hostId).resolve("ftd.log"));
+            }
+            consolePorts.remove(hostId);
+            adminPorts.remove(hostId);
+            start(hostId);
         }
     }
 
