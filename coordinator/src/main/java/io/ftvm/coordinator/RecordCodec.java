@@ -31,7 +31,12 @@ public final class RecordCodec {
     static final String KIND_HOST = "ftvm.host";
     static final String KIND_ENDPOINT = "ftvm.endpoint";
 
-    private static final Set<String> SPEC_FIELDS = Set.of("format", "kind", "image", "memoryMib", "devices", "protection");
+    private static final Set<String> SPEC_FIELDS = Set.of("format", "kind", "image", "memoryMib", "devices", "protection",
+            "linux");
+    private static final Set<String> LINUX_FIELDS = Set.of("kernel", "initrd", "cmdline", "firmware", "disks", "nics",
+            "entropy");
+    private static final Set<String> DISK_FIELDS = Set.of("image", "readOnly");
+    private static final Set<String> NIC_FIELDS = Set.of("mac", "backend");
     private static final Set<String> STATE_FIELDS = Set.of("format", "kind", "epoch", "status", "primary",
             "primarySince", "backup", "backupSince", "reason");
     private static final Set<String> HOST_FIELDS = Set.of("format", "kind", "hostId", "address", "capacityMib",
@@ -52,6 +57,19 @@ public final class RecordCodec {
         ArrayNode devices = n.putArray("devices");
         spec.devices().forEach(devices::add);
         n.put("protection", spec.protection().name());
+        LinuxMachine l = spec.linux();
+        if (l != null) {
+            ObjectNode m = n.putObject("linux");
+            m.put("kernel", l.kernel());
+            m.put("initrd", l.initrd());
+            m.put("cmdline", l.cmdline());
+            m.put("firmware", l.firmware());
+            ArrayNode disks = m.putArray("disks");
+            l.disks().forEach(d -> disks.addObject().put("image", d.image()).put("readOnly", d.readOnly()));
+            ArrayNode nics = m.putArray("nics");
+            l.nics().forEach(c -> nics.addObject().put("mac", c.mac()).put("backend", c.backend()));
+            m.put("entropy", l.entropy());
+        }
         return write(n);
     }
 
@@ -113,7 +131,32 @@ public final class RecordCodec {
         String image = r.text("image", false);
         long memory = r.integer("memoryMib");
         DesiredProtection protection = r.enumValue("protection", DesiredProtection.class);
-        return r.build(() -> new VmSpec(image, memory, devices, protection));
+        LinuxMachine linux = r.root.has("linux") ? decodeLinux(r, r.root.get("linux")) : null;
+        return r.build(() -> new VmSpec(image, memory, devices, protection, linux));
+    }
+
+    private static LinuxMachine decodeLinux(Reader outer, JsonNode node) {
+        Reader r = outer.nested("linux", node, LINUX_FIELDS);
+        String kernel = r.text("kernel", false);
+        String initrd = r.text("initrd", true);
+        String cmdline = r.text("cmdline", false);
+        String firmware = r.text("firmware", true);
+        boolean entropy = r.bool("entropy");
+        List<LinuxMachine.Disk> disks = new ArrayList<>();
+        for (JsonNode d : r.array("disks")) {
+            Reader dr = r.nested("linux.disks[" + disks.size() + "]", d, DISK_FIELDS);
+            String image = dr.text("image", false);
+            boolean ro = dr.bool("readOnly");
+            disks.add(dr.build(() -> new LinuxMachine.Disk(image, ro)));
+        }
+        List<LinuxMachine.Nic> nics = new ArrayList<>();
+        for (JsonNode c : r.array("nics")) {
+            Reader cr = r.nested("linux.nics[" + nics.size() + "]", c, NIC_FIELDS);
+            String mac = cr.text("mac", false);
+            String backend = cr.text("backend", false);
+            nics.add(cr.build(() -> new LinuxMachine.Nic(mac, backend)));
+        }
+        return r.build(() -> new LinuxMachine(kernel, initrd, cmdline, firmware, disks, nics, entropy));
     }
 
     public VmState decodeState(String path, byte[] data) {
@@ -203,7 +246,41 @@ public final class RecordCodec {
         }
 
         RecordFormatException fail(String problem) {
-            return new RecordFormatException(path, problem);
+            return new RecordFormatException(path, prefix + problem);
+        }
+
+        private String prefix = "";
+
+        /** A reader of the object {@code node} at {@code where} inside this record, with exactly known fields. */
+        Reader nested(String where, JsonNode node, Set<String> fields) {
+            if (node == null || !node.isObject()) {
+                throw fail("field '" + where + "' must be an object");
+            }
+            Reader r = new Reader(path, node);
+            r.prefix = prefix + where + ": ";
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!fields.contains(name)) {
+                    throw r.fail("unknown field '" + name + "'");
+                }
+            }
+            return r;
+        }
+
+        boolean bool(String field) {
+            JsonNode n = required(field);
+            if (!n.isBoolean()) {
+                throw fail("field '" + field + "' must be true or false, was " + n);
+            }
+            return n.booleanValue();
+        }
+
+        Iterable<JsonNode> array(String field) {
+            JsonNode n = required(field);
+            if (!n.isArray()) {
+                throw fail("field '" + field + "' must be an array");
+            }
+            return n;
         }
 
         JsonNode required(String field) {
@@ -263,7 +340,7 @@ public final class RecordCodec {
             try {
                 return constructor.get();
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw new RecordFormatException(path, "invalid record: " + e.getMessage(), e);
+                throw new RecordFormatException(path, prefix + "invalid record: " + e.getMessage(), e);
             }
         }
     }

@@ -79,7 +79,7 @@ public final class VmRecords {
         for (int attempt = 0; ; attempt++) {
             Stat stat = new Stat();
             VmSpec current = codec.decodeSpec(paths.full(path), read(vmId, path, stat));
-            VmSpec next = new VmSpec(current.image(), current.memoryMib(), current.devices(), protection);
+            VmSpec next = current.withProtection(protection);
             if (next.equals(current)) {
                 return current;
             }

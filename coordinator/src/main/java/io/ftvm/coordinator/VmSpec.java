@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param memoryMib guest RAM in MiB; also what the VM costs on a host's capacity, for the primary and the backup
  * @param devices   device names in order (for example {@code "uart"}, {@code "rtc"})
  * @param protection whether the manager keeps a backup for it
+ * @param linux     the Linux machine the VM is (its {@code image} is then the kernel), or null for a bare-metal ELF
+ *                  guest
  */
-public record VmSpec(String image, long memoryMib, List<String> devices, DesiredProtection protection) {
+public record VmSpec(String image, long memoryMib, List<String> devices, DesiredProtection protection,
+        LinuxMachine linux) {
+
+    /** A bare-metal ELF guest. */
+    public VmSpec(String image, long memoryMib, List<String> devices, DesiredProtection protection) {
+        this(image, memoryMib, devices, protection, null);
+    }
 
     public VmSpec {
         Objects.requireNonNull(image, "image");
@@ -25,5 +33,14 @@ public record VmSpec(String image, long memoryMib, List<String> devices, Desired
             throw new IllegalArgumentException("memoryMib must be > 0, was " + memoryMib);
         }
         devices = List.copyOf(devices);
+        if (linux != null && !linux.kernel().equals(image)) {
+            throw new IllegalArgumentException("a Linux VM's image must be its kernel '" + linux.kernel() + "', was '"
+                    + image + "'");
+        }
+    }
+
+    /** The same VM with another desired protection. */
+    public VmSpec withProtection(DesiredProtection p) {
+        return new VmSpec(image, memoryMib, devices, p, linux);
     }
 }

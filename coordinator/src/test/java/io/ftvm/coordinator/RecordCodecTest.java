@@ -37,6 +37,44 @@ class RecordCodecTest {
     }
 
     @Test
+    void roundTripsALinuxMachine() {
+        LinuxMachine m = new LinuxMachine("linux/Image", "linux/initramfs.cpio", "console=ttyS0 quiet", null,
+                List.of(new LinuxMachine.Disk("linux/disk.ext4", false), new LinuxMachine.Disk("iso.img", true)),
+                List.of(new LinuxMachine.Nic("52:54:00:12:34:56", "bridge")), true);
+        VmSpec spec = new VmSpec("linux/Image", 128, List.of("console"), DesiredProtection.PROTECTED, m);
+        assertThat(codec.decodeSpec(P, codec.encodeSpec(spec))).isEqualTo(spec);
+        VmSpec bare = new VmSpec("linux/Image", 128, List.of(), DesiredProtection.NONE,
+                new LinuxMachine("linux/Image", null, "", "fw_dynamic.bin", List.of(), List.of(), false));
+        assertThat(codec.decodeSpec(P, codec.encodeSpec(bare))).isEqualTo(bare);
+        assertThat(codec.decodeSpec(P, codec.encodeSpec(spec)).withProtection(DesiredProtection.NONE).linux())
+                .isEqualTo(m);
+    }
+
+    @Test
+    void refusesABadLinuxMachineNamingTheField() {
+        String head = "{\"format\":1,\"kind\":\"ftvm.vm-spec\",\"image\":\"k\",\"memoryMib\":64,"
+                + "\"devices\":[],\"protection\":\"NONE\",\"linux\":";
+        String disks = "\"disks\":[{\"image\":\"d\",\"readOnly\":false}]";
+        String ok = "{\"kernel\":\"k\",\"initrd\":null,\"cmdline\":\"\",\"firmware\":null," + disks
+                + ",\"nics\":[],\"entropy\":true}";
+        assertThat(codec.decodeSpec(P, (head + ok + "}").getBytes(StandardCharsets.UTF_8)).linux().disks())
+                .hasSize(1);
+        refuseSpec(head + "[]}", "field 'linux' must be an object");
+        refuseSpec(head + ok.replace("\"entropy\"", "\"extra\":1,\"entropy\"") + "}", "linux: unknown field 'extra'");
+        refuseSpec(head + ok.replace("\"readOnly\":false", "\"readOnly\":\"no\"") + "}",
+                "linux.disks[0]: field 'readOnly' must be true or false");
+        refuseSpec(head + ok.replace("\"nics\":[]", "\"nics\":[{\"mac\":\"zz\",\"backend\":\"none\"}]") + "}",
+                "linux.nics[0]: invalid record: MAC address 'zz'");
+        refuseSpec(head + ok.replace("\"kernel\":\"k\"", "\"kernel\":\"other\"") + "}",
+                "a Linux VM's image must be its kernel");
+    }
+
+    private void refuseSpec(String json, String message) {
+        assertThatThrownBy(() -> codec.decodeSpec(P, json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining(message);
+    }
+
+    @Test
     void stateIsReadableJson() {
         String json = new String(codec.encodeState(new VmState(3, VmStatus.SYNCING, "h1", 1, "h2", 3, "x")),
                 StandardCharsets.UTF_8);

@@ -44,11 +44,17 @@ public final class Machine {
     private final VirtioMmio[] virtio;
     private final EntropyDevice entropy;
     private final NetDevice nic;
+    private final Attachments attachments;
 
     private final PageHashes pageHashes;
     private long consoleOffset;
     private RunResult.Reason stopReason;
     private int exitCode;
+
+    /** The host resources the machine's devices use (its disk images, in configuration order). */
+    public Attachments attachments() {
+        return attachments;
+    }
 
     /** A machine without virtio disks (a configuration with disks needs {@link Attachments}). */
     public Machine(MachineConfig config, OutputSink sink) {
@@ -64,6 +70,7 @@ public final class Machine {
     public Machine(MachineConfig config, OutputSink sink, Attachments attachments) {
         this.config = config;
         this.sink = sink;
+        this.attachments = attachments;
         this.ram = new Ram(MemoryMap.RAM, Math.toIntExact(config.ramBytes()));
         this.time = new VirtualTime(config.instructionsPerTick(), this::icount);
         this.clint = new Clint(time);

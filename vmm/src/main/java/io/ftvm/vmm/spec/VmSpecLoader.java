@@ -35,10 +35,20 @@ import java.util.Set;
  *     readOnly: false              # optional (default false)
  * nics:                            # optional, at most one
  *   - mac: 52:54:00:12:34:56
- *     backend: none                # none: link down
+ *     backend: none                # none: link down; bridge: a TAP on the host's bridge (ftd only)
  * </pre>
  */
 public final class VmSpecLoader {
+    /** Turns a file name in a description into the file it means, or refuses it. */
+    @FunctionalInterface
+    public interface FileResolver {
+        /**
+         * @param key   the description's key (for messages), e.g. {@code disks[0].file}
+         * @param value the name as written (not empty)
+         */
+        Path resolve(String key, String value) throws VmSpecException;
+    }
+
     /** A description is a few hundred bytes. */
     public static final int MAX_BYTES = 64 * 1024;
     private static final Set<String> TOP = Set.of("name", "ram", "kernel", "initrd", "cmdline", "firmware", "entropy",
@@ -50,6 +60,17 @@ public final class VmSpecLoader {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final Set<String> backends;
+
+    /** A loader for a single host ({@code bin/ftvm}): NICs may only be {@code none}. */
+    public VmSpecLoader() {
+        this(Set.of("none"));
+    }
+
+    /** A loader that accepts NIC backends {@code backends} (ftd also offers {@code bridge}). */
+    public VmSpecLoader(Set<String> backends) {
+        this.backends = Set.copyOf(backends);
+    }
 
     /** Reads and checks {@code file}; relative paths in it are taken from its directory. */
     public VmSpec load(Path file) throws VmSpecException {
@@ -71,6 +92,11 @@ public final class VmSpecLoader {
 
     /** Parses {@code text}; {@code where} names it in messages. */
     public VmSpec parse(String where, String text, Path base, String defaultName) throws VmSpecException {
+        return parse(where, text, (key, value) -> file(where, key, value, base), defaultName);
+    }
+
+    /** Parses {@code text}, naming files through {@code files}; {@code where} names it in messages. */
+    public VmSpec parse(String where, String text, FileResolver files, String defaultName) throws VmSpecException {
         JsonNode root;
         try {
             root = mapper.readTree(text);
@@ -89,11 +115,11 @@ public final class VmSpecLoader {
         if (!root.has("kernel")) {
             throw new VmSpecException(where + ": kernel: missing (the RISC-V Linux Image to boot)");
         }
-        Path kernel = file(where, "kernel", text(where, root, "kernel", null), base);
-        Path initrd = root.has("initrd") ? file(where, "initrd", text(where, root, "initrd", null), base) : null;
+        Path kernel = resolve(files, where, "kernel", text(where, root, "kernel", null));
+        Path initrd = root.has("initrd") ? resolve(files, where, "initrd", text(where, root, "initrd", null)) : null;
         String cmdline = text(where, root, "cmdline", "");
         String fw = text(where, root, "firmware", "builtin");
-        Path firmware = fw.equals("builtin") ? null : file(where, "firmware", fw, base);
+        Path firmware = fw.equals("builtin") ? null : resolve(files, where, "firmware", fw);
         boolean entropy = bool(where, root, "entropy", true);
         List<VmSpec.Disk> disks = new ArrayList<>();
         for (JsonNode d : list(where, root, "disks")) {
@@ -102,7 +128,7 @@ public final class VmSpecLoader {
             if (!d.has("file")) {
                 throw new VmSpecException(where + ": " + key + ".file: missing");
             }
-            disks.add(new VmSpec.Disk(file(where, key + ".file", text(where, d, "file", null), base),
+            disks.add(new VmSpec.Disk(resolve(files, where, key + ".file", text(where, d, "file", null)),
                     bool(where, d, "readOnly", false)));
         }
         List<VmSpec.Nic> nics = new ArrayList<>();
@@ -116,9 +142,10 @@ public final class VmSpecLoader {
                 throw new VmSpecException(where + ": " + key + ".mac: " + e.getMessage());
             }
             String backend = text(where, n, "backend", "none");
-            if (!backend.equals("none")) {
+            if (!backends.contains(backend)) {
                 throw new VmSpecException(where + ": " + key + ".backend: '" + backend + "' is not a backend this "
-                        + "host offers (none: link down)");
+                        + (backends.contains("bridge") ? "host offers (bridge: a TAP device on the host's bridge; "
+                        : "tool offers (bridge is for VMs protected by ftd; ") + "none: link down)");
             }
             nics.add(new VmSpec.Nic(mac, backend));
         }
@@ -186,10 +213,15 @@ public final class VmSpecLoader {
         return all;
     }
 
-    private static Path file(String where, String key, String value, Path base) throws VmSpecException {
+    private static Path resolve(FileResolver files, String where, String key, String value)
+            throws VmSpecException {
         if (value.isEmpty()) {
             throw new VmSpecException(where + ": " + key + ": empty path");
         }
+        return files.resolve(key, value);
+    }
+
+    private static Path file(String where, String key, String value, Path base) throws VmSpecException {
         Path p = base.resolve(value).normalize();
         if (!Files.isRegularFile(p)) {
             throw new VmSpecException(where + ": " + key + ": " + p + (Files.exists(p) ? " is not a regular file"
@@ -231,7 +263,7 @@ public final class VmSpecLoader {
             devices.add(VirtioSpec.entropy());
         }
         for (VmSpec.Nic n : spec.nics()) {
-            devices.add(VirtioSpec.nic(n.mac(), false));
+            devices.add(VirtioSpec.nic(n.mac(), n.backend().equals("bridge")));
         }
         return MachineConfig.defaults().withRam(spec.ramBytes()).withVirtio(devices)
                 .withFirmware(spec.firmware() == null ? MachineConfig.Firmware.BUILTIN_SBI

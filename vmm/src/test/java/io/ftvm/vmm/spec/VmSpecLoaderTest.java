@@ -80,4 +80,22 @@ class VmSpecLoaderTest {
         assertThatThrownBy(() -> load("- just\n- a list\n")).hasMessageContaining("a YAML mapping");
         assertThatThrownBy(() -> load("kernel: Image\nname: 'bad name!'\n")).hasMessageContaining("name 'bad name!'");
     }
+
+    @Test
+    void aHostLoaderResolvesNamesItsOwnWayAndOffersABridge() throws Exception {
+        VmSpecLoader hosts = new VmSpecLoader(java.util.Set.of("none", "bridge"));
+        VmSpecLoader.FileResolver inImages = (key, value) -> {
+            if (value.startsWith("/")) {
+                throw new VmSpecException(key + ": absolute");
+            }
+            return dir.resolve(value);
+        };
+        VmSpec s = hosts.parse("spec", "kernel: Image\nnics:\n  - backend: bridge\n", inImages, "vm1");
+        assertThat(s.nics().get(0).backend()).isEqualTo("bridge");
+        assertThat(VmSpecLoader.machineConfig(s).virtio()).contains(VirtioSpec.nic(s.nics().get(0).mac(), true));
+        assertThatThrownBy(() -> hosts.parse("spec", "kernel: /etc/passwd\n", inImages, "vm1"))
+                .hasMessageContaining("kernel: absolute");
+        assertThatThrownBy(() -> load("kernel: Image\nnics:\n  - backend: bridge\n"))
+                .hasMessageContaining("nics[0].backend: 'bridge' is not a backend this tool offers");
+    }
 }

@@ -131,6 +131,21 @@ public final class DiskImage implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies the image's whole content to {@code out} (a consistent copy only while nothing writes the image: the
+     * machine is paused).
+     */
+    public void copyTo(java.nio.channels.WritableByteChannel out) throws IOException {
+        long done = 0;
+        while (done < size) {
+            long n = channel.transferTo(done, size - done, out);
+            if (n <= 0) {
+                throw new IOException("unexpected end of " + path + " at byte " + done);
+            }
+            done += n;
+        }
+    }
+
     /** Makes written data durable. */
     void flush() throws IOException {
         if (!readOnly) {
