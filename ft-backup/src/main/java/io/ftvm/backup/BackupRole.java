@@ -1,6 +1,7 @@
 package io.ftvm.backup;
 
 import io.ftvm.primary.ConsoleRouter;
+import io.ftvm.primary.GuestNetwork;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
 import io.ftvm.primary.RecordingCopy;
@@ -18,6 +19,10 @@ import io.ftvm.vmm.replay.DivergenceException;
 import io.ftvm.vmm.replay.RecordingException;
 import io.ftvm.vmm.replay.ReplayDriver;
 import io.ftvm.vmm.replay.WallClock;
+import io.ftvm.vmm.board.Attachments;
+import io.ftvm.vmm.devices.virtio.DiskImage;
+import io.ftvm.vmm.snapshot.SnapshotBundle;
+import io.ftvm.vmm.snapshot.SnapshotException;
 import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +30,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -74,6 +80,10 @@ public final class BackupRole implements AutoCloseable {
     /** The VM's live recording from the join snapshot on; the primary this backup becomes continues it. */
     private volatile RecordingTap recording;
     private volatile Path pendingSnapshot;
+    /** The disks that came with the pending snapshot (this host's copies). */
+    private volatile List<DiskImage> pendingDisks = List.of();
+    /** The disks the restored machine runs on. */
+    private volatile List<DiskImage> disks = List.of();
     private volatile Machine machine;
     private volatile OutputHistory history;
     private volatile ConsoleRouter router;
@@ -109,6 +119,17 @@ public final class BackupRole implements AutoCloseable {
 
     public void addListener(Listener l) {
         listeners.add(l);
+    }
+
+    private volatile java.util.function.Supplier<GuestNetwork> networkOnLive = () -> GuestNetwork.NONE;
+
+    /**
+     * Where the guest's NIC is attached when this backup goes live (while it replays, the NIC is attached to
+     * nothing: the frames replay produces are discarded). Called on the takeover path; a supplier that fails leaves
+     * the new primary without a network, logged.
+     */
+    public void networkOnLive(java.util.function.Supplier<GuestNetwork> s) {
+        this.networkOnLive = s;
     }
 
     /** Told once, with the new primary, when this backup goes live. */
@@ -241,6 +262,24 @@ public final class BackupRole implements AutoCloseable {
             throw new IOException("backup of VM " + vmId + " is " + s + ": snapshot " + offer.snapshotId()
                     + " not installed");
         }
+        if (SnapshotBundle.isBundle(file)) {
+            // the machine's disks come with it: this host's copies, checked against the hashes the bundle names
+            Path snap = file.resolveSibling(file.getFileName() + ".machine");
+            SnapshotBundle.Split split;
+            try {
+                split = SnapshotBundle.split(file, snap, settings.snapshotDir().resolve("disks"));
+            } catch (SnapshotException e) {
+                throw new IOException(e.getMessage(), e);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+            closeDisks(pendingDisks);
+            pendingDisks = split.disks();
+            file = snap;
+        } else {
+            closeDisks(pendingDisks);
+            pendingDisks = List.of();
+        }
         RecordingTap tap = new RecordingTap(settings.asPrimary().recording(), vmId);
         tap.beginFromSnapshot(file, offer.icount()); // copied before replay loads (and deletes) it
         RecordingTap oldTap = recording;
@@ -303,8 +342,13 @@ public final class BackupRole implements AutoCloseable {
         OutputHistory h;
         ConsoleRouter r = new ConsoleRouter((icount, offset, b) -> { });
         Machine m;
+        List<DiskImage> attached;
+        synchronized (this) {
+            attached = pendingDisks;
+            pendingDisks = List.of();
+        }
         try (InputStream in = Files.newInputStream(snap)) {
-            m = SnapshotFile.read(in, r);
+            m = SnapshotFile.read(in, r, new Attachments(attached));
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
@@ -321,6 +365,8 @@ public final class BackupRole implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("VM {}: cannot delete {}: {}", vmId, snap, e.toString());
         }
+        closeDisks(disks); // an earlier restore's (a new snapshot replaced it)
+        disks = attached;
         machine = m;
         history = h;
         router = r;
@@ -380,7 +426,15 @@ public final class BackupRole implements AutoCloseable {
         PrimaryRole p = new PrimaryRole(vmId, settings.asPrimary(), machine, router, history, l.inputTotal(),
                 o.asPrimary(), clock, metrics, recording);
         primary = p;
+        GuestNetwork net = GuestNetwork.NONE;
+        try {
+            net = networkOnLive.get();
+        } catch (RuntimeException e) {
+            LOG.error("VM {}: the new primary runs without its network: {}", vmId, e.getMessage());
+        }
+        p.attachNetwork(net);
         p.start();
+        net.announce(); // the bridge and the clients learn that the guest's MAC is here now
         long live = clock.nanoTime();
         lastTakeover = new Takeover(o.epoch(), decidedUnixMillis, decidedUnixMillis + (live - decided) / 1_000_000,
                 decided - noticed, live - decided);
@@ -420,5 +474,22 @@ public final class BackupRole implements AutoCloseable {
             p.close();
         }
         recording.close(); // deletes the file (the live primary, if any, closed it already)
+        closeDisks(pendingDisks);
+        closeDisks(disks);
+    }
+
+    /** The disk images the machine runs on (this host's copies; empty for a machine without disks). */
+    public List<DiskImage> disks() {
+        return disks;
+    }
+
+    private static void closeDisks(List<DiskImage> images) {
+        for (DiskImage d : images) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                LOG.warn("cannot close disk {}: {}", d.path(), e.toString());
+            }
+        }
     }
 }

@@ -11,6 +11,9 @@ import java.util.function.LongSupplier;
  * meanwhile. While unprotected (no backup) bytes pass straight through; when the primary is fenced, held bytes are
  * discarded, never released.
  *
+ * <p>Network frames the guest sends follow the same rule: held with their icount, released to the
+ * {@link GuestNetwork} in order once acknowledged (passed straight through while unprotected, dropped when fenced).
+ *
  * <p>The machine's thread writes; a network thread releases. The first byte held when none is held calls
  * {@code onHeld} (record mode then ends its slice and publishes a horizon at once, so the backup can ACK it).
  * (Ending every slice that holds a byte was measured too: more horizons, no better latency.)
@@ -35,6 +38,15 @@ public final class OutputGate implements OutputSink {
     private int count;
     private long firstOffset;
     private Mode mode = Mode.PASS;
+    /** Most frame bytes held before {@link #full()} asks the VM to wait. */
+    static final int FRAME_CAPACITY = 1 << 20;
+    private final java.util.ArrayDeque<HeldFrame> frames = new java.util.ArrayDeque<>();
+    private long frameBytes;
+    private volatile GuestNetwork network = GuestNetwork.NONE;
+    private long framesDropped;
+
+    private record HeldFrame(long icount, long produced, byte[] frame) {
+    }
 
     /**
      * @param capacity      most bytes held before {@link #full()} asks the VM to wait
@@ -85,11 +97,43 @@ public final class OutputGate implements OutputSink {
         }
     }
 
+    /** Where released frames go (set before the VM runs, or while it is paused). */
+    public void network(GuestNetwork to) {
+        this.network = to;
+    }
+
+    @Override
+    public void frame(long icount, byte[] frame) {
+        boolean first;
+        synchronized (this) {
+            if (mode == Mode.PASS && count == 0 && frames.isEmpty()) {
+                network.send(frame);
+                return;
+            }
+            if (frameBytes + frame.length > FRAME_CAPACITY + SLACK * 1518L) {
+                framesDropped++; // cannot happen while the VM waits on full(); a guard, like a NIC's full ring
+                return;
+            }
+            frames.addLast(new HeldFrame(icount, nanoClock.getAsLong(), frame));
+            frameBytes += frame.length;
+            first = count == 0 && frames.size() == 1 || full();
+        }
+        if (first) {
+            onHeld.run();
+        }
+    }
+
     /** The backup acknowledged the log through an entry at {@code ackedIcount}: release what it covers. */
     public void release(long ackedIcount) {
         int released = 0;
         synchronized (this) {
             long now = nanoClock.getAsLong();
+            while (!frames.isEmpty() && frames.peekFirst().icount() < ackedIcount) {
+                HeldFrame f = frames.pollFirst();
+                frameBytes -= f.frame().length;
+                latencySample.accept(now - f.produced());
+                network.send(f.frame()); // in order, under the lock: a TAP write does not block
+            }
             while (count > 0 && icounts[head] < ackedIcount) {
                 history.append(firstOffset++, bytes[head]);
                 latencySample.accept(now - produced[head]);
@@ -119,8 +163,10 @@ public final class OutputGate implements OutputSink {
 
     /** The primary was fenced: held output must never reach a client. Returns how many bytes were dropped. */
     public synchronized int discard() {
-        int dropped = count;
+        int dropped = count + frames.size();
         count = 0;
+        frames.clear();
+        frameBytes = 0;
         mode = Mode.HOLD;
         notifyAll();
         return dropped;
@@ -130,19 +176,24 @@ public final class OutputGate implements OutputSink {
         return mode;
     }
 
-    /** Bytes held now. */
+    /** Bytes and frames held now. */
     public synchronized int held() {
-        return count;
+        return count + frames.size();
+    }
+
+    /** Frames dropped because the gate's frame room was exhausted (should stay 0: the VM waits first). */
+    public synchronized long framesDropped() {
+        return framesDropped;
     }
 
     /** True when the gate is nearly full: the VM must wait (its slice is ended at once, so little more comes). */
     public synchronized boolean full() {
-        return count >= capacity - SLACK;
+        return count >= capacity - SLACK || frameBytes >= FRAME_CAPACITY;
     }
 
-    /** Waits up to {@code millis} for every held byte to be released (or dropped). */
+    /** Waits up to {@code millis} for every held byte and frame to be released (or dropped). */
     public synchronized void awaitDrained(long millis) throws InterruptedException {
-        if (count > 0) {
+        if (count > 0 || !frames.isEmpty()) {
             wait(Math.max(1, millis));
         }
     }

@@ -9,6 +9,7 @@ import io.ftvm.vmm.board.RunResult;
 import io.ftvm.vmm.replay.RecordDriver;
 import io.ftvm.vmm.replay.RecordingException;
 import io.ftvm.vmm.replay.WallClock;
+import io.ftvm.vmm.snapshot.SnapshotBundle;
 import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -140,6 +141,26 @@ public final class PrimaryRole implements AutoCloseable {
         listeners.add(l);
     }
 
+    private volatile GuestNetwork network = GuestNetwork.NONE;
+
+    /**
+     * Attaches the guest's NIC to {@code n} before the VM runs: frames from it are logged and delivered by record
+     * mode, frames the guest sends leave through the output gate. The role closes it when it ends.
+     */
+    public void attachNetwork(GuestNetwork n) {
+        if (vmThread.isAlive()) {
+            throw new IllegalStateException("the network is attached before the VM runs");
+        }
+        network = n;
+        gate.network(n);
+        driver.setFrameSource(n);
+    }
+
+    /** Frames the output gate dropped for want of room (should stay 0). */
+    public long framesDropped() {
+        return gate.framesDropped();
+    }
+
     /** Runs the VM (unprotected until a backup is attached). */
     public void start() {
         recording.beginFromMachine(machine); // before record mode runs; nothing if a backup's tap continues
@@ -247,8 +268,12 @@ public final class PrimaryRole implements AutoCloseable {
             Files.createDirectories(settings.snapshotDir());
             String id = vmId + "-e" + l.identity.epoch() + "-i" + machine.icount();
             file = settings.snapshotDir().resolve(id + ".snap");
-            try (OutputStream out = Files.newOutputStream(file)) {
-                SnapshotFile.write(machine, out);
+            if (machine.attachments().disks().isEmpty()) {
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    SnapshotFile.write(machine, out);
+                }
+            } else {
+                SnapshotBundle.write(machine, file); // the backup gets the disks' bytes as they are at this icount
             }
             OutgoingSnapshot snap = OutgoingSnapshot.of(id, file, machine.icount(), l.log.nextSequence());
             synchronized (this) {
@@ -485,6 +510,7 @@ public final class PrimaryRole implements AutoCloseable {
     public void fence(String reason) {
         transition(State.FENCED, reason);
         int dropped = gate.discard();
+        network.close(); // a fenced primary's frames must never reach the network again
         driver.requestStop();
         Link l = link;
         if (l != null) {
@@ -578,6 +604,7 @@ public final class PrimaryRole implements AutoCloseable {
         transition(State.STOPPED, "closed");
         driver.requestStop();
         vmThread.join(5_000);
+        network.close();
         recording.close();
         monitor.shutdownNow();
         Link l = link;
