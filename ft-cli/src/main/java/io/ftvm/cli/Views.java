@@ -60,6 +60,19 @@ final class Views {
             "reasonCode", "reason", "epoch", "primary", "primarySince", "backup", "backupSince", "lastChange"}) {
             t.row(f, text(vm, f));
         }
+        JsonNode m = vm.path("machine");
+        if (m.isObject()) {
+            for (String f : new String[] {"kernel", "initrd", "cmdline", "firmware", "entropy"}) {
+                t.row("machine." + f, text(m, f));
+            }
+            int i = 0;
+            for (JsonNode d : m.path("disks")) {
+                t.row("machine.disk" + i++, text(d, "image") + (d.path("readOnly").asBoolean() ? " (read-only)" : ""));
+            }
+            for (JsonNode c : m.path("nics")) {
+                t.row("machine.nic", text(c, "mac") + " on " + text(c, "backend"));
+            }
+        }
         t.row("backupLag", lag(vm));
         t.row("logBandwidth", bandwidth(vm));
         JsonNode p = vm.path("primaryHost").path("primary");

@@ -22,19 +22,50 @@ final class VmCommand implements Runnable {
                 "a subcommand is required: create, start, stop, list, describe, delete");
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a VM (stopped).")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a VM (stopped): a "
+            + "bare-metal guest (--image, --memory-mib) or a Linux machine described by a VM description (--spec).")
     void create(@Parameters(paramLabel = "VM", description = "the VM's id") String vm,
-            @Option(names = "--image", required = true, description = "guest image: a built-in guest (kvstore, hello) or "
+            @Option(names = "--image", description = "guest image: a built-in guest (kvstore, hello) or "
                     + "an ELF file relative to every host's imageDir (no absolute paths, no '..')") String image,
-            @Option(names = "--memory-mib", required = true, description = "guest RAM in MiB") long memory,
+            @Option(names = "--memory-mib", description = "guest RAM in MiB (with --image)") Long memory,
+            @Option(names = "--spec", paramLabel = "VM.yaml", description = "a VM description (the YAML bin/ftvm run "
+                    + "takes: kernel, initrd, cmdline, ram, disks, nics); its file names are images in every host's "
+                    + "imageDir, and a NIC may have backend: bridge (the hosts' bridge)") java.nio.file.Path specFile,
             @Option(names = "--protection", defaultValue = "protected", description = "protected (fault tolerance "
                     + "on, the default) or none", converter = ProtectionConverter.class) String protection) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", AdminClient.vmId(vm));
-        body.put("image", image);
-        body.put("memoryMib", memory);
+        if (specFile != null) {
+            if (image != null || memory != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--spec describes the whole machine: give it without --image and --memory-mib");
+            }
+            body.put("spec", readSpec(specFile));
+        } else {
+            if (image == null || memory == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give --spec VM.yaml, or --image and --memory-mib");
+            }
+            body.put("image", image);
+            body.put("memoryMib", memory);
+        }
         body.put("faultTolerance", protection);
         show(Ftctl.of(spec).client().post("/vms", body), "created");
+    }
+
+    private String readSpec(java.nio.file.Path file) {
+        try {
+            if (java.nio.file.Files.size(file) > 64 * 1024) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--spec " + file
+                        + ": larger than 64 KiB; not a VM description");
+            }
+            return java.nio.file.Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--spec " + file + ": no such file");
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--spec " + file + ": cannot be read: "
+                    + e.getMessage());
+        }
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a VM (the primary boots it; "

@@ -60,6 +60,7 @@ public final class HostDaemon implements AutoCloseable {
     private final NodeConfig config;
     private final WallClock clock;
     private final VmImages images;
+    private final VmMachines machines;
     private final MetricRegistry metrics = new MetricRegistry();
     /** Every replication endpoint's refusals and bytes, summed over the host (its metrics). */
     private final Framing.Stats replicationStats = new Framing.Stats();
@@ -89,6 +90,13 @@ public final class HostDaemon implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.images = new VmImages(config.imageDir());
+        this.machines = new VmMachines(images, config.dataDir().resolve("disks"), config.bridge(), config.hostId());
+        // No role outlives its ftd: disk copies left by an earlier life of this daemon belong to nobody now.
+        try {
+            VmMachines.deleteDisks(config.dataDir().resolve("disks"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot clear " + config.dataDir().resolve("disks"), e);
+        }
     }
 
     /** Starts everything; returns once the host is registered. */
@@ -128,7 +136,7 @@ public final class HostDaemon implements AutoCloseable {
         VmRecords records = new VmRecords(client);
         context = new NodeContext(config.hostId(), config.cluster(), config.advertiseAddress(), records,
                 new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf,
-                () -> manager != null && manager.acting(), images);
+                () -> manager != null && manager.acting(), machines);
         catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
         if (!catalog.awaitInitialized(Duration.ofSeconds(30))) {
             throw new IOException("the VM records could not be read within 30 s");
@@ -141,7 +149,7 @@ public final class HostDaemon implements AutoCloseable {
             OperationsApi api = new OperationsApi(config.hostId(), config.cluster(), records, catalog, membership,
                     new LocalInstances(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1),
                             tls == null ? null : tls.jdkClientContext()),
-                    () -> client.connection().state() == CoordinationState.CONNECTED, images);
+                    () -> client.connection().state() == CoordinationState.CONNECTED, machines);
             admin = listen("adminPort", config.adminPort(), a -> new AdminServer(a, config.adminToken(), metrics,
                     this::health, api, AdminServerConfig.defaults().withTls(endpointTls)));
             adminAddress = config.advertiseAddress() + ":" + admin.address().getPort();

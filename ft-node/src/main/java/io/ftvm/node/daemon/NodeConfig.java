@@ -32,12 +32,14 @@ import java.nio.file.Path;
  *                            backup is never placed in its primary's zone
  * @param zookeeperTls        whether ftd talks to ZooKeeper over mutual TLS with the {@code tls} section's files
  *                            (default false: the ensemble must offer a secure client port); needs {@code tls}
+ * @param bridge              the Linux bridge that protected VMs' NICs ({@code backend: bridge}) are attached to
+ *                            through TAP devices, or null: such VMs are refused on this host
  */
 public record NodeConfig(String hostId, String cluster, String zookeeper, String user, String password,
         Path dataDir, Path imageDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
         long heartbeatIntervalMs, long peerTimeoutMs, long backupLossTimeoutMs, long takeoverGraceMs,
         long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken,
-        Long recordingMaxMib, String zone, boolean zookeeperTls) {
+        Long recordingMaxMib, String zone, boolean zookeeperTls, String bridge) {
 
     /** The most memory a host may offer: 16 TiB. */
     static final long MAX_CAPACITY_MIB = 16L << 20;
@@ -56,6 +58,8 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
     }
 
     public NodeConfig {
+        require(bridge == null || bridge.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}"), "bridge", bridge,
+                "an interface name (1-15 letters, digits, '.', '_' or '-')");
         require(hostId != null && hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), "hostId", hostId,
                 "1-64 letters, digits, '.', '_' or '-'");
         require(cluster != null && cluster.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"), "cluster", cluster,

@@ -164,7 +164,7 @@ public final class NodeConfigLoader {
                 t.longValue("backupLossTimeoutMs"), t.longValue("takeoverGraceMs"), t.longValue("sessionTimeoutMs"),
                 tlsPaths, t.optionalInteger("adminPort"), t.text("adminToken", false),
                 t.optionalLong("recordingMaxMib"), t.text("zone", false),
-                Boolean.TRUE.equals(t.optionalBoolean("zookeeperTls")));
+                Boolean.TRUE.equals(t.optionalBoolean("zookeeperTls")), t.text("bridge", false));
     }
 
     /**

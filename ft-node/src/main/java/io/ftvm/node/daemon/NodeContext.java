@@ -15,12 +15,12 @@ import java.util.function.Function;
  * @param consoleOf host id to its console endpoint ({@code host:port}), or null when the host is not live
  * @param advertiseAddress the address other hosts reach this one at
  * @param managing         true while this host acts as the cluster manager (it exports the VMs' recorded status)
- * @param images           where VM images come from (built-in guests and this host's imageDir)
+ * @param machines         what this host boots for a VM spec (images, disk copies, the guest's NIC)
  */
 record NodeContext(String hostId, String cluster, String advertiseAddress, VmRecords records,
         EndpointDirectory directory,
         PrimarySettings primarySettings, BackupSettings backupSettings, WallClock clock, MetricRegistry metrics,
-        Function<String, String> consoleOf, java.util.function.BooleanSupplier managing, VmImages images) {
+        Function<String, String> consoleOf, java.util.function.BooleanSupplier managing, VmMachines machines) {
     /** {@code advertiseAddress:port}. */
     String advertise(int port) {
         return advertiseAddress + ":" + port;

@@ -64,12 +64,12 @@ final class OperationsApi implements AdminApi {
     private final LocalVms local;
     private final PeerFigures peers;
     private final java.util.function.BooleanSupplier connected;
-    private final VmImages images;
+    private final VmMachines machines;
     private final ReconcilePlanner planner = new ReconcilePlanner(new PlacementPolicy());
 
     OperationsApi(String hostId, String cluster, VmRecords records, VmCatalog catalog, HostMembership membership,
-            LocalVms local, PeerFigures peers, java.util.function.BooleanSupplier connected, VmImages images) {
-        this.images = images;
+            LocalVms local, PeerFigures peers, java.util.function.BooleanSupplier connected, VmMachines machines) {
+        this.machines = machines;
         this.connected = connected;
         this.hostId = hostId;
         this.cluster = cluster;
@@ -261,6 +261,9 @@ final class OperationsApi implements AdminApi {
         m.put("image", v.spec().image());
         m.put("memoryMib", v.spec().memoryMib());
         m.put("faultTolerance", v.spec().protection().name());
+        if (v.spec().linux() != null) {
+            m.put("machine", machineView(v.spec().linux()));
+        }
         m.put("status", s.status().name());
         m.put("protection", p.label());
         m.put("reasonCode", p.code());
@@ -283,6 +286,18 @@ final class OperationsApi implements AdminApi {
         });
     }
 
+    private static Map<String, Object> machineView(io.ftvm.coordinator.LinuxMachine l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kernel", l.kernel());
+        m.put("initrd", l.initrd());
+        m.put("cmdline", l.cmdline());
+        m.put("firmware", l.firmware() == null ? "builtin" : l.firmware());
+        m.put("disks", l.disks().stream().map(d -> Map.of("image", d.image(), "readOnly", d.readOnly())).toList());
+        m.put("nics", l.nics().stream().map(c -> Map.of("mac", c.mac(), "backend", c.backend())).toList());
+        m.put("entropy", l.entropy());
+        return m;
+    }
+
     private CompletableFuture<Optional<Map<String, Object>>> figuresOf(String vmId, String host,
             SortedMap<String, HostInfo> live) {
         if (host == null) {
@@ -303,22 +318,46 @@ final class OperationsApi implements AdminApi {
     private Response create(byte[] body) {
         JsonNode n = json(body);
         String id = text(n, "id", true);
-        String image = text(n, "image", true);
-        long memory = n.path("memoryMib").asLong(-1);
-        if (!n.path("memoryMib").isIntegralNumber() || memory < 1 || memory > 1 << 20) {
-            throw new BadRequest("memoryMib must be an integer from 1 to 1048576");
-        }
         String ft = n.hasNonNull("faultTolerance") ? text(n, "faultTolerance", true) : "PROTECTED";
         DesiredProtection protection = protection(ft);
-        try {
-            images.check(image);
-        } catch (VmImages.BadImageException e) {
-            return Response.error(400, "BAD_IMAGE", e.getMessage() + " (checked on " + hostId
-                    + "; every host must resolve it the same way)");
-        }
         VmSpec spec;
+        if (n.has("spec")) {
+            // a Linux VM described by the YAML bin/ftvm run takes: its files are images in imageDir
+            if (n.has("image") || n.has("memoryMib")) {
+                throw new BadRequest("give either spec (a VM description) or image and memoryMib, not both");
+            }
+            VmMachines.Described d;
+            try {
+                d = machines.parse(text(n, "spec", true));
+                machines.check(d.machine());
+            } catch (io.ftvm.vmm.spec.VmSpecException | VmImages.BadImageException e) {
+                return Response.error(400, "BAD_SPEC", e.getMessage() + " (checked on " + hostId
+                        + "; every host must resolve it the same way)");
+            }
+            try {
+                spec = new VmSpec(d.machine().kernel(), d.memoryMib(), List.of("console"), protection, d.machine());
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(e.getMessage());
+            }
+        } else {
+            String image = text(n, "image", true);
+            long memory = n.path("memoryMib").asLong(-1);
+            if (!n.path("memoryMib").isIntegralNumber() || memory < 1 || memory > 1 << 20) {
+                throw new BadRequest("memoryMib must be an integer from 1 to 1048576");
+            }
+            try {
+                machines.images().check(image);
+            } catch (VmImages.BadImageException e) {
+                return Response.error(400, "BAD_IMAGE", e.getMessage() + " (checked on " + hostId
+                        + "; every host must resolve it the same way)");
+            }
+            try {
+                spec = new VmSpec(image, memory, List.of("console"), protection);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(e.getMessage());
+            }
+        }
         try {
-            spec = new VmSpec(image, memory, List.of("console"), protection);
             records.create(id, spec);
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());

@@ -62,6 +62,21 @@ final class VmImages {
         }
     }
 
+    /**
+     * The regular file {@code name} names inside imageDir (no size bound: disk images are copied, not read into
+     * memory).
+     */
+    Path locate(String name) throws BadImageException {
+        if (name == null || name.isBlank()) {
+            throw new BadImageException("the image name is empty");
+        }
+        Path file = resolve(name);
+        if (!Files.isReadable(file)) {
+            throw new BadImageException(quote(name) + " in imageDir " + imageDir + " is not readable by ftd");
+        }
+        return file;
+    }
+
     /** The bytes of {@code image}, checked as {@link #check} does. */
     byte[] read(String image) throws BadImageException, IOException {
         if (builtIn(image)) {

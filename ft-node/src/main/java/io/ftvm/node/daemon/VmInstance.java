@@ -21,13 +21,15 @@ import io.ftvm.replication.HandshakeRefusedException;
 import io.ftvm.replication.PairKey;
 import io.ftvm.replication.PairTrust;
 import io.ftvm.replication.PeerIdentity;
-import io.ftvm.vmm.board.ElfImage;
+import io.ftvm.node.net.NetworkSetupException;
+import io.ftvm.primary.GuestNetwork;
 import io.ftvm.vmm.board.Machine;
-import io.ftvm.vmm.board.MachineConfig;
+import io.ftvm.vmm.devices.virtio.DiskImage;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +63,9 @@ final class VmInstance implements AutoCloseable {
     private boolean crashed;
     private long backupTenure = -1;
     private volatile long tookOverAt = -1;
+    /** The disk copies this host's primary runs on (opened here for a fresh boot), and their directory. */
+    private List<DiskImage> primaryDisks = List.of();
+    private java.nio.file.Path primaryDiskDir;
 
     VmInstance(String vmId, NodeContext ctx) {
         this.vmId = vmId;
@@ -240,6 +245,7 @@ final class VmInstance implements AutoCloseable {
                 crashed = true;
                 long at = ctx.clock().unixNanos() / 1_000_000; // the crash instant: the drill's timings count from here
                 p.close();
+                releasePrimaryDisks();
                 LOG.warn("VM {}: primary instance of tenure {} killed by a drill", vmId, primaryTenure);
                 return new Crash(role, at, primaryTenure, null);
             }
@@ -252,6 +258,7 @@ final class VmInstance implements AutoCloseable {
             backup = null;
             long at = ctx.clock().unixNanos() / 1_000_000;
             b.close();
+            deleteQuietly(backupDir(backupTenure));
             ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
             LOG.warn("VM {}: backup instance of tenure {} killed by a drill", vmId, backupTenure);
             return new Crash(role, at, backupTenure, null);
@@ -283,6 +290,8 @@ final class VmInstance implements AutoCloseable {
             if (bs == BackupRole.State.LIVE) {
                 primary = backup.primary();
                 primaryTenure = tookOverAt;
+                primaryDisks = List.of(); // the backup shell owns (and closes) them
+                primaryDiskDir = backupDir(backupTenure);
                 tenuresSeen.add(primaryTenure);
                 console.serve(primary, backup.history());
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
@@ -293,12 +302,14 @@ final class VmInstance implements AutoCloseable {
                 LOG.warn("VM {}: backup tenure {} ended: {}", vmId, backupTenure, backup.failure());
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
                 close(backup);
+                deleteQuietly(backupDir(backupTenure));
                 backup = null;
             } else if (bs != BackupRole.State.TAKING_OVER
                     && !(s.names(me, Role.BACKUP) && s.backupSince() == backupTenure)) {
                 LOG.warn("VM {}: record no longer names this host backup of tenure {} ({}): discarding", vmId,
                         backupTenure, s);
                 close(backup);
+                deleteQuietly(backupDir(backupTenure));
                 backup = null;
             }
         }
@@ -315,9 +326,11 @@ final class VmInstance implements AutoCloseable {
                 return;
             } else if (ps == PrimaryRole.State.FENCED) {
                 primary = null;
+                releasePrimaryDisks();
             } else if (!(s.names(me, Role.PRIMARY) && s.primarySince() == primaryTenure)) {
                 primary.fence("the record names " + s.primary() + " primary at epoch " + s.epoch());
                 primary = null;
+                releasePrimaryDisks();
             } else if (s.status() == VmStatus.SYNCING && ps == PrimaryRole.State.UNPROTECTED
                     && s.backupSince() != attachedBackupTenure) {
                 attachBackup(s);
@@ -329,7 +342,7 @@ final class VmInstance implements AutoCloseable {
             if (s.names(me, Role.PRIMARY) && tenuresSeen.add(s.primarySince())) {
                 boot(view.spec(), s.primarySince());
             } else if (s.names(me, Role.BACKUP) && s.status() == VmStatus.SYNCING && tenuresSeen.add(-s.backupSince())) {
-                startBackup(s);
+                startBackup(s, view.spec());
             }
         }
         if (primary == null) {
@@ -344,22 +357,49 @@ final class VmInstance implements AutoCloseable {
     }
 
     private void boot(VmSpec spec, long tenure) {
+        VmMachines.Booted booted = null;
+        GuestNetwork net = GuestNetwork.NONE;
         try {
             ConsoleRouter router = new ConsoleRouter((i, o, b) -> { });
-            Machine m = new Machine(MachineConfig.defaults().withRam(spec.memoryMib() << 20), router);
             // checked again here, not only when the VM was created: a record may predate the rule or be written by hand
-            m.load(ElfImage.parse(spec.image(), ctx.images().read(spec.image())));
+            booted = ctx.machines().boot(vmId, tenure, spec, router);
+            net = ctx.machines().network(vmId, spec);
             OutputHistory history = new OutputHistory(HISTORY_BYTES, 0);
             ZkAuthority auth = new ZkAuthority(ctx.records(), vmId, ctx.hostId());
-            primary = newPrimary(m, router, history, 0, auth.primary(tenure));
+            primary = newPrimary(booted.machine(), router, history, 0, auth.primary(tenure));
+            primary.attachNetwork(net);
             primaryTenure = tenure;
             attachedBackupTenure = -1;
+            primaryDisks = booted.disks();
+            primaryDiskDir = booted.diskDir();
             primary.start();
             console.serve(primary, history);
             LOG.info("VM {}: booted {} as primary (tenure {})", vmId, spec.image(), tenure);
         } catch (Exception e) {
+            net.close();
+            if (booted != null) {
+                VmMachines.closeAll(booted.disks());
+                deleteQuietly(booted.diskDir());
+            }
+            primary = null;
             LOG.error("VM {}: cannot boot {}: {}", vmId, spec.image(), e.getMessage());
             stopRecord("boot failed on " + ctx.hostId() + ": " + e.getMessage());
+        }
+    }
+
+    /** The primary role ended here: its disk copies go (a backup's copies went live with it and go now too). */
+    private void releasePrimaryDisks() {
+        VmMachines.closeAll(primaryDisks);
+        primaryDisks = List.of();
+        deleteQuietly(primaryDiskDir);
+        primaryDiskDir = null;
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try {
+            VmMachines.deleteDisks(dir);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot delete {}: {}", dir, e.toString());
         }
     }
 
@@ -372,7 +412,12 @@ final class VmInstance implements AutoCloseable {
         return p;
     }
 
-    private void startBackup(VmState assigned) {
+    /** Where the backup of {@code tenure} receives its snapshot and keeps its disk copies. */
+    private java.nio.file.Path backupDir(long tenure) {
+        return ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure);
+    }
+
+    private void startBackup(VmState assigned, VmSpec spec) {
         long tenure = assigned.backupSince();
         String primaryHost = assigned.primary();
         try {
@@ -389,9 +434,16 @@ final class VmInstance implements AutoCloseable {
             PairKey key = PairKey.random();
             PeerIdentity id = new PeerIdentity(PeerIdentity.PROTOCOL_VERSION, ctx.cluster(), vmId, tenure,
                     new PairTrust(ctx.hostId(), primaryHost, key, h -> admitPrimary(tenure, primaryHost)));
-            BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(
-                    ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure)), takeover, ctx.clock(),
-                    metrics);
+            BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(backupDir(tenure)), takeover,
+                    ctx.clock(), metrics);
+            // While it replays, the guest's NIC is attached to nothing; it goes on this host's bridge when live.
+            b.networkOnLive(() -> {
+                try {
+                    return ctx.machines().network(vmId, spec);
+                } catch (NetworkSetupException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
             b.addListener((from, to, reason) -> ctx.metrics().counter(metrics.name("ftvm_role_transitions_total",
                     "role", "backup", "state", to.name())).inc());
             // Serve the console the moment this host is primary (the reconcile pass adopts the role after).
@@ -494,6 +546,7 @@ final class VmInstance implements AutoCloseable {
         try {
             if (primary != null) {
                 primary.close();
+                releasePrimaryDisks();
             }
             if (backup != null) {
                 backup.close();

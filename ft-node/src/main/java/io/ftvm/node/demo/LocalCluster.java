@@ -49,12 +49,22 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, io.ftvm.replication.TlsConfig> certificates = new LinkedHashMap<>();
     /** The bearer token of every host's admin endpoint (health, metrics). */
     public static final String ADMIN_TOKEN = "local-cluster-admin-token";
+    private final List<String> extraConfig;
 
     /**
      * Starts ZooKeeper and {@code n} hosts; returns when all have registered (or throws after 90 s, having stopped
      * everything it started).
      */
     public LocalCluster(Path dir, int n) throws Exception {
+        this(dir, n, List.of());
+    }
+
+    /**
+     * A cluster of {@code n} hosts whose ftd.yaml files also hold {@code extraConfig} (lines such as
+     * {@code bridge: br0} or {@code imageDir: /path}).
+     */
+    public LocalCluster(Path dir, int n, List<String> extraConfig) throws Exception {
+        this.extraConfig = List.copyOf(extraConfig);
         this.dir = Files.createDirectories(dir);
         this.zookeeper = new EmbeddedZooKeeper(dir.resolve("zookeeper"));
         this.client = new CoordinatorClient(CoordinatorConfig.of(zookeeper.connectString(), CLUSTER, CREDENTIALS))
@@ -138,6 +148,7 @@ public final class LocalCluster implements AutoCloseable {
                 "  certificate: " + tls.certificateChain(),
                 "  privateKey: " + tls.privateKey(),
                 "  trustedCa: " + tls.trustedCertificates(),
+                String.join("\n", extraConfig),
                 ""));
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m", "-XX:MetaspaceSize=256m", "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
@@ -239,6 +250,11 @@ public final class LocalCluster implements AutoCloseable {
     public boolean alive(String hostId) {
         Process p = process(hostId);
         return p != null && p.isAlive();
+    }
+
+    /** Creates the VM {@code spec} describes and starts it on {@code hostId}. */
+    public void createVm(String vmId, VmSpec spec, String hostId) {
+        records.transition(records.create(vmId, spec), new Transition.Start(hostId));
     }
 
     /** Creates a VM running {@code image} with {@code memoryMib}, protected, started on {@code hostId}. */

@@ -42,7 +42,7 @@ public final class TapNetwork implements GuestNetwork {
     public static TapNetwork open(String vmId, String tapName, String bridge, long mac) throws NetworkSetupException {
         TapNetwork n = new TapNetwork(TapDevice.create(tapName, bridge), mac, vmId);
         n.reader.start();
-        LOG.info("VM {}: NIC {} attached to bridge {} through TAP device {}", vmId, macText(mac), bridge, tapName);
+        LOG.info("VM {}: NIC {} attached to bridge {} through TAP device {}", vmId, io.ftvm.vmm.board.VirtioSpec.macString(mac), bridge, tapName);
         return n;
     }
 
@@ -140,14 +140,6 @@ public final class TapNetwork implements GuestNetwork {
         for (int i = 0; i < 6; i++) {
             f[at + i] = (byte) (mac >>> (8 * (5 - i)));
         }
-    }
-
-    static String macText(long mac) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 5; i >= 0; i--) {
-            b.append(String.format("%02x", (mac >>> (8 * i)) & 0xff)).append(i > 0 ? ":" : "");
-        }
-        return b.toString();
     }
 
     /** Frames dropped: larger than the MTU, arriving faster than the guest takes them, not written to the TAP. */

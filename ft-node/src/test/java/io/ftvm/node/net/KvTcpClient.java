@@ -1,0 +1,91 @@
+package io.ftvm.node.net;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A client of the Linux guest's key-value service over one TCP connection, run in its own network namespace by
+ * tests: it connects (retrying while the guest boots), then sets and reads back key i for i = 0, 1, ... until a line
+ * arrives on stdin, printing {@code ACK i micros} per round trip; then it reads every key back, checks the count,
+ * and prints {@code DONE n maxGapMillis}. Any wrong answer, a reset or a 60 s silence prints {@code FAIL reason} and
+ * exits with status 1. Never reconnects: the connection must survive.
+ */
+public final class KvTcpClient {
+    private KvTcpClient() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        Thread stdin = new Thread(() -> {
+            try {
+                System.in.read();
+            } catch (IOException ignored) {
+                // a closed stdin stops the client too
+            }
+        });
+        stdin.setDaemon(true);
+        stdin.start();
+        Socket s = null;
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (s == null) {
+            try {
+                Socket c = new Socket();
+                c.connect(new InetSocketAddress(host, port), 2_000);
+                s = c;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    out.println("FAIL cannot connect within 120 s: " + e);
+                    System.exit(1);
+                }
+                Thread.sleep(200);
+            }
+        }
+        try {
+            s.setSoTimeout(60_000);
+            s.setTcpNoDelay(true);
+            out.println("CONNECTED");
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream w = s.getOutputStream();
+            int n = 0;
+            long maxGap = 0;
+            while (stdin.isAlive()) {
+                long t0 = System.nanoTime();
+                expect(in, w, "SET k" + n + " v" + n, "OK");
+                expect(in, w, "GET k" + n, "VALUE v" + n);
+                long micros = (System.nanoTime() - t0) / 1000;
+                maxGap = Math.max(maxGap, micros);
+                out.println("ACK " + n + " " + micros);
+                n++;
+            }
+            for (int i = 0; i < n; i++) {
+                expect(in, w, "GET k" + i, "VALUE v" + i);
+            }
+            expect(in, w, "COUNT", "COUNT " + n);
+            out.println("DONE " + n + " " + maxGap / 1000);
+        } catch (IOException | IllegalStateException e) {
+            out.println("FAIL " + e);
+            System.exit(1);
+        }
+        s.close();
+    }
+
+    private static void expect(BufferedReader in, OutputStream w, String request, String answer) throws IOException {
+        w.write((request + "\n").getBytes(StandardCharsets.US_ASCII));
+        w.flush();
+        String line = in.readLine();
+        if (line == null) {
+            throw new IllegalStateException("the connection ended after '" + request + "'");
+        }
+        if (!line.equals(answer)) {
+            throw new IllegalStateException("'" + request + "' answered '" + line + "', expected '" + answer + "'");
+        }
+    }
+}
