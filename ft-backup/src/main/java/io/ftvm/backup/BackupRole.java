@@ -87,6 +87,9 @@ public final class BackupRole implements AutoCloseable {
     private volatile Machine machine;
     private volatile OutputHistory history;
     private volatile ConsoleRouter router;
+    /** How many of the guest's last frames a takeover sends again. */
+    static final int RESENT_FRAMES = 32;
+    private volatile RecentFrames recentFrames = new RecentFrames(RESENT_FRAMES);
     private volatile PrimaryRole primary;
     private volatile boolean everConnected;
     private volatile long disconnectedSince = -1;
@@ -356,10 +359,20 @@ public final class BackupRole implements AutoCloseable {
         }
         h = new OutputHistory(settings.historyBytes(), m.consoleOffset());
         OutputHistory target = h;
-        r.route((icount, offset, b) -> {
-            target.append(offset, (byte) b);
-            target.published();
+        RecentFrames frames = new RecentFrames(RESENT_FRAMES);
+        r.route(new io.ftvm.vmm.board.OutputSink() {
+            @Override
+            public void console(long icount, long offset, int b) {
+                target.append(offset, (byte) b);
+                target.published();
+            }
+
+            @Override
+            public void frame(long icount, byte[] frame) {
+                frames.add(frame); // attached to nothing while replaying; kept for the takeover
+            }
         });
+        recentFrames = frames;
         try {
             Files.deleteIfExists(snap); // restored: the file is not needed again (a new join sends a new one)
         } catch (IOException e) {
@@ -433,6 +446,13 @@ public final class BackupRole implements AutoCloseable {
             LOG.error("VM {}: the new primary runs without its network: {}", vmId, e.getMessage());
         }
         p.attachNetwork(net);
+        // The old primary may have died holding the guest's last frames (never released): send the last few the
+        // replay produced again, so clients need not wait for a retransmission timeout. A duplicate is harmless.
+        int resent = 0;
+        for (byte[] f : recentFrames.drain()) {
+            net.send(f);
+            resent++;
+        }
         p.start();
         net.announce(); // the bridge and the clients learn that the guest's MAC is here now
         long live = clock.nanoTime();
@@ -441,7 +461,7 @@ public final class BackupRole implements AutoCloseable {
         metrics.tookOver(decided - noticed, live - decided);
         transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + "): CAS "
                 + ms(won - decided) + " ms, replay to the end " + ms(replayed - won) + " ms, record mode started "
-                + ms(live - replayed) + " ms");
+                + ms(live - replayed) + " ms; " + resent + " recent frames sent again)");
         for (Consumer<PrimaryRole> c : liveListeners) {
             c.accept(p);
         }

@@ -22,6 +22,7 @@ import io.ftvm.replication.PairKey;
 import io.ftvm.replication.PairTrust;
 import io.ftvm.replication.PeerIdentity;
 import io.ftvm.node.net.NetworkSetupException;
+import io.ftvm.node.net.TapNetwork;
 import io.ftvm.primary.GuestNetwork;
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.devices.virtio.DiskImage;
@@ -258,6 +259,7 @@ final class VmInstance implements AutoCloseable {
             backup = null;
             long at = ctx.clock().unixNanos() / 1_000_000;
             b.close();
+            closeBackupNic();
             deleteQuietly(backupDir(backupTenure));
             ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
             LOG.warn("VM {}: backup instance of tenure {} killed by a drill", vmId, backupTenure);
@@ -292,6 +294,7 @@ final class VmInstance implements AutoCloseable {
                 primaryTenure = tookOverAt;
                 primaryDisks = List.of(); // the backup shell owns (and closes) them
                 primaryDiskDir = backupDir(backupTenure);
+                backupNic = null; // the new primary's now
                 tenuresSeen.add(primaryTenure);
                 console.serve(primary, backup.history());
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
@@ -302,6 +305,7 @@ final class VmInstance implements AutoCloseable {
                 LOG.warn("VM {}: backup tenure {} ended: {}", vmId, backupTenure, backup.failure());
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
                 close(backup);
+                closeBackupNic();
                 deleteQuietly(backupDir(backupTenure));
                 backup = null;
             } else if (bs != BackupRole.State.TAKING_OVER
@@ -309,6 +313,7 @@ final class VmInstance implements AutoCloseable {
                 LOG.warn("VM {}: record no longer names this host backup of tenure {} ({}): discarding", vmId,
                         backupTenure, s);
                 close(backup);
+                closeBackupNic();
                 deleteQuietly(backupDir(backupTenure));
                 backup = null;
             }
@@ -412,6 +417,16 @@ final class VmInstance implements AutoCloseable {
         return p;
     }
 
+    /** The NIC a backup prepared; once live, the new primary owns (and closes) it. */
+    private TapNetwork backupNic;
+
+    private void closeBackupNic() {
+        if (backupNic != null) {
+            backupNic.close();
+            backupNic = null;
+        }
+    }
+
     /** Where the backup of {@code tenure} receives its snapshot and keeps its disk copies. */
     private java.nio.file.Path backupDir(long tenure) {
         return ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure);
@@ -437,9 +452,11 @@ final class VmInstance implements AutoCloseable {
             BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(backupDir(tenure)), takeover,
                     ctx.clock(), metrics);
             // While it replays, the guest's NIC is attached to nothing; it goes on this host's bridge when live.
+            TapNetwork nic = ctx.machines().prepareNetwork(vmId, spec);
+            backupNic = nic;
             b.networkOnLive(() -> {
                 try {
-                    return ctx.machines().network(vmId, spec);
+                    return ctx.machines().goLive(nic);
                 } catch (NetworkSetupException e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
@@ -455,7 +472,8 @@ final class VmInstance implements AutoCloseable {
             ctx.directory().publish(vmId, Role.BACKUP, tenure, new Endpoint(ctx.advertise(a.getPort()), key.toHex()));
             LOG.info("VM {}: backup of tenure {} listening at {} for primary {}", vmId, tenure, a, primaryHost);
         } catch (Exception e) {
-            LOG.error("VM {}: cannot start a backup: {}", vmId, e.toString());
+            closeBackupNic();
+            LOG.error("VM {}: cannot start a backup: {}", vmId, e.getMessage());
         }
     }
 
@@ -551,6 +569,7 @@ final class VmInstance implements AutoCloseable {
             if (backup != null) {
                 backup.close();
             }
+            closeBackupNic();
             if (retiredShell != null) {
                 retiredShell.close();
             }

@@ -2,6 +2,7 @@ package io.ftvm.node.daemon;
 
 import io.ftvm.coordinator.LinuxMachine;
 import io.ftvm.coordinator.VmSpec;
+import io.ftvm.node.net.HostNetwork;
 import io.ftvm.node.net.NetworkSetupException;
 import io.ftvm.node.net.TapNetwork;
 import io.ftvm.primary.GuestNetwork;
@@ -43,12 +44,17 @@ final class VmMachines {
     private final Path diskRoot;
     private final String bridge;
     private final String hostId;
+    private final HostNetwork network;
 
     VmMachines(VmImages images, Path diskRoot, String bridge, String hostId) {
         this.images = images;
         this.diskRoot = diskRoot;
         this.bridge = bridge;
         this.hostId = hostId;
+        this.network = new HostNetwork(hostId, bridge);
+        if (bridge != null) {
+            network.warmUp();
+        }
     }
 
     VmImages images() {
@@ -197,22 +203,38 @@ final class VmMachines {
         return diskRoot.resolve(vmId + "-" + tenure);
     }
 
+    /** The bridged NIC's MAC, or -1 when the VM has no NIC on a bridge. */
+    private static long bridgedMac(VmSpec spec) {
+        LinuxMachine l = spec.linux();
+        if (l == null || l.nics().isEmpty() || !l.nics().get(0).bridged()) {
+            return -1;
+        }
+        return VirtioSpec.parseMac(l.nics().get(0).mac());
+    }
+
     /**
-     * The guest's NIC on this host: a TAP device on the bridge for a bridged NIC, nothing otherwise.
+     * The guest's NIC on this host, attached: a TAP device on the bridge for a bridged NIC, nothing otherwise.
      *
      * @throws NetworkSetupException when the NIC cannot be attached (named: no bridge, no permission, ...)
      */
     GuestNetwork network(String vmId, VmSpec spec) throws NetworkSetupException {
-        LinuxMachine l = spec.linux();
-        if (l == null || l.nics().isEmpty() || !l.nics().get(0).bridged()) {
-            return GuestNetwork.NONE;
-        }
-        if (bridge == null) {
-            throw new NetworkSetupException("VM " + vmId + "'s NIC is on a bridge but host " + hostId
-                    + " names none (set bridge in its ftd.yaml)");
-        }
-        return TapNetwork.open(vmId, TapNetwork.tapName(hostId, vmId), bridge,
-                VirtioSpec.parseMac(l.nics().get(0).mac()));
+        long mac = bridgedMac(spec);
+        return mac < 0 ? GuestNetwork.NONE : network.open(vmId, mac);
+    }
+
+    /**
+     * A backup's NIC: created now and attached to nothing; {@link #goLive} attaches it when the backup takes over.
+     *
+     * @return null when the VM has no bridged NIC
+     */
+    TapNetwork prepareNetwork(String vmId, VmSpec spec) throws NetworkSetupException {
+        long mac = bridgedMac(spec);
+        return mac < 0 ? null : network.prepare(vmId, mac);
+    }
+
+    /** Attaches a prepared NIC to this host's bridge (or nothing, for a VM without one). */
+    GuestNetwork goLive(TapNetwork prepared) throws NetworkSetupException {
+        return prepared == null ? GuestNetwork.NONE : prepared.attach(bridge);
     }
 
     static void closeAll(List<DiskImage> disks) {

@@ -23,6 +23,13 @@ interface LibC extends Library {
     int EACCES = 13;
     int ENOENT = 2;
     int EBUSY = 16;
+    int AF_INET = 2;
+    int SOCK_DGRAM = 2;
+    long SIOCBRADDIF = 0x89a2L;
+    long SIOCGIFFLAGS = 0x8913L;
+    long SIOCSIFFLAGS = 0x8914L;
+    short IFF_UP = 0x1;
+    int F_DUPFD_CLOEXEC = 1030;
 
     static LibC load() {
         return Native.load("c", LibC.class);
@@ -41,4 +48,12 @@ interface LibC extends Library {
     int poll(byte[] fds, NativeLong n, int timeoutMillis) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    /** {@code fcntl(fd, cmd, int arg)}. */
+    int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+    /** The interface's index, or 0 when there is none of that name. */
+    int if_nametoindex(String name);
 }

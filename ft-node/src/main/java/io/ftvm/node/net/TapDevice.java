@@ -7,14 +7,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * One TAP device: created through {@code /dev/net/tun} ({@code TUNSETIFF}, without packet information), put on a
- * bridge and brought up. The device lives as long as its descriptor: closing it (or the process dying) removes it, so
+ * One TAP device: created through {@code /dev/net/tun} ({@code TUNSETIFF}, without packet information), then put
+ * on a bridge and brought up ({@code SIOCBRADDIF}, {@code SIOCSIFFLAGS}). The device lives as long as its descriptor: closing it (or the process dying) removes it, so
  * a dead host's NIC leaves the bridge by itself.
  *
  * <p>Reads and writes are non-blocking; {@link #read} waits with {@code poll}. One thread reads, any thread writes.
@@ -34,25 +31,13 @@ public final class TapDevice implements AutoCloseable {
     }
 
     /**
-     * Creates TAP device {@code name}, attaches it to {@code bridge} and brings it up.
+     * Creates TAP device {@code name}, down and on no bridge: attached to nothing until {@link #attach}.
      *
-     * @throws NetworkSetupException naming the problem: a bad name, a bridge that does not exist, no permission,
-     *                               a device of that name in use; nothing is left behind
+     * @throws NetworkSetupException naming the problem: a bad name, no permission, a device of that name in use;
+     *                               nothing is left behind
      */
-    public static TapDevice create(String name, String bridge) throws NetworkSetupException {
+    public static TapDevice create(LibC libc, String name) throws NetworkSetupException {
         checkName("TAP device", name);
-        checkName("bridge", bridge);
-        if (!Files.isDirectory(Path.of("/sys/class/net", bridge, "bridge"))) {
-            throw new NetworkSetupException("bridge '" + bridge + "' does not exist on this host"
-                    + (Files.exists(Path.of("/sys/class/net", bridge)) ? " ('" + bridge + "' is not a bridge)" : "")
-                    + ": create it or name another in ftd.yaml (network.bridge)");
-        }
-        LibC libc;
-        try {
-            libc = LibC.load();
-        } catch (UnsatisfiedLinkError e) {
-            throw new NetworkSetupException("cannot load libc through JNA: " + e.getMessage());
-        }
         int fd;
         try {
             fd = libc.open("/dev/net/tun", LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
@@ -60,58 +45,102 @@ public final class TapDevice implements AutoCloseable {
             throw new NetworkSetupException("cannot open /dev/net/tun: " + errno(e.getErrorCode())
                     + (e.getErrorCode() == LibC.ENOENT ? " (no TUN/TAP support: load the tun module)" : ""));
         }
+        fd = highDescriptor(libc, fd);
         TapDevice tap = new TapDevice(libc, name, fd);
-        boolean ok = false;
         try {
-            byte[] ifreq = new byte[IFREQ];
-            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(n, 0, ifreq, 0, n.length);
-            ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).putShort(16, (short) (LibC.IFF_TAP | LibC.IFF_NO_PI));
-            try {
-                libc.ioctl(fd, new NativeLong(LibC.TUNSETIFF), ifreq);
-            } catch (LastErrorException e) {
-                int err = e.getErrorCode();
-                throw new NetworkSetupException("cannot create TAP device '" + name + "': " + errno(err)
-                        + (err == LibC.EPERM || err == LibC.EACCES ? " (ftd needs CAP_NET_ADMIN to create TAP devices)"
-                        : err == LibC.EBUSY ? " (a device of that name is in use)" : ""));
-            }
-            ip("link", "set", "dev", name, "master", bridge, "up");
-            ok = true;
+            libc.ioctl(fd, new NativeLong(LibC.TUNSETIFF), ifreq(name, (short) (LibC.IFF_TAP | LibC.IFF_NO_PI)));
             return tap;
+        } catch (LastErrorException e) {
+            tap.close();
+            int err = e.getErrorCode();
+            throw new NetworkSetupException("cannot create TAP device '" + name + "': " + errno(err)
+                    + (err == LibC.EPERM || err == LibC.EACCES ? " (ftd needs CAP_NET_ADMIN to create TAP devices)"
+                    : err == LibC.EBUSY ? " (a device of that name is in use)" : ""));
+        }
+    }
+
+    /**
+     * Puts the device on {@code bridge} and brings it up (two ioctls: no process is started, so a takeover attaches
+     * its NIC in microseconds).
+     *
+     * @throws NetworkSetupException when the bridge does not exist or the kernel refuses
+     */
+    public void attach(String bridge) throws NetworkSetupException {
+        checkName("bridge", bridge);
+        if (!Files.isDirectory(Path.of("/sys/class/net", bridge, "bridge"))) {
+            throw new NetworkSetupException("bridge '" + bridge + "' does not exist on this host"
+                    + (Files.exists(Path.of("/sys/class/net", bridge)) ? " ('" + bridge + "' is not a bridge)" : "")
+                    + ": create it or name another in ftd.yaml (bridge)");
+        }
+        int index = libc.if_nametoindex(name);
+        if (index == 0) {
+            throw new NetworkSetupException("TAP device " + name + " is gone");
+        }
+        int sock;
+        try {
+            sock = libc.socket(LibC.AF_INET, LibC.SOCK_DGRAM, 0);
+        } catch (LastErrorException e) {
+            throw new NetworkSetupException("cannot open a socket to configure " + name + ": "
+                    + errno(e.getErrorCode()));
+        }
+        try {
+            byte[] add = ifreq(bridge, (short) 0);
+            ByteBuffer.wrap(add).order(ByteOrder.nativeOrder()).putInt(16, index);
+            ioctl(sock, LibC.SIOCBRADDIF, add, "put " + name + " on bridge " + bridge);
+            byte[] flags = ifreq(name, (short) 0);
+            ioctl(sock, LibC.SIOCGIFFLAGS, flags, "read the flags of " + name);
+            ByteBuffer b = ByteBuffer.wrap(flags).order(ByteOrder.nativeOrder());
+            b.putShort(16, (short) (b.getShort(16) | LibC.IFF_UP));
+            ioctl(sock, LibC.SIOCSIFFLAGS, flags, "bring " + name + " up");
         } finally {
-            if (!ok) {
-                tap.close();
+            try {
+                libc.close(sock);
+            } catch (LastErrorException ignored) {
+                // nothing to lose
             }
         }
     }
+
+    private void ioctl(int sock, long request, byte[] ifreq, String what) throws NetworkSetupException {
+        try {
+            libc.ioctl(sock, new NativeLong(request), ifreq);
+        } catch (LastErrorException e) {
+            int err = e.getErrorCode();
+            throw new NetworkSetupException("cannot " + what + ": " + errno(err)
+                    + (err == LibC.EPERM || err == LibC.EACCES ? " (ftd needs CAP_NET_ADMIN)" : ""));
+        }
+    }
+
+    private static byte[] ifreq(String name, short flags) {
+        byte[] ifreq = new byte[IFREQ];
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(n, 0, ifreq, 0, n.length);
+        ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).putShort(16, flags);
+        return ifreq;
+    }
+
+    /**
+     * Moves {@code fd} above the descriptors a process usually has. A dying process closes its descriptors in
+     * ascending order, and removing a network device takes the kernel a second or more: with the TAP device closed
+     * last, a killed ftd's replication connections are reset first, so its backup learns of the death at once.
+     * Keeps {@code fd} when the limit on descriptors is too low for that.
+     */
+    private static int highDescriptor(LibC libc, int fd) {
+        try {
+            int high = libc.fcntl(fd, LibC.F_DUPFD_CLOEXEC, HIGH_FD);
+            libc.close(fd);
+            return high;
+        } catch (LastErrorException e) {
+            return fd;
+        }
+    }
+
+    private static final int HIGH_FD = 4096;
 
     private static void checkName(String what, String name) throws NetworkSetupException {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new NetworkSetupException(what + " name '" + name + "' is not an interface name (1 to 15 letters, "
                     + "digits, '.', '_' or '-')");
-        }
-    }
-
-    private static void ip(String... args) throws NetworkSetupException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("ip");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new NetworkSetupException(String.join(" ", cmd) + ": did not finish in 10 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new NetworkSetupException(String.join(" ", cmd) + " failed: " + out);
-            }
-        } catch (java.io.IOException e) {
-            throw new NetworkSetupException("cannot run " + String.join(" ", cmd) + " (is iproute2 installed?): "
-                    + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetworkSetupException(String.join(" ", cmd) + ": interrupted");
         }
     }
 

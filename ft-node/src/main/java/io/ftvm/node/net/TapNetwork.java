@@ -38,12 +38,34 @@ public final class TapNetwork implements GuestNetwork {
         this.reader.setDaemon(true);
     }
 
+    /**
+     * Creates the TAP device {@code tapName} for the guest NIC with {@code mac}, attached to nothing yet (a backup
+     * prepares its NIC so that going live only has to {@link #attach} it).
+     */
+    public static TapNetwork prepare(LibC libc, String vmId, String tapName, long mac) throws NetworkSetupException {
+        return new TapNetwork(TapDevice.create(libc, tapName), mac, vmId);
+    }
+
     /** Creates the TAP device {@code tapName} on {@code bridge} for the guest NIC with {@code mac}, and starts reading. */
-    public static TapNetwork open(String vmId, String tapName, String bridge, long mac) throws NetworkSetupException {
-        TapNetwork n = new TapNetwork(TapDevice.create(tapName, bridge), mac, vmId);
-        n.reader.start();
-        LOG.info("VM {}: NIC {} attached to bridge {} through TAP device {}", vmId, io.ftvm.vmm.board.VirtioSpec.macString(mac), bridge, tapName);
-        return n;
+    public static TapNetwork open(LibC libc, String vmId, String tapName, String bridge, long mac)
+            throws NetworkSetupException {
+        TapNetwork n = prepare(libc, vmId, tapName, mac);
+        try {
+            n.attach(bridge);
+            return n;
+        } catch (NetworkSetupException e) {
+            n.close();
+            throw e;
+        }
+    }
+
+    /** Puts the NIC on {@code bridge}, up, and starts reading frames for the guest. */
+    public TapNetwork attach(String bridge) throws NetworkSetupException {
+        tap.attach(bridge);
+        reader.start();
+        LOG.info("VM {}: NIC {} attached to bridge {} through TAP device {}", vmId,
+                io.ftvm.vmm.board.VirtioSpec.macString(mac), bridge, tap.name());
+        return this;
     }
 
     /** A TAP device name for a VM on a host: unique per (host, VM), at most 15 characters. */
@@ -162,7 +184,9 @@ public final class TapNetwork implements GuestNetwork {
         }
         closed = true;
         try {
-            reader.join(1_000); // it polls in 100 ms steps: the descriptor is closed only once nobody polls it
+            if (reader.isAlive()) {
+                reader.join(1_000);
+            } // it polls in 100 ms steps: the descriptor is closed only once nobody polls it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -8,6 +8,7 @@ import io.ftvm.coordinator.VmSpec;
 import io.ftvm.coordinator.VmStatus;
 import io.ftvm.node.demo.LocalCluster;
 import io.ftvm.node.net.KvTcpClient;
+import io.ftvm.replication.console.ConsoleClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -115,9 +116,21 @@ class LinuxFailoverIT {
             List<String> seen = new ArrayList<>();
             awaitAcks(lines, seen, 30, 120);
 
+            // As in a drill: the backup has replayed (nearly) everything before the primary is killed.
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(cluster.clientSsl())
+                    .build();
+            double lag = Double.MAX_VALUE;
+            for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end && lag > 0.05;
+                    Thread.sleep(100)) {
+                lag = backupLagSeconds(cluster, http, cluster.state("web").state().primary());
+            }
+            System.out.println("LinuxFailoverIT: backup lag about " + lag + " s before the kill");
             String primary = cluster.state("web").state().primary();
             String other = primary.equals("host-1") ? "host-2" : "host-1";
+            System.out.println("LinuxFailoverIT: killing " + primary + " after " + seen.size() + " lines at "
+                    + java.time.LocalTime.now());
             cluster.kill(primary);
+            System.out.println("LinuxFailoverIT: " + primary + " dead at " + java.time.LocalTime.now());
             cluster.await("web", s -> other.equals(s.state().primary()) && s.state().status().running(),
                     Duration.ofSeconds(60));
             int before = seen.size();
@@ -132,13 +145,60 @@ class LinuxFailoverIT {
             long maxGapMs = Long.parseLong(parts[2]);
             System.out.println("LinuxFailoverIT: " + parts[1] + " requests over one connection across a kill -9; "
                     + "longest round trip " + maxGapMs + " ms");
+            seen.stream().filter(l -> l.startsWith("ACK") && Long.parseLong(l.split(" ")[2]) > 100_000)
+                    .forEach(l -> System.out.println("LinuxFailoverIT slow: " + l));
+            for (String l : Files.readAllLines(dir.resolve("cluster").resolve(other).resolve("ftd.log"))) {
+                if (l.contains("took over") || l.contains("NIC") || l.contains("primary disconnected")) {
+                    System.out.println("LinuxFailoverIT " + other + ": " + l);
+                }
+            }
             assertThat(Integer.parseInt(parts[1])).isGreaterThanOrEqualTo(60);
+
+            // Every acknowledged write is on the new primary's disk: its guest reads the log back from the disk
+            // (page cache dropped first), through the VM's console.
+            StringBuilder console = new StringBuilder();
+            java.util.regex.Pattern count = java.util.regex.Pattern.compile("KVLOG ([0-9]+) END");
+            try (ConsoleClient con = ConsoleClient.start(cluster.console("web"), (offset, bytes) -> {
+                synchronized (console) {
+                    console.append(new String(bytes, StandardCharsets.ISO_8859_1));
+                }
+            }, e -> { })) {
+                con.send(("\nsync; echo 3 > /proc/sys/vm/drop_caches; echo KVLOG $(grep -c '^SET k' /data/kv.log) END\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                java.util.regex.Matcher m = null;
+                for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end; Thread.sleep(50)) {
+                    synchronized (console) {
+                        m = count.matcher(console);
+                        if (m.find()) {
+                            break;
+                        }
+                        m = null;
+                    }
+                }
+                assertThat(m).as("the guest's answer on its console: " + console).isNotNull();
+                assertThat(Integer.parseInt(m.group(1))).isEqualTo(Integer.parseInt(parts[1]));
+            }
             assertThat(maxGapMs).as("the longest stall a client saw").isLessThan(30_000);
         } finally {
             if (client != null) {
                 client.destroyForcibly();
             }
         }
+    }
+
+    /** The backup's replay lag in seconds as the primary's host reports it (MAX_VALUE while unknown). */
+    private static double backupLagSeconds(LocalCluster cluster, java.net.http.HttpClient http, String host)
+            throws Exception {
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cluster.adminUrl(host) + "/v1/vms/web"))
+                .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.JsonNode lag = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.body()).path("backupHost").path("backup").path("lagInstructions");
+        if (!lag.isNumber()) {
+            System.out.println("LinuxFailoverIT: " + r.statusCode() + " " + r.body());
+        }
+        return lag.isNumber() ? lag.asDouble() / 50e6 : Double.MAX_VALUE; // at about 50 MIPS
     }
 
     /** Waits (bounded) until {@code n} ACK lines were seen; fails on FAIL or the end of the client. */

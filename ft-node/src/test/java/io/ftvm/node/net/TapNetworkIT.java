@@ -37,8 +37,8 @@ class TapNetworkIT {
         String a = TapNetwork.tapName("hostA", "vm1");
         String b = TapNetwork.tapName("hostB", "vm1");
         assertThat(a).hasSizeLessThanOrEqualTo(15).isNotEqualTo(b);
-        try (TapNetwork na = TapNetwork.open("vm1", a, bridge, macA);
-                TapNetwork nb = TapNetwork.open("vm1", b, bridge, macB)) {
+        try (TapNetwork na = new HostNetwork("hostA", bridge).open("vm1", macA);
+                TapNetwork nb = new HostNetwork("hostB", bridge).open("vm1", macB)) {
             assertThat(Files.readSymbolicLink(Path.of("/sys/class/net", a, "master")).getFileName().toString())
                     .isEqualTo(bridge);
             byte[] rarp = TapNetwork.rarp(macA);
@@ -59,21 +59,44 @@ class TapNetworkIT {
     }
 
     @Test
-    void namesWhatIsWrong() {
-        assertThatThrownBy(() -> TapNetwork.open("vm1", "fttest0", "nosuchbridge9", 1L))
-                .isInstanceOf(NetworkSetupException.class).hasMessageContaining("bridge 'nosuchbridge9' does not exist");
-        assertThatThrownBy(() -> TapNetwork.open("vm1", "a name with spaces", bridge, 1L))
-                .hasMessageContaining("is not an interface name");
-        assertThatThrownBy(() -> TapNetwork.open("vm1", "fttest1", "lo", 1L))
-                .hasMessageContaining("'lo' is not a bridge");
+    void aBackupsNicIsAttachedToNothingUntilItGoesLive() throws Exception {
+        HostNetwork host = new HostNetwork("hostC", bridge);
+        String name = TapNetwork.tapName("hostC", "vm2");
+        try (TapNetwork prepared = host.prepare("vm2", 0x525400000003L)) {
+            assertThat(Files.exists(Path.of("/sys/class/net", name))).isTrue();
+            assertThat(Files.exists(Path.of("/sys/class/net", name, "master"))).isFalse();
+            assertThat(Files.readString(Path.of("/sys/class/net", name, "operstate")).trim()).isEqualTo("down");
+            prepared.attach(bridge);
+            assertThat(Files.readSymbolicLink(Path.of("/sys/class/net", name, "master")).getFileName().toString())
+                    .isEqualTo(bridge);
+            assertThat(Integer.decode(Files.readString(Path.of("/sys/class/net", name, "flags")).trim()) & 1)
+                    .isEqualTo(1);
+        }
+        assertThat(Files.exists(Path.of("/sys/class/net", name))).isFalse();
     }
 
     @Test
-    void aNameInUseIsRefusedAndNothingIsLeftBehind() throws Exception {
-        try (TapNetwork first = TapNetwork.open("vm1", "fttest2", bridge, 1L)) {
-            assertThatThrownBy(() -> TapNetwork.open("vm2", "fttest2", bridge, 2L))
-                    .isInstanceOf(NetworkSetupException.class).hasMessageContaining("fttest2");
-            assertThat(Files.exists(Path.of("/sys/class/net/fttest2"))).isTrue();
+    void namesWhatIsWrong() {
+        assertThatThrownBy(() -> new HostNetwork("h", "nosuchbridge9").open("vm1", 1L))
+                .isInstanceOf(NetworkSetupException.class).hasMessageContaining("bridge 'nosuchbridge9' does not exist");
+        assertThatThrownBy(() -> new HostNetwork("h", "a name with spaces").open("vm1", 1L))
+                .hasMessageContaining("is not an interface name");
+        assertThatThrownBy(() -> new HostNetwork("h", "lo").open("vm1", 1L))
+                .hasMessageContaining("'lo' is not a bridge");
+        assertThatThrownBy(() -> new HostNetwork("h", null).open("vm1", 1L))
+                .hasMessageContaining("names none (set bridge in its ftd.yaml)");
+        assertThatThrownBy(() -> new HostNetwork("h", "nosuchbridge9").prepare("vm1", 1L))
+                .hasMessageContaining("bridge 'nosuchbridge9' does not exist");
+        // nothing is left behind by a failed attach
+        assertThat(Files.exists(Path.of("/sys/class/net", TapNetwork.tapName("h", "vm1")))).isFalse();
+    }
+
+    @Test
+    void aNameInUseIsRefused() throws Exception {
+        try (TapNetwork first = new HostNetwork("hostD", bridge).open("vm1", 1L)) {
+            assertThatThrownBy(() -> new HostNetwork("hostD", bridge).open("vm1", 2L))
+                    .isInstanceOf(NetworkSetupException.class).hasMessageContaining("device busy");
+            assertThat(Files.exists(Path.of("/sys/class/net", TapNetwork.tapName("hostD", "vm1")))).isTrue();
         }
     }
 }
