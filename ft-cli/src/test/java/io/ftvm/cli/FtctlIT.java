@@ -508,4 +508,57 @@ class FtctlIT {
         assertThat(ended).contains("the guest stopped on host-3");
         ok("vm", "delete", "from-file");
     }
+
+    @Test
+    @Order(15)
+    void aLinuxVmIsCreatedFromAVmDescriptionAndProtectedWithItsDisk() throws Exception {
+        Path linux = Path.of("..", "guests", "images", "linux");
+        for (String host : List.of("host-1", "host-2", "host-3")) {
+            Path images = Files.createDirectories(cluster.dir().resolve(host).resolve("data").resolve("images")
+                    .resolve("linux"));
+            for (String f : List.of("Image", "initramfs.cpio", "disk.ext4")) {
+                Files.copy(linux.resolve(f), images.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path spec = Files.writeString(cluster.dir().resolve("web.yaml"), String.join("\n",
+                "ram: 128M", "kernel: linux/Image", "initrd: linux/initramfs.cpio", "cmdline: console=ttyS0 quiet",
+                "disks:", "  - file: linux/disk.ext4", "nics:", "  - mac: 52:54:00:12:34:99", "    backend: none", ""));
+        ok("vm", "create", "web", "--spec", spec.toString());
+        JsonNode d = ok("vm", "describe", "web", "-o", "json").json();
+        assertThat(d.path("image").asText()).isEqualTo("linux/Image");
+        assertThat(d.path("memoryMib").asLong()).isEqualTo(128);
+        assertThat(d.path("machine").path("disks").get(0).path("image").asText()).isEqualTo("linux/disk.ext4");
+        assertThat(ok("vm", "describe", "web").out()).contains("machine.disk0").contains("linux/disk.ext4")
+                .contains("52:54:00:12:34:99 on none");
+        // the backup receives the disk with the snapshot, and replays the guest's writes to its own copy
+        ok("vm", "start", "web", "--host", "host-1", "--wait", "--timeout", "180s");
+        JsonNode p = ok("vm", "describe", "web", "-o", "json").json();
+        assertThat(p.path("status").asText()).isEqualTo("PROTECTED");
+        String backup = p.path("backup").asText();
+        Path copy = cluster.dir().resolve(backup).resolve("data");
+        try (var files = Files.walk(copy)) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals("disk0.img")).count())
+                    .as("the backup's own copy of the disk under " + copy).isEqualTo(1);
+        }
+        ok("vm", "stop", "web");
+        ok("vm", "delete", "web");
+
+        // bad descriptions are refused with the problem named, and nothing is created
+        Path missing = Files.writeString(cluster.dir().resolve("missing.yaml"), "kernel: linux/NoSuchImage\n");
+        Run r = ftctl("vm", "create", "bad", "--spec", missing.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("kernel").contains("NoSuchImage");
+        Path bridged = Files.writeString(cluster.dir().resolve("bridged.yaml"),
+                "kernel: linux/Image\nnics:\n  - backend: bridge\n");
+        r = ftctl("vm", "create", "bad", "--spec", bridged.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("names none (set bridge in its ftd.yaml)");
+        Path escape = Files.writeString(cluster.dir().resolve("escape.yaml"), "kernel: ../../ftd.yaml\n");
+        r = ftctl("vm", "create", "bad", "--spec", escape.toString());
+        assertThat(r.err()).contains("'..'");
+        assertThat(ftctl("vm", "create", "bad", "--spec", spec.toString(), "--image", "kvstore").code())
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(ftctl("vm", "create", "bad", "--spec", "/no/such.yaml").err()).contains("no such file");
+        assertThat(ftctl("vm", "describe", "bad").code()).isNotZero();
+    }
 }
