@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A client of the Linux guest's key-value service over one TCP connection, run in its own network namespace by
- * tests: it connects (retrying while the guest boots), then sets and reads back key i for i = 0, 1, ... until a line
- * arrives on stdin, printing {@code ACK i micros} per round trip; then it reads every key back, checks the count,
+ * tests, benchmarks and the demo: it connects (retrying while the guest boots), then sets and reads back key i for
+ * i = 0, 1, ... until a line arrives on stdin, printing {@code ACK i setMicros getMicros} per pair of requests; then it reads every key back, checks the count,
  * and prints {@code DONE n maxGapMillis}. Any wrong answer, a reset or a 60 s silence prints {@code FAIL reason} and
- * exits with status 1. Never reconnects: the connection must survive.
+ * exits with status 1. Never reconnects: the connection must survive. Usage: {@code HOST PORT [PAUSE_MS]} (a pause
+ * between pairs of requests).
  */
 public final class KvTcpClient {
     private KvTcpClient() {
@@ -24,6 +25,7 @@ public final class KvTcpClient {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         String host = args[0];
         int port = Integer.parseInt(args[1]);
+        long pauseMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         Thread stdin = new Thread(() -> {
             try {
                 System.in.read();
@@ -59,11 +61,15 @@ public final class KvTcpClient {
             while (stdin.isAlive()) {
                 long t0 = System.nanoTime();
                 expect(in, w, "SET k" + n + " v" + n, "OK");
+                long t1 = System.nanoTime();
                 expect(in, w, "GET k" + n, "VALUE v" + n);
-                long micros = (System.nanoTime() - t0) / 1000;
-                maxGap = Math.max(maxGap, micros);
-                out.println("ACK " + n + " " + micros);
+                long t2 = System.nanoTime();
+                maxGap = Math.max(maxGap, Math.max(t1 - t0, t2 - t1) / 1000);
+                out.println("ACK " + n + " " + (t1 - t0) / 1000 + " " + (t2 - t1) / 1000);
                 n++;
+                if (pauseMillis > 0) {
+                    Thread.sleep(pauseMillis);
+                }
             }
             for (int i = 0; i < n; i++) {
                 expect(in, w, "GET k" + i, "VALUE v" + i);
