@@ -138,6 +138,8 @@ final class VmInstance implements AutoCloseable {
             f.put("ackLatencyP50Ms", millis(metrics.ackLatencyTimer().getSnapshot().getMedian()));
             f.put("ackLatencyP99Ms", millis(metrics.ackLatencyTimer().getSnapshot().get99thPercentile()));
             f.put("outputHoldP99Ms", millis(metrics.outputHoldTimer().getSnapshot().get99thPercentile()));
+            long pause = p.lastSnapshotPauseNanos();
+            f.put("lastSnapshotPauseMs", pause < 0 ? null : millis(pause));
             m.put("primary", f);
         }
         BackupRole b = backup;

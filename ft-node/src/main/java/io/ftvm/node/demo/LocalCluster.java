@@ -252,6 +252,11 @@ public final class LocalCluster implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
+    /** Turns the VM's fault tolerance on or off (the manager acts on it). */
+    public void setProtection(String vmId, DesiredProtection protection) {
+        records.setProtection(vmId, protection);
+    }
+
     /** Creates the VM {@code spec} describes and starts it on {@code hostId}. */
     public void createVm(String vmId, VmSpec spec, String hostId) {
         records.transition(records.create(vmId, spec), new Transition.Start(hostId));
