@@ -126,18 +126,7 @@ public final class LinuxFailoverBenchmark {
 
     /** Waits for PROTECTED with the backup's replay within 50 ms of the primary; returns the primary. */
     private static String awaitProtectedAndCaughtUp(LocalCluster cluster, HttpClient http) throws Exception {
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            var s = cluster.state("web").state();
-            if (s.status() == VmStatus.PROTECTED) {
-                JsonNode b = describe(cluster, http, s.primary()).path("backupHost").path("backup");
-                if (b.path("lagInstructions").isNumber() && b.path("lagInstructions").asLong() < 2_500_000) {
-                    return s.primary();
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("VM web not protected with a caught-up backup within 180 s");
+        return cluster.awaitCaughtUp("web", 2_500_000, Duration.ofSeconds(180));
     }
 
     private static double joinPause(LocalCluster cluster, HttpClient http) throws Exception {

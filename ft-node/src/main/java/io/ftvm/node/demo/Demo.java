@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ftctl demo}: a protected VM on a local cluster. Starts ZooKeeper's embedded server and three ftd host
- * processes, runs the kvstore service guest protected, attaches its console, and prints every role change. Type
- * kvstore commands; {@code !kill} kills the primary's ftd with SIGKILL and you watch the backup take over and a new
+ * processes, runs a guest protected, attaches its console, and prints every role change. As root, the guest is the
+ * Linux server ({@link LinuxDemo}: a disk, a NIC on a bridge, a TCP client in a network namespace); otherwise (or
+ * with {@code --guest kvstore}) the kvstore console guest. Type shell or kvstore commands; {@code !kill} kills the primary's ftd with SIGKILL and you watch the backup take over and a new
  * backup get placed while the console session carries on; {@code !quit} (or end of input) stops everything.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -45,6 +47,24 @@ public final class Demo implements Callable<Integer> {
             + "output and exit (0 = passed)")
     private boolean script;
 
+    @Option(names = "--guest", defaultValue = "auto", description = "linux (the Linux guest with a disk and a NIC on "
+            + "a bridge, a TCP client in a network namespace: needs root), kvstore (the console guest), or auto "
+            + "(default: linux when it can run here, else kvstore, saying why)")
+    private String guest;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "the Linux guest's files (default: "
+            + "guests/images/linux of this checkout)")
+    private Path images;
+
+    /** Kills the VM's primary host (the demo's {@code !kill}). */
+    @FunctionalInterface
+    interface Killer {
+        String killPrimary(LocalCluster cluster) throws Exception;
+    }
+
+    private String vm = "kv";
+    private LinuxDemo linux;
+
     private final PrintStream out = System.out;
     private final PrintStream info = System.err;
     private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
@@ -56,11 +76,41 @@ public final class Demo implements Callable<Integer> {
             info.println("demo: --hosts must be between 2 and 9, not " + hosts);
             return 2;
         }
+        if (!guest.equals("auto") && !guest.equals("linux") && !guest.equals("kvstore")) {
+            info.println("demo: --guest must be auto, linux or kvstore, not '" + guest + "'");
+            return 2;
+        }
+        Path linuxImages = images != null ? images : Path.of(System.getProperty("ftvm.home", "."), "guests",
+                "images", "linux");
+        String whyNot = guest.equals("kvstore") ? "" : LinuxDemo.unavailable(linuxImages);
+        if (guest.equals("linux") && whyNot != null) {
+            info.println("demo: --guest linux: " + whyNot);
+            return 2;
+        }
+        if (guest.equals("auto") && whyNot != null) {
+            info.println("[demo] not the Linux guest: " + whyNot + "; running the kvstore console guest");
+        }
         Path work = dir != null ? dir : Files.createTempDirectory("ftvm-demo-");
+        if (whyNot == null) {
+            vm = LinuxDemo.VM;
+            linux = new LinuxDemo(info, linuxImages);
+            try (io.ftvm.node.net.ClientNetwork net = io.ftvm.node.net.ClientNetwork.create(
+                    "d" + ProcessHandle.current().pid() % 100000)) {
+                try {
+                    return run(work, LinuxDemo.hostConfig(net, work, linuxImages), net);
+                } finally {
+                    linux.close();
+                }
+            }
+        }
+        return run(work, List.of(), null);
+    }
+
+    private int run(Path work, List<String> hostConfig, io.ftvm.node.net.ClientNetwork net) throws Exception {
         info.println("[demo] starting an embedded ZooKeeper and " + hosts + " ftd hosts; logs in " + work);
         LocalCluster cluster;
         try {
-            cluster = new LocalCluster(work, hosts);
+            cluster = new LocalCluster(work, hosts, hostConfig);
         } catch (Exception e) {
             info.println("[demo] the cluster did not come up: " + e.getMessage());
             return 3;
@@ -70,16 +120,26 @@ public final class Demo implements Callable<Integer> {
             info.println("[demo] operate it from another terminal:");
             info.println("[demo]   export FTCTL_ENDPOINT=" + cluster.adminEndpoints() + " FTCTL_TOKEN_FILE=" + token
                     + " FTCTL_CA_FILE=" + cluster.caFile());
-            info.println("[demo]   bin/ftctl status;  bin/ftctl drill failover kv;  bin/ftctl console kv (read-only;"
-                    + " --write --take-over to type: this demo holds the write lease)");
-            cluster.createVm("kv", "kvstore", 64, "host-1");
+            info.println("[demo]   bin/ftctl status;  bin/ftctl drill failover " + vm + ";  bin/ftctl console " + vm
+                    + " (read-only; --write --take-over to type: this demo holds the write lease)");
+            if (linux != null) {
+                LinuxDemo.create(cluster);
+            } else {
+                cluster.createVm("kv", "kvstore", 64, "host-1");
+            }
             Thread watcher = new Thread(() -> watch(cluster), "demo-watch");
             watcher.setDaemon(true);
             watcher.start();
-            cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
-            try (ConsoleClient console = ConsoleClient.start(cluster.console("kv")
+            cluster.await(vm, s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(180));
+            if (linux != null) {
+                linux.startClient(net);
+            }
+            try (ConsoleClient console = ConsoleClient.start(cluster.console(vm)
                     .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)).withClientName("ftctl demo"),
                     this::output, this::event)) {
+                if (linux != null) {
+                    return script ? linux.script(cluster, this::killPrimary) : interactive(cluster, console);
+                }
                 return script ? runScript(cluster, console) : interactive(cluster, console);
             }
         }
@@ -103,7 +163,7 @@ public final class Demo implements Callable<Integer> {
     private void watch(LocalCluster cluster) {
         while (true) {
             try {
-                show(cluster.state("kv").state());
+                show(cluster.state(vm).state());
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 return;
@@ -125,7 +185,12 @@ public final class Demo implements Callable<Integer> {
     }
 
     private int interactive(LocalCluster cluster, ConsoleClient console) throws Exception {
-        info.println("[demo] VM 'kv' is protected. Type kvstore commands (try: set a 1, get a, list);");
+        if (linux != null) {
+            info.println("[demo] VM 'web' (Linux) is protected. You are on its console shell (try: ls /data, "
+                    + "cat /data/kv.log | tail, ip addr); the TCP client's progress is shown as it goes.");
+        } else {
+            info.println("[demo] VM 'kv' is protected. Type kvstore commands (try: set a 1, get a, list);");
+        }
         info.println("[demo] !kill kills the primary's host, !status shows the record, !quit ends.");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -134,7 +199,10 @@ public final class Demo implements Callable<Integer> {
             if (cmd.equals("!quit")) {
                 break;
             } else if (cmd.equals("!status")) {
-                info.println("[ftvm] " + cluster.state("kv").state());
+                info.println("[ftvm] " + cluster.state(vm).state());
+                if (linux != null) {
+                    info.println(linux.summary());
+                }
             } else if (cmd.equals("!kill")) {
                 killPrimary(cluster);
             } else if (cmd.startsWith("!")) {
@@ -149,7 +217,7 @@ public final class Demo implements Callable<Integer> {
     }
 
     private String killPrimary(LocalCluster cluster) throws Exception {
-        String victim = cluster.state("kv").state().primary();
+        String victim = cluster.state(vm).state().primary();
         if (victim == null) {
             info.println("[demo] the VM has no primary right now");
             return null;
@@ -157,7 +225,7 @@ public final class Demo implements Callable<Integer> {
         info.println("[demo] kill -9 " + victim + "'s ftd");
         long t0 = System.nanoTime();
         cluster.kill(victim);
-        VersionedState s = cluster.await("kv", v -> v.state().primary() != null
+        VersionedState s = cluster.await(vm, v -> v.state().primary() != null
                 && !victim.equals(v.state().primary()), Duration.ofSeconds(30));
         info.printf("[demo] %s took over %d ms after the kill%n", s.state().primary(),
                 (System.nanoTime() - t0) / 1_000_000);
@@ -186,7 +254,7 @@ public final class Demo implements Callable<Integer> {
             return 1;
         }
         killPrimary(cluster);
-        cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
+        cluster.await(vm, s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
         for (String c : after) {
             console.send((c + "\n").getBytes(StandardCharsets.UTF_8));
         }

@@ -10,6 +10,8 @@ import io.ftvm.coordinator.Transition;
 import io.ftvm.coordinator.VersionedState;
 import io.ftvm.coordinator.VmRecords;
 import io.ftvm.coordinator.VmSpec;
+import io.ftvm.coordinator.VmState;
+import io.ftvm.coordinator.VmStatus;
 import io.ftvm.replication.console.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -250,6 +252,43 @@ public final class LocalCluster implements AutoCloseable {
     public boolean alive(String hostId) {
         Process p = process(hostId);
         return p != null && p.isAlive();
+    }
+
+    /**
+     * Waits until the VM is PROTECTED and its backup has replayed to within {@code maxLag} instructions of what it
+     * received (as the primary's host reports it on its admin API), as a drill would before killing the primary.
+     *
+     * @return the VM's primary host
+     * @throws IllegalStateException when that does not happen within {@code timeout}
+     */
+    public String awaitCaughtUp(String vmId, long maxLag, Duration timeout) throws InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(clientSsl())
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "nothing yet";
+        while (System.nanoTime() < deadline) {
+            VmState s = records.state(vmId).state();
+            if (s.status() == VmStatus.PROTECTED && s.primary() != null) {
+                try {
+                    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(adminUrl(s.primary())
+                            + "/v1/vms/" + vmId)).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                            .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    var lag = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("backupHost")
+                            .path("backup").path("lagInstructions");
+                    last = "lag " + lag;
+                    if (lag.isIntegralNumber() && lag.asLong() <= maxLag) {
+                        return s.primary();
+                    }
+                } catch (java.io.IOException e) {
+                    last = e.toString();
+                }
+            } else {
+                last = s.toString();
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("VM " + vmId + " was not protected with a caught-up backup within "
+                + timeout.toSeconds() + " s (last: " + last + ")");
     }
 
     /** Turns the VM's fault tolerance on or off (the manager acts on it). */

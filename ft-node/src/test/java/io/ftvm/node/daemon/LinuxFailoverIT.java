@@ -83,14 +83,7 @@ class LinuxFailoverIT {
             awaitAcks(lines, seen, 30, 120);
 
             // As in a drill: the backup has replayed (nearly) everything before the primary is killed.
-            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(cluster.clientSsl())
-                    .build();
-            double lag = Double.MAX_VALUE;
-            for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end && lag > 0.05;
-                    Thread.sleep(100)) {
-                lag = backupLagSeconds(cluster, http, cluster.state("web").state().primary());
-            }
-            System.out.println("LinuxFailoverIT: backup lag about " + lag + " s before the kill");
+            cluster.awaitCaughtUp("web", 2_500_000, Duration.ofSeconds(60));
             String primary = cluster.state("web").state().primary();
             String other = primary.equals("host-1") ? "host-2" : "host-1";
             System.out.println("LinuxFailoverIT: killing " + primary + " after " + seen.size() + " lines at "
@@ -151,21 +144,6 @@ class LinuxFailoverIT {
                 client.destroyForcibly();
             }
         }
-    }
-
-    /** The backup's replay lag in seconds as the primary's host reports it (MAX_VALUE while unknown). */
-    private static double backupLagSeconds(LocalCluster cluster, java.net.http.HttpClient http, String host)
-            throws Exception {
-        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(cluster.adminUrl(host) + "/v1/vms/web"))
-                .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        com.fasterxml.jackson.databind.JsonNode lag = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(r.body()).path("backupHost").path("backup").path("lagInstructions");
-        if (!lag.isNumber()) {
-            System.out.println("LinuxFailoverIT: " + r.statusCode() + " " + r.body());
-        }
-        return lag.isNumber() ? lag.asDouble() / 50e6 : Double.MAX_VALUE; // at about 50 MIPS
     }
 
     /** Waits (bounded) until {@code n} ACK lines were seen; fails on FAIL or the end of the client. */
