@@ -21,8 +21,6 @@ import io.ftvm.vmm.replay.ReplayDriver;
 import io.ftvm.vmm.replay.WallClock;
 import io.ftvm.vmm.board.Attachments;
 import io.ftvm.vmm.devices.virtio.DiskImage;
-import io.ftvm.vmm.snapshot.SnapshotBundle;
-import io.ftvm.vmm.snapshot.SnapshotException;
 import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,10 +78,8 @@ public final class BackupRole implements AutoCloseable {
     /** The VM's live recording from the join snapshot on; the primary this backup becomes continues it. */
     private volatile RecordingTap recording;
     private volatile Path pendingSnapshot;
-    /** The disks that came with the pending snapshot (this host's copies). */
-    private volatile List<DiskImage> pendingDisks = List.of();
-    /** The disks the restored machine runs on. */
-    private volatile List<DiskImage> disks = List.of();
+    /** This host's copies of the VM's disks, from the join snapshot on. */
+    private final JoinDisks disks;
     private volatile Machine machine;
     private volatile OutputHistory history;
     private volatile ConsoleRouter router;
@@ -108,6 +104,7 @@ public final class BackupRole implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.recording = new RecordingTap(settings.asPrimary().recording(), vmId);
+        this.disks = new JoinDisks(settings.snapshotDir().resolve("disks"));
         // A snapshot replaces the VM's whole state: only while joining, from the primary that proved itself.
         this.snapshots = new SnapshotReceiver(settings.snapshotDir(), this::installSnapshot, () -> {
             State s = state;
@@ -265,24 +262,7 @@ public final class BackupRole implements AutoCloseable {
             throw new IOException("backup of VM " + vmId + " is " + s + ": snapshot " + offer.snapshotId()
                     + " not installed");
         }
-        if (SnapshotBundle.isBundle(file)) {
-            // the machine's disks come with it: this host's copies, checked against the hashes the bundle names
-            Path snap = file.resolveSibling(file.getFileName() + ".machine");
-            SnapshotBundle.Split split;
-            try {
-                split = SnapshotBundle.split(file, snap, settings.snapshotDir().resolve("disks"));
-            } catch (SnapshotException e) {
-                throw new IOException(e.getMessage(), e);
-            } finally {
-                Files.deleteIfExists(file);
-            }
-            closeDisks(pendingDisks);
-            pendingDisks = split.disks();
-            file = snap;
-        } else {
-            closeDisks(pendingDisks);
-            pendingDisks = List.of();
-        }
+        file = disks.received(file); // a bundle's disks are split off: the tap records the machine snapshot
         RecordingTap tap = new RecordingTap(settings.asPrimary().recording(), vmId);
         tap.beginFromSnapshot(file, offer.icount()); // copied before replay loads (and deletes) it
         RecordingTap oldTap = recording;
@@ -354,11 +334,7 @@ public final class BackupRole implements AutoCloseable {
         OutputHistory h;
         ConsoleRouter r = new ConsoleRouter((icount, offset, b) -> { });
         Machine m;
-        List<DiskImage> attached;
-        synchronized (this) {
-            attached = pendingDisks;
-            pendingDisks = List.of();
-        }
+        List<DiskImage> attached = disks.restore();
         try (InputStream in = Files.newInputStream(snap)) {
             m = SnapshotFile.read(in, r, new Attachments(attached));
         } catch (IOException e) {
@@ -387,8 +363,6 @@ public final class BackupRole implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("VM {}: cannot delete {}: {}", vmId, snap, e.toString());
         }
-        closeDisks(disks); // an earlier restore's (a new snapshot replaced it)
-        disks = attached;
         machine = m;
         history = h;
         router = r;
@@ -503,22 +477,11 @@ public final class BackupRole implements AutoCloseable {
             p.close();
         }
         recording.close(); // deletes the file (the live primary, if any, closed it already)
-        closeDisks(pendingDisks);
-        closeDisks(disks);
+        disks.close();
     }
 
     /** The disk images the machine runs on (this host's copies; empty for a machine without disks). */
     public List<DiskImage> disks() {
-        return disks;
-    }
-
-    private static void closeDisks(List<DiskImage> images) {
-        for (DiskImage d : images) {
-            try {
-                d.close();
-            } catch (IOException e) {
-                LOG.warn("cannot close disk {}: {}", d.path(), e.toString());
-            }
-        }
+        return disks.attached();
     }
 }

@@ -32,6 +32,13 @@ public final class BackupEndpoint implements AutoCloseable {
     public static final Duration PEER_TIMEOUT = ConnectionSettings.PEER_TIMEOUT;
 
     private final EventLoopGroup group = Transports.group();
+    /** Checks and installs received snapshots, one at a time, off the event loop. */
+    private final java.util.concurrent.ExecutorService installer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "snapshot-install");
+                t.setDaemon(true);
+                return t;
+            });
     private final ReceiverLog receiver;
     private final SnapshotReceiver snapshots;
     private final ConnectionSettings settings;
@@ -191,6 +198,9 @@ public final class BackupEndpoint implements AutoCloseable {
                 System::nanoTime);
         private BackupSession session;
         private boolean violated;
+        /** A snapshot is being checked and installed on the installer thread; messages wait in {@link #queued}. */
+        private boolean installing;
+        private final java.util.ArrayDeque<Messages.FromPrimary> queued = new java.util.ArrayDeque<>();
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -223,6 +233,53 @@ public final class BackupEndpoint implements AutoCloseable {
                 closeWith(ctx.channel(), "primary said goodbye: " + g.reason());
                 return;
             }
+            if (installing) {
+                queued.add(m); // in order, after the snapshot being installed (the primary's in-flight bound bounds it)
+                return;
+            }
+            if (m instanceof Messages.SnapshotComplete && session.state() == BackupSession.State.RECEIVING_SNAPSHOT) {
+                // Checking and installing a snapshot reads and writes it whole (its disks too): off the event loop,
+                // so that heartbeats keep flowing; what arrives meanwhile waits its turn.
+                installing = true;
+                installer.execute(() -> {
+                    Throwable failed = null;
+                    try {
+                        deliver(ctx, m);
+                    } catch (ProtocolException | RuntimeException e) {
+                        failed = e;
+                    }
+                    Throwable f = failed;
+                    ctx.executor().execute(() -> {
+                        installing = false;
+                        if (f != null) {
+                            exceptionCaught(ctx, f);
+                            return;
+                        }
+                        while (!installing && !violated && !queued.isEmpty()) {
+                            try {
+                                handle(ctx, queued.poll());
+                            } catch (ProtocolException e) {
+                                exceptionCaught(ctx, e);
+                                return;
+                            }
+                        }
+                    });
+                });
+                return;
+            }
+            handle(ctx, m);
+        }
+
+        private void handle(ChannelHandlerContext ctx, Messages.FromPrimary m) throws ProtocolException {
+            if (m instanceof Messages.SnapshotComplete && session.state() == BackupSession.State.RECEIVING_SNAPSHOT) {
+                channelRead0(ctx, m); // a queued completion is installed off the loop too (the rest queues again)
+                return;
+            }
+            deliver(ctx, m);
+        }
+
+        /** Hands one message to the session and sends its reply (any thread; the session is guarded). */
+        private void deliver(ChannelHandlerContext ctx, Messages.FromPrimary m) throws ProtocolException {
             Messages.FromBackup reply;
             Channel superseded = null;
             synchronized (receiver) {
@@ -271,5 +328,6 @@ public final class BackupEndpoint implements AutoCloseable {
         }
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        installer.shutdownNow();
     }
 }

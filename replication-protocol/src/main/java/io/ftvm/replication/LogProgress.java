@@ -25,6 +25,8 @@ public final class LogProgress {
     private long highestAcked;
     /** When the current wait for the backup began (see the class comment). */
     private long waitingSince;
+    /** Extra time the next ACK may take (the backup installs a snapshot before it reads on). */
+    private long allowanceNanos;
 
     public LogProgress(Duration timeout, LongSupplier nanoClock) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -55,7 +57,16 @@ public final class LogProgress {
         if (sequence > highestAcked) {
             highestAcked = sequence;
             waitingSince = clock.getAsLong();
+            allowanceNanos = 0;
         }
+    }
+
+    /**
+     * The next ACK may take {@code extra} longer than the timeout: the backup first checks and installs the snapshot
+     * it was just sent (its disks included), which takes time in proportion to its size.
+     */
+    public void allowOnce(Duration extra) {
+        allowanceNanos = Math.max(0, extra.toNanos());
     }
 
     /** This end was not running for {@code nanos} (see {@link Liveness#tick()}): that time does not count. */
@@ -72,7 +83,7 @@ public final class LogProgress {
 
     /** True when entries are outstanding and no ACK advanced for longer than the timeout. */
     public boolean stalled() {
-        return outstanding() && waitedNanos() > timeoutNanos;
+        return outstanding() && waitedNanos() > timeoutNanos + allowanceNanos;
     }
 
     /** How long the current wait for an ACK has lasted (0 when nothing is outstanding). */

@@ -35,6 +35,21 @@ class LogProgressTest {
     }
 
     @Test
+    void theFirstAckAfterASnapshotMayTakeTheInstallAllowanceOnce() {
+        p.start(0);
+        p.allowOnce(java.time.Duration.ofMillis(2_000));
+        p.sent(9);
+        now += 2_400 * MS;
+        assertThat(p.stalled()).as("within timeout + allowance").isFalse();
+        now += 101 * MS;
+        assertThat(p.stalled()).isTrue();
+        p.acked(9); // the allowance is spent with the first ACK that advances
+        p.sent(19);
+        now += 501 * MS;
+        assertThat(p.stalled()).isTrue();
+    }
+
+    @Test
     void aSlowBackupWhoseAcksKeepAdvancingIsNotStalled() {
         p.start(0);
         p.sent(999); // far more outstanding than the backup takes per step: it is behind, under backpressure

@@ -91,11 +91,14 @@ public final class HostDaemon implements AutoCloseable {
         this.clock = clock;
         this.images = new VmImages(config.imageDir());
         this.machines = new VmMachines(images, config.dataDir().resolve("disks"), config.bridge(), config.hostId());
-        // No role outlives its ftd: disk copies left by an earlier life of this daemon belong to nobody now.
-        try {
-            VmMachines.deleteDisks(config.dataDir().resolve("disks"));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot clear " + config.dataDir().resolve("disks"), e);
+        // No role outlives its ftd: disk copies and snapshots of an earlier life of this daemon belong to nobody now
+        // (a backup's disk copies live in its snapshot directory; a primary that took over keeps them there).
+        for (String stale : new String[] {"disks", "snapshots-in", "snapshots-out"}) {
+            try {
+                VmMachines.deleteTree(config.dataDir().resolve(stale));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot clear " + config.dataDir().resolve(stale), e);
+            }
         }
     }
 

@@ -262,7 +262,7 @@ final class OperationsApi implements AdminApi {
         m.put("memoryMib", v.spec().memoryMib());
         m.put("faultTolerance", v.spec().protection().name());
         if (v.spec().linux() != null) {
-            m.put("machine", machineView(v.spec().linux()));
+            m.put("machine", VmMachines.view(v.spec().linux()));
         }
         m.put("status", s.status().name());
         m.put("protection", p.label());
@@ -284,18 +284,6 @@ final class OperationsApi implements AdminApi {
             br.ifPresent(f -> m.put("backupHost", f));
             return m;
         });
-    }
-
-    private static Map<String, Object> machineView(io.ftvm.coordinator.LinuxMachine l) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kernel", l.kernel());
-        m.put("initrd", l.initrd());
-        m.put("cmdline", l.cmdline());
-        m.put("firmware", l.firmware() == null ? "builtin" : l.firmware());
-        m.put("disks", l.disks().stream().map(d -> Map.of("image", d.image(), "readOnly", d.readOnly())).toList());
-        m.put("nics", l.nics().stream().map(c -> Map.of("mac", c.mac(), "backend", c.backend())).toList());
-        m.put("entropy", l.entropy());
-        return m;
     }
 
     private CompletableFuture<Optional<Map<String, Object>>> figuresOf(String vmId, String host,
@@ -326,18 +314,11 @@ final class OperationsApi implements AdminApi {
             if (n.has("image") || n.has("memoryMib")) {
                 throw new BadRequest("give either spec (a VM description) or image and memoryMib, not both");
             }
-            VmMachines.Described d;
             try {
-                d = machines.parse(text(n, "spec", true));
-                machines.check(d.machine());
+                spec = machines.specOf(text(n, "spec", true), protection);
             } catch (io.ftvm.vmm.spec.VmSpecException | VmImages.BadImageException e) {
                 return Response.error(400, "BAD_SPEC", e.getMessage() + " (checked on " + hostId
                         + "; every host must resolve it the same way)");
-            }
-            try {
-                spec = new VmSpec(d.machine().kernel(), d.memoryMib(), List.of("console"), protection, d.machine());
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest(e.getMessage());
             }
         } else {
             String image = text(n, "image", true);

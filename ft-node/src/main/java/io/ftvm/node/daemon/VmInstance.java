@@ -25,12 +25,9 @@ import io.ftvm.node.net.NetworkSetupException;
 import io.ftvm.node.net.TapNetwork;
 import io.ftvm.primary.GuestNetwork;
 import io.ftvm.vmm.board.Machine;
-import io.ftvm.vmm.devices.virtio.DiskImage;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,14 +61,14 @@ final class VmInstance implements AutoCloseable {
     private boolean crashed;
     private long backupTenure = -1;
     private volatile long tookOverAt = -1;
-    /** The disk copies this host's primary runs on (opened here for a fresh boot), and their directory. */
-    private List<DiskImage> primaryDisks = List.of();
-    private java.nio.file.Path primaryDiskDir;
+    /** The disk copies and NIC the roles hold on this host. */
+    private final RoleFootprint footprint;
 
     VmInstance(String vmId, NodeContext ctx) {
         this.vmId = vmId;
         this.ctx = ctx;
         this.metrics = VmMetrics.of(ctx.metrics(), vmId);
+        this.footprint = new RoleFootprint(ctx.backupSettings().snapshotDir(), vmId);
         this.gauges = new VmGauges(ctx.metrics(), metrics, new VmGauges.Source() {
             @Override
             public PrimaryRole primary() {
@@ -123,55 +120,7 @@ final class VmInstance implements AutoCloseable {
 
     /** This host's live figures for the VM (admin API): its roles' states, rates, lag, snapshot progress. */
     Map<String, Object> figures() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host", ctx.hostId());
-        PrimaryRole p = primary;
-        if (p != null) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("state", p.state().name());
-            f.put("icount", p.machine().icount());
-            f.put("mips", round(gauges.primaryMips()));
-            f.put("logBytes", p.logBytesShipped());
-            f.put("logEntries", p.logEntriesShipped());
-            f.put("logBytesPerSecond", Math.round(gauges.logBytesPerSecond()));
-            f.put("backupAckedIcount", p.backupAckedIcount());
-            f.put("ackLatencyP50Ms", millis(metrics.ackLatencyTimer().getSnapshot().getMedian()));
-            f.put("ackLatencyP99Ms", millis(metrics.ackLatencyTimer().getSnapshot().get99thPercentile()));
-            f.put("outputHoldP99Ms", millis(metrics.outputHoldTimer().getSnapshot().get99thPercentile()));
-            long pause = p.lastSnapshotPauseNanos();
-            f.put("lastSnapshotPauseMs", pause < 0 ? null : millis(pause));
-            m.put("primary", f);
-        }
-        BackupRole b = backup;
-        if (b != null) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("state", b.state().name());
-            f.put("icount", b.icount());
-            f.put("receivedIcount", b.receivedIcount());
-            f.put("lagInstructions", VmGauges.lagInstructions(b));
-            Double lag = gauges.lagSeconds(b);
-            f.put("lagSeconds", lag == null ? null : round(lag));
-            f.put("mips", round(gauges.replayMips()));
-            f.put("snapshotReceivedBytes", b.snapshotReceivedBytes());
-            f.put("snapshotSizeBytes", b.snapshotOfferedBytes());
-            m.put("backup", f);
-        }
-        BackupRole shell = retiredShell;
-        if (shell != null && shell.lastTakeover() != null) {
-            BackupRole.Takeover t = shell.lastTakeover();
-            m.put("lastTakeover", Map.of("epoch", t.epoch(), "decidedUnixMillis", t.decidedUnixMillis(),
-                    "liveUnixMillis", t.liveUnixMillis(), "detectionMs", millis(t.detectionNanos()),
-                    "takeoverMs", millis(t.takeoverNanos())));
-        }
-        return m;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
-
-    private static double millis(double nanos) {
-        return round(nanos / 1e6);
+        return RoleFigures.of(ctx.hostId(), primary, backup, retiredShell, gauges, metrics);
     }
 
     /**
@@ -248,7 +197,7 @@ final class VmInstance implements AutoCloseable {
                 crashed = true;
                 long at = ctx.clock().unixNanos() / 1_000_000; // the crash instant: the drill's timings count from here
                 p.close();
-                releasePrimaryDisks();
+                footprint.releasePrimary();
                 LOG.warn("VM {}: primary instance of tenure {} killed by a drill", vmId, primaryTenure);
                 return new Crash(role, at, primaryTenure, null);
             }
@@ -261,8 +210,7 @@ final class VmInstance implements AutoCloseable {
             backup = null;
             long at = ctx.clock().unixNanos() / 1_000_000;
             b.close();
-            closeBackupNic();
-            deleteQuietly(backupDir(backupTenure));
+            footprint.releaseBackup(backupTenure);
             ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
             LOG.warn("VM {}: backup instance of tenure {} killed by a drill", vmId, backupTenure);
             return new Crash(role, at, backupTenure, null);
@@ -294,9 +242,7 @@ final class VmInstance implements AutoCloseable {
             if (bs == BackupRole.State.LIVE) {
                 primary = backup.primary();
                 primaryTenure = tookOverAt;
-                primaryDisks = List.of(); // the backup shell owns (and closes) them
-                primaryDiskDir = backupDir(backupTenure);
-                backupNic = null; // the new primary's now
+                footprint.backupWentLive(backupTenure);
                 tenuresSeen.add(primaryTenure);
                 console.serve(primary, backup.history());
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
@@ -307,16 +253,14 @@ final class VmInstance implements AutoCloseable {
                 LOG.warn("VM {}: backup tenure {} ended: {}", vmId, backupTenure, backup.failure());
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
                 close(backup);
-                closeBackupNic();
-                deleteQuietly(backupDir(backupTenure));
+                footprint.releaseBackup(backupTenure);
                 backup = null;
             } else if (bs != BackupRole.State.TAKING_OVER
                     && !(s.names(me, Role.BACKUP) && s.backupSince() == backupTenure)) {
                 LOG.warn("VM {}: record no longer names this host backup of tenure {} ({}): discarding", vmId,
                         backupTenure, s);
                 close(backup);
-                closeBackupNic();
-                deleteQuietly(backupDir(backupTenure));
+                footprint.releaseBackup(backupTenure);
                 backup = null;
             }
         }
@@ -333,11 +277,11 @@ final class VmInstance implements AutoCloseable {
                 return;
             } else if (ps == PrimaryRole.State.FENCED) {
                 primary = null;
-                releasePrimaryDisks();
+                footprint.releasePrimary();
             } else if (!(s.names(me, Role.PRIMARY) && s.primarySince() == primaryTenure)) {
                 primary.fence("the record names " + s.primary() + " primary at epoch " + s.epoch());
                 primary = null;
-                releasePrimaryDisks();
+                footprint.releasePrimary();
             } else if (s.status() == VmStatus.SYNCING && ps == PrimaryRole.State.UNPROTECTED
                     && s.backupSince() != attachedBackupTenure) {
                 attachBackup(s);
@@ -377,8 +321,7 @@ final class VmInstance implements AutoCloseable {
             primary.attachNetwork(net);
             primaryTenure = tenure;
             attachedBackupTenure = -1;
-            primaryDisks = booted.disks();
-            primaryDiskDir = booted.diskDir();
+            footprint.primaryBooted(booted.disks(), booted.diskDir());
             primary.start();
             console.serve(primary, history);
             LOG.info("VM {}: booted {} as primary (tenure {})", vmId, spec.image(), tenure);
@@ -386,27 +329,11 @@ final class VmInstance implements AutoCloseable {
             net.close();
             if (booted != null) {
                 VmMachines.closeAll(booted.disks());
-                deleteQuietly(booted.diskDir());
+                RoleFootprint.deleteQuietly(booted.diskDir());
             }
             primary = null;
             LOG.error("VM {}: cannot boot {}: {}", vmId, spec.image(), e.getMessage());
             stopRecord("boot failed on " + ctx.hostId() + ": " + e.getMessage());
-        }
-    }
-
-    /** The primary role ended here: its disk copies go (a backup's copies went live with it and go now too). */
-    private void releasePrimaryDisks() {
-        VmMachines.closeAll(primaryDisks);
-        primaryDisks = List.of();
-        deleteQuietly(primaryDiskDir);
-        primaryDiskDir = null;
-    }
-
-    private static void deleteQuietly(java.nio.file.Path dir) {
-        try {
-            VmMachines.deleteDisks(dir);
-        } catch (java.io.IOException e) {
-            LOG.warn("cannot delete {}: {}", dir, e.toString());
         }
     }
 
@@ -417,21 +344,6 @@ final class VmInstance implements AutoCloseable {
         p.addListener((from, to, reason) -> ctx.metrics().counter(metrics.name("ftvm_role_transitions_total",
                 "role", "primary", "state", to.name())).inc());
         return p;
-    }
-
-    /** The NIC a backup prepared; once live, the new primary owns (and closes) it. */
-    private TapNetwork backupNic;
-
-    private void closeBackupNic() {
-        if (backupNic != null) {
-            backupNic.close();
-            backupNic = null;
-        }
-    }
-
-    /** Where the backup of {@code tenure} receives its snapshot and keeps its disk copies. */
-    private java.nio.file.Path backupDir(long tenure) {
-        return ctx.backupSettings().snapshotDir().resolve(vmId + "-" + tenure);
     }
 
     private void startBackup(VmState assigned, VmSpec spec) {
@@ -451,11 +363,11 @@ final class VmInstance implements AutoCloseable {
             PairKey key = PairKey.random();
             PeerIdentity id = new PeerIdentity(PeerIdentity.PROTOCOL_VERSION, ctx.cluster(), vmId, tenure,
                     new PairTrust(ctx.hostId(), primaryHost, key, h -> admitPrimary(tenure, primaryHost)));
-            BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(backupDir(tenure)), takeover,
+            BackupRole b = new BackupRole(vmId, id, ctx.backupSettings().withSnapshotDir(footprint.backupDir(tenure)), takeover,
                     ctx.clock(), metrics);
             // While it replays, the guest's NIC is attached to nothing; it goes on this host's bridge when live.
             TapNetwork nic = ctx.machines().prepareNetwork(vmId, spec);
-            backupNic = nic;
+            footprint.backupNic(nic);
             b.networkOnLive(() -> {
                 try {
                     return ctx.machines().goLive(nic);
@@ -474,7 +386,7 @@ final class VmInstance implements AutoCloseable {
             ctx.directory().publish(vmId, Role.BACKUP, tenure, new Endpoint(ctx.advertise(a.getPort()), key.toHex()));
             LOG.info("VM {}: backup of tenure {} listening at {} for primary {}", vmId, tenure, a, primaryHost);
         } catch (Exception e) {
-            closeBackupNic();
+            footprint.closeBackupNic();
             LOG.error("VM {}: cannot start a backup: {}", vmId, e.getMessage());
         }
     }
@@ -566,12 +478,13 @@ final class VmInstance implements AutoCloseable {
         try {
             if (primary != null) {
                 primary.close();
-                releasePrimaryDisks();
+                footprint.releasePrimary();
             }
             if (backup != null) {
                 backup.close();
+                footprint.releaseBackup(backupTenure);
             }
-            closeBackupNic();
+            footprint.closeBackupNic();
             if (retiredShell != null) {
                 retiredShell.close();
             }

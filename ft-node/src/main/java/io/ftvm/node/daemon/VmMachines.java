@@ -98,6 +98,36 @@ final class VmMachines {
         return new Described(s.ramBytes() >> 20, m);
     }
 
+    /**
+     * The VM spec a VM description makes, checked on this host.
+     *
+     * @throws VmSpecException            naming the key and the problem
+     * @throws VmImages.BadImageException when this host cannot run it (a file or the bridge missing)
+     */
+    VmSpec specOf(String yaml, io.ftvm.coordinator.DesiredProtection protection) throws VmSpecException,
+            VmImages.BadImageException {
+        Described d = parse(yaml);
+        check(d.machine());
+        try {
+            return new VmSpec(d.machine().kernel(), d.memoryMib(), List.of("console"), protection, d.machine());
+        } catch (IllegalArgumentException e) {
+            throw new VmSpecException("spec: " + e.getMessage());
+        }
+    }
+
+    /** How the admin API shows a Linux machine. */
+    static Map<String, Object> view(LinuxMachine l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kernel", l.kernel());
+        m.put("initrd", l.initrd());
+        m.put("cmdline", l.cmdline());
+        m.put("firmware", l.firmware() == null ? "builtin" : l.firmware());
+        m.put("disks", l.disks().stream().map(d -> Map.of("image", d.image(), "readOnly", d.readOnly())).toList());
+        m.put("nics", l.nics().stream().map(c -> Map.of("mac", c.mac(), "backend", c.backend())).toList());
+        m.put("entropy", l.entropy());
+        return m;
+    }
+
     /** Checks that this host can run {@code m}: its files are here, and a bridged NIC has a bridge to go on. */
     void check(LinuxMachine m) throws VmImages.BadImageException {
         for (String f : m.files()) {
@@ -171,15 +201,15 @@ final class VmMachines {
         } finally {
             if (!ok) {
                 closeAll(disks);
-                deleteDisks(dir);
+                deleteTree(dir);
             }
         }
     }
 
     private List<DiskImage> copyDisks(LinuxMachine l, Path dir) throws VmImages.BadImageException, IOException {
-        deleteDisks(dir);
+        deleteTree(dir);
         Path part = dir.resolveSibling(dir.getFileName() + ".part");
-        deleteDisks(part);
+        deleteTree(part);
         Files.createDirectories(part);
         for (int i = 0; i < l.disks().size(); i++) {
             Files.copy(images.locate(l.disks().get(i).image()), part.resolve("disk" + i + ".img"));
@@ -247,8 +277,8 @@ final class VmMachines {
         }
     }
 
-    /** Removes a directory of disk copies (nothing when it does not exist). */
-    static void deleteDisks(Path dir) throws IOException {
+    /** Removes a directory tree (disk copies, snapshots); nothing when it does not exist. */
+    static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
