@@ -55,10 +55,18 @@ public final class LinuxFailoverBenchmark {
         for (String f : List.of("Image", "initramfs.cpio", "disk.ext4")) {
             Files.copy(linux.resolve(f), images.resolve(f));
         }
+        // a 256 MiB disk: the guest's file system in its first 8 MiB, zeros after it
+        try (var big = java.nio.channels.FileChannel.open(images.resolve("disk-256m.img"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            big.write(java.nio.ByteBuffer.wrap(Files.readAllBytes(images.resolve("disk.ext4"))));
+            big.truncate(256L << 20);
+            big.write(java.nio.ByteBuffer.allocate(1), (256L << 20) - 1);
+        }
         try (ClientNetwork net = ClientNetwork.create("bench");
                 LocalCluster cluster = new LocalCluster(dir.resolve("cluster"), 3,
                         List.of("bridge: " + net.bridge(), "imageDir: " + images))) {
             run(cluster, net, kills);
+            bigJoin(cluster);
         }
         System.exit(0);
     }
@@ -122,6 +130,29 @@ public final class LinuxFailoverBenchmark {
         } finally {
             client.destroyForcibly();
         }
+    }
+
+    /**
+     * The pause of a 512 MiB VM with a 256 MiB disk while its backup's snapshot (disk included) is taken: the VM
+     * boots unprotected, then fault tolerance is turned on.
+     */
+    private static void bigJoin(LocalCluster cluster) throws Exception {
+        cluster.setProtection("web", DesiredProtection.NONE); // the small VM's backup makes room
+        LinuxMachine machine = new LinuxMachine("Image", "initramfs.cpio", "console=ttyS0 quiet", null,
+                List.of(new LinuxMachine.Disk("disk-256m.img", false)), List.of(), true);
+        cluster.createVm("big", new VmSpec("Image", 512, List.of("console"), DesiredProtection.NONE, machine),
+                "host-2");
+        cluster.await("big", s -> s.state().status() == VmStatus.UNPROTECTED, Duration.ofSeconds(60));
+        Thread.sleep(5000); // booted (a few seconds), its RAM touched as a running system's is
+        cluster.setProtection("big", DesiredProtection.PROTECTED);
+        cluster.awaitCaughtUp("big", 2_500_000, Duration.ofSeconds(300));
+        HttpClient http = HttpClient.newBuilder().sslContext(cluster.clientSsl()).build();
+        String primary = cluster.state("big").state().primary();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cluster.adminUrl(primary)
+                + "/v1/vms/big")).header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN)
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        print("join_pause_ms_512mib_vm_256mib_disk", JSON.readTree(r.body()).path("primaryHost").path("primary")
+                .path("lastSnapshotPauseMs").asDouble(-1));
     }
 
     /** Waits for PROTECTED with the backup's replay within 50 ms of the primary; returns the primary. */

@@ -152,7 +152,8 @@ public final class LocalCluster implements AutoCloseable {
                 "  trustedCa: " + tls.trustedCertificates(),
                 String.join("\n", extraConfig),
                 ""));
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx512m", "-XX:MetaspaceSize=256m", "-Dlogback.configurationFile=logback.xml",
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC",
+                "-Xmx" + System.getProperty("ftvm.localCluster.hostHeap", "512m"), "-XX:MetaspaceSize=256m", "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
                 config.toString()));
         synchronized (hosts) {

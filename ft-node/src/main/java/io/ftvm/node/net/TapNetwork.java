@@ -29,6 +29,7 @@ public final class TapNetwork implements GuestNetwork {
     private final AtomicLong overrun = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private volatile boolean closed;
+    private volatile String cutOff;
 
     private TapNetwork(TapDevice tap, long mac, String vmId) {
         this.tap = tap;
@@ -95,6 +96,7 @@ public final class TapNetwork implements GuestNetwork {
             }
         } catch (TapDevice.GoneException e) {
             if (!closed) {
+                cutOff = e.getMessage();
                 LOG.error("VM {}: the guest's NIC is cut off: {}", vmId, e.getMessage());
             }
         }
@@ -167,6 +169,11 @@ public final class TapNetwork implements GuestNetwork {
     /** Frames dropped: larger than the MTU, arriving faster than the guest takes them, not written to the TAP. */
     public long oversizedFrames() {
         return oversized.get();
+    }
+
+    /** Why the NIC stopped receiving (its TAP device disappeared), or null while it works. */
+    public String cutOff() {
+        return cutOff;
     }
 
     public long overrunFrames() {

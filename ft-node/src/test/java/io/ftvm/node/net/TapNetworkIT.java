@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +74,47 @@ class TapNetworkIT {
                     .isEqualTo(1);
         }
         assertThat(Files.exists(Path.of("/sys/class/net", name))).isFalse();
+    }
+
+    @Test
+    void aFrameLargerThanTheGuestsMtuIsDroppedAndAVanishedTapIsNamed() throws Exception {
+        try (TapNetwork na = new HostNetwork("hostE", bridge).open("vm1", 0x525400000005L);
+                TapNetwork nb = new HostNetwork("hostF", bridge).open("vm1", 0x525400000006L)) {
+            String a = TapNetwork.tapName("hostE", "vm1");
+            String b = TapNetwork.tapName("hostF", "vm1");
+            for (String dev : List.of(bridge, a, b)) {
+                sh("ip", "link", "set", "dev", dev, "mtu", "9000");
+            }
+            byte[] jumbo = TapNetwork.rarp(0x525400000005L);
+            jumbo = java.util.Arrays.copyOf(jumbo, 4000); // broadcast, so the bridge floods it to b
+            for (int i = 0; i < 100 && nb.oversizedFrames() == 0; i++) { // bounded: up to ~5 s
+                na.send(jumbo);
+                Thread.sleep(50);
+            }
+            assertThat(nb.oversizedFrames()).isPositive();
+            for (byte[] f = nb.peek(); f != null; f = nb.peek()) {
+                nb.remove();
+                assertThat(f.length).isLessThanOrEqualTo(io.ftvm.vmm.devices.virtio.NetDevice.MAX_FRAME);
+            }
+            sh("ip", "link", "del", b); // the device goes away under the NIC
+            for (int i = 0; i < 50 && nb.cutOff() == null; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(nb.cutOff()).contains(b);
+            nb.send(new byte[60]); // never throws: a lost frame
+        }
+    }
+
+    @Test
+    void aHostWithoutCapNetAdminIsRefusedByName() throws Exception {
+        // the same JVM code in a process without CAP_NET_ADMIN (dropped from its bounding set)
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder("setpriv", "--bounding-set=-net_admin", "--inh-caps=-net_admin", javaBin, "-cp",
+                System.getProperty("java.class.path"), TapProbe.class.getName(), bridge).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("ftd needs CAP_NET_ADMIN");
     }
 
     @Test
