@@ -23,26 +23,32 @@ public interface GuestNetwork extends FrameSource, AutoCloseable {
     void close();
 
     /** No network: frames are neither received nor sent. */
-    GuestNetwork NONE = new GuestNetwork() {
-        @Override
-        public byte[] peek() {
-            return null;
-        }
+    GuestNetwork NONE = sendingTo(frame -> { });
 
-        @Override
-        public void remove() {
-        }
+    /** A network that brings the guest nothing and hands what it sends to {@code out} (tests, tools). */
+    static GuestNetwork sendingTo(java.util.function.Consumer<byte[]> out) {
+        return new GuestNetwork() {
+            @Override
+            public byte[] peek() {
+                return null;
+            }
 
-        @Override
-        public void send(byte[] frame) {
-        }
+            @Override
+            public void remove() {
+            }
 
-        @Override
-        public void announce() {
-        }
+            @Override
+            public void send(byte[] frame) {
+                out.accept(frame);
+            }
 
-        @Override
-        public void close() {
-        }
-    };
+            @Override
+            public void announce() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
 }

@@ -14,29 +14,7 @@ class OutputGateTest {
     private final OutputGate gate = new OutputGate(history, 1024, helds::incrementAndGet, System::nanoTime, n -> { });
 
     OutputGateTest() {
-        gate.network(new GuestNetwork() {
-            @Override
-            public byte[] peek() {
-                return null;
-            }
-
-            @Override
-            public void remove() {
-            }
-
-            @Override
-            public void send(byte[] frame) {
-                sent.add(new String(frame));
-            }
-
-            @Override
-            public void announce() {
-            }
-
-            @Override
-            public void close() {
-            }
-        });
+        gate.network(GuestNetwork.sendingTo(frame -> sent.add(new String(frame))));
     }
 
     @Test

@@ -3,9 +3,8 @@ package io.ftvm.node.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ftvm.coordinator.DesiredProtection;
-import io.ftvm.coordinator.LinuxMachine;
-import io.ftvm.coordinator.VmSpec;
 import io.ftvm.coordinator.VmStatus;
+import io.ftvm.node.demo.LinuxGuest;
 import io.ftvm.node.demo.LocalCluster;
 import io.ftvm.node.net.ClientNetwork;
 import java.io.BufferedReader;
@@ -51,10 +50,7 @@ public final class LinuxFailoverBenchmark {
         Path linux = Path.of(args.length > 0 ? args[0] : "guests/images/linux");
         int kills = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path dir = Files.createTempDirectory("ftvm-bench-failover-linux-");
-        Path images = Files.createDirectories(dir.resolve("images"));
-        for (String f : List.of("Image", "initramfs.cpio", "disk.ext4")) {
-            Files.copy(linux.resolve(f), images.resolve(f));
-        }
+        Path images = LinuxGuest.copyImages(linux, dir.resolve("images"));
         // a 256 MiB disk: the guest's file system in its first 8 MiB, zeros after it
         try (var big = java.nio.channels.FileChannel.open(images.resolve("disk-256m.img"),
                 java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
@@ -72,11 +68,8 @@ public final class LinuxFailoverBenchmark {
     }
 
     private static void run(LocalCluster cluster, ClientNetwork net, int kills) throws Exception {
-        LinuxMachine machine = new LinuxMachine("Image", "initramfs.cpio", "console=ttyS0 quiet", null,
-                List.of(new LinuxMachine.Disk("disk.ext4", false)),
-                List.of(new LinuxMachine.Nic("52:54:00:12:34:56", "bridge")), true);
-        cluster.createVm("web", new VmSpec("Image", 128, List.of("console"), DesiredProtection.PROTECTED, machine),
-                "host-1");
+        cluster.createVm("web", LinuxGuest.spec(LinuxGuest.machine("disk.ext4", true), 128,
+                DesiredProtection.PROTECTED), "host-1");
         HttpClient http = HttpClient.newBuilder().sslContext(cluster.clientSsl()).build();
         awaitProtectedAndCaughtUp(cluster, http);
         print("join_pause_ms", joinPause(cluster, http));
@@ -138,10 +131,8 @@ public final class LinuxFailoverBenchmark {
      */
     private static void bigJoin(LocalCluster cluster) throws Exception {
         cluster.setProtection("web", DesiredProtection.NONE); // the small VM's backup makes room
-        LinuxMachine machine = new LinuxMachine("Image", "initramfs.cpio", "console=ttyS0 quiet", null,
-                List.of(new LinuxMachine.Disk("disk-256m.img", false)), List.of(), true);
-        cluster.createVm("big", new VmSpec("Image", 512, List.of("console"), DesiredProtection.NONE, machine),
-                "host-2");
+        cluster.createVm("big", LinuxGuest.spec(LinuxGuest.machine("disk-256m.img", false), 512,
+                DesiredProtection.NONE), "host-2");
         cluster.await("big", s -> s.state().status() == VmStatus.UNPROTECTED, Duration.ofSeconds(60));
         Thread.sleep(5000); // booted (a few seconds), its RAM touched as a running system's is
         cluster.setProtection("big", DesiredProtection.PROTECTED);

@@ -1,8 +1,6 @@
 package io.ftvm.node.demo;
 
 import io.ftvm.coordinator.DesiredProtection;
-import io.ftvm.coordinator.LinuxMachine;
-import io.ftvm.coordinator.VmSpec;
 import io.ftvm.coordinator.VmStatus;
 import io.ftvm.node.net.ClientNetwork;
 import java.io.BufferedReader;
@@ -24,7 +22,6 @@ import java.util.List;
  */
 final class LinuxDemo {
     static final String VM = "web";
-    private static final List<String> FILES = List.of("Image", "initramfs.cpio", "disk.ext4");
 
     private final PrintStream info;
     private final Path images;
@@ -46,7 +43,7 @@ final class LinuxDemo {
         if (!ClientNetwork.permitted()) {
             return "the Linux guest needs root (a bridge, a network namespace and TAP devices)";
         }
-        for (String f : FILES) {
+        for (String f : LinuxGuest.FILES) {
             if (!Files.isRegularFile(images.resolve(f))) {
                 return "the Linux guest's " + f + " is not in " + images;
             }
@@ -56,18 +53,12 @@ final class LinuxDemo {
 
     /** ftd.yaml lines the cluster needs: the bridge and an imageDir holding a copy of the guest's files. */
     static List<String> hostConfig(ClientNetwork net, Path work, Path images) throws IOException {
-        Path copy = Files.createDirectories(work.resolve("images"));
-        for (String f : FILES) {
-            Files.copy(images.resolve(f), copy.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path copy = LinuxGuest.copyImages(images, work.resolve("images"));
         return List.of("bridge: " + net.bridge(), "imageDir: " + copy.toAbsolutePath());
     }
 
     static void create(LocalCluster cluster) {
-        LinuxMachine machine = new LinuxMachine("Image", "initramfs.cpio", "console=ttyS0 quiet", null,
-                List.of(new LinuxMachine.Disk("disk.ext4", false)),
-                List.of(new LinuxMachine.Nic("52:54:00:12:34:56", "bridge")), true);
-        cluster.createVm(VM, new VmSpec("Image", 128, List.of("console"), DesiredProtection.PROTECTED, machine),
+        cluster.createVm(VM, LinuxGuest.spec(LinuxGuest.machine("disk.ext4", true), 128, DesiredProtection.PROTECTED),
                 "host-1");
     }
 

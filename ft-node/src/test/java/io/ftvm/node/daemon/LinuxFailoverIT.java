@@ -3,9 +3,8 @@ package io.ftvm.node.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftvm.coordinator.DesiredProtection;
-import io.ftvm.coordinator.LinuxMachine;
-import io.ftvm.coordinator.VmSpec;
 import io.ftvm.coordinator.VmStatus;
+import io.ftvm.node.demo.LinuxGuest;
 import io.ftvm.node.demo.LocalCluster;
 import io.ftvm.node.net.ClientNetwork;
 import io.ftvm.replication.console.ConsoleClient;
@@ -49,18 +48,12 @@ class LinuxFailoverIT {
 
     @Test
     void aTcpClientKeepsItsConnectionAndItsWritesAcrossAKillOfThePrimary() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("images"));
-        for (String f : List.of("Image", "initramfs.cpio", "disk.ext4")) {
-            Files.copy(IMAGES.resolve(f), images.resolve(f));
-        }
-        LinuxMachine machine = new LinuxMachine("Image", "initramfs.cpio", "console=ttyS0 quiet", null,
-                List.of(new LinuxMachine.Disk("disk.ext4", false)),
-                List.of(new LinuxMachine.Nic("52:54:00:12:34:56", "bridge")), true);
+        Path images = LinuxGuest.copyImages(IMAGES, dir.resolve("images"));
         Process client = null;
         try (LocalCluster cluster = new LocalCluster(dir.resolve("cluster"), 2,
                 List.of("bridge: " + net.bridge(), "imageDir: " + images.toAbsolutePath()))) {
-            cluster.createVm("web", new VmSpec("Image", 128, List.of("console"), DesiredProtection.PROTECTED,
-                    machine), "host-1");
+            cluster.createVm("web", LinuxGuest.spec(LinuxGuest.machine("disk.ext4", true), 128,
+                    DesiredProtection.PROTECTED), "host-1");
             cluster.await("web", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(180));
 
             client = net.kvClient(System.getProperty("java.class.path"), 0).start();
