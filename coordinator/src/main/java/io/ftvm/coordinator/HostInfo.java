@@ -14,9 +14,12 @@ import java.util.regex.Pattern;
  * @param admin       {@code host:port} of its admin endpoint (HTTP), or null when it has none
  * @param zone        the failure domain (rack, room, site) the host shares with others, or null when it is its own:
  *                    a backup is never placed in its primary's zone
+ * @param tls         whether the host runs mutual TLS
+ * @param bridge      whether the host offers a bridge for guest NICs ({@code backend: bridge}): VMs with such a NIC
+ *                    are started and backed up only on hosts that do
  */
 public record HostInfo(String hostId, String address, long capacityMib, String version, String admin, String zone,
-        boolean tls) {
+        boolean tls, boolean bridge) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public HostInfo {
@@ -35,6 +38,12 @@ public record HostInfo(String hostId, String address, long capacityMib, String v
         if (zone != null) {
             checkId("zone of host '" + hostId + "'", zone);
         }
+    }
+
+    /** A host without a bridge for guest NICs. */
+    public HostInfo(String hostId, String address, long capacityMib, String version, String admin, String zone,
+            boolean tls) {
+        this(hostId, address, capacityMib, version, admin, zone, tls, false);
     }
 
     /** A host that did not say whether it runs TLS (taken as not). */

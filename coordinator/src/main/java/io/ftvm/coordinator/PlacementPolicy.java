@@ -30,12 +30,21 @@ public final class PlacementPolicy {
      * @param usedMib   memory already used per host id (missing = 0)
      */
     public Choice choose(long memoryMib, String primary, SortedMap<String, HostInfo> live, Map<String, Long> usedMib) {
+        return choose(memoryMib, false, primary, live, usedMib);
+    }
+
+    /**
+     * As above; {@code needsBridge}: the VM's NIC is on a bridge, so only hosts that offer one count.
+     */
+    public Choice choose(long memoryMib, boolean needsBridge, String primary, SortedMap<String, HostInfo> live,
+            Map<String, Long> usedMib) {
         String best = null;
         long bestFree = Long.MIN_VALUE;
         String roomiest = null;
         long roomiestFree = Long.MIN_VALUE;
         int candidates = 0;
         int sameZone = 0;
+        int noBridge = 0;
         HostInfo primaryHost = live.get(primary);
         for (HostInfo h : live.values()) { // sorted by id: the first of equals wins
             if (h.hostId().equals(primary)) {
@@ -43,6 +52,10 @@ public final class PlacementPolicy {
             }
             if (h.sharesZoneWith(primaryHost)) {
                 sameZone++;
+                continue;
+            }
+            if (needsBridge && !h.bridge()) {
+                noBridge++;
                 continue;
             }
             candidates++;
@@ -58,6 +71,10 @@ public final class PlacementPolicy {
         }
         if (best != null) {
             return new Choice.Placed(best);
+        }
+        if (candidates == 0 && noBridge > 0) {
+            return new Choice.NoFit("no live host outside the primary" + (sameZone == 0 ? "" : "'s zone")
+                    + " offers a bridge for the VM's NIC (" + noBridge + " without one: set bridge in their ftd.yaml)");
         }
         if (candidates == 0) {
             return new Choice.NoFit(sameZone == 0 ? "no live host other than the primary " + primary

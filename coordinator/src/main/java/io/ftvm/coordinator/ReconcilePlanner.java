@@ -77,7 +77,8 @@ public final class ReconcilePlanner {
                 unplaced.put(vm.vmId(), "primary host " + s.primary() + " is not live");
                 continue;
             }
-            PlacementPolicy.Choice choice = policy.choose(vm.spec().memoryMib(), s.primary(), live, used);
+            PlacementPolicy.Choice choice = policy.choose(vm.spec().memoryMib(), vm.spec().needsBridge(), s.primary(),
+                    live, used);
             if (choice instanceof PlacementPolicy.Choice.Placed p) {
                 actions.add(new Action(vm.state(), new Transition.AssignBackup(p.host())));
                 used.merge(p.host(), vm.spec().memoryMib(), Long::sum);

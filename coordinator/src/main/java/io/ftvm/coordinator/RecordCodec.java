@@ -40,7 +40,7 @@ public final class RecordCodec {
     private static final Set<String> STATE_FIELDS = Set.of("format", "kind", "epoch", "status", "primary",
             "primarySince", "backup", "backupSince", "reason");
     private static final Set<String> HOST_FIELDS = Set.of("format", "kind", "hostId", "address", "capacityMib",
-            "version", "admin", "zone", "tls");
+            "version", "admin", "zone", "tls", "bridge");
 
     private static final Set<String> ENDPOINT_FIELDS = Set.of("format", "kind", "address", "pairKey");
 
@@ -98,6 +98,9 @@ public final class RecordCodec {
             n.put("admin", host.admin());
         }
         n.put("tls", host.tls());
+        if (host.bridge()) {
+            n.put("bridge", true);
+        }
         return write(n);
     }
 
@@ -180,7 +183,8 @@ public final class RecordCodec {
         String admin = r.optionalText("admin");
         String zone = r.optionalText("zone");
         boolean tls = r.optionalBoolean("tls");
-        return r.build(() -> new HostInfo(hostId, address, capacity, version, admin, zone, tls));
+        boolean bridge = r.optionalBoolean("bridge");
+        return r.build(() -> new HostInfo(hostId, address, capacity, version, admin, zone, tls, bridge));
     }
 
     private ObjectNode header(String kind) {

@@ -39,6 +39,11 @@ public record VmSpec(String image, long memoryMib, List<String> devices, Desired
         }
     }
 
+    /** Whether the VM's NIC is on a bridge (it runs only on hosts that offer one). */
+    public boolean needsBridge() {
+        return linux != null && linux.nics().stream().anyMatch(LinuxMachine.Nic::bridged);
+    }
+
     /** The same VM with another desired protection. */
     public VmSpec withProtection(DesiredProtection p) {
         return new VmSpec(image, memoryMib, devices, p, linux);

@@ -20,6 +20,20 @@ class PlacementPolicyTest {
     }
 
     @Test
+    void aVmWithABridgedNicGoesOnlyToHostsWithABridge() {
+        SortedMap<String, HostInfo> h = new TreeMap<>();
+        h.put("a", new HostInfo("a", "a:1", 1000, "t", null, null, true, true));
+        h.put("b", new HostInfo("b", "b:1", 9000, "t", null, null, true, false)); // roomiest, but no bridge
+        h.put("c", new HostInfo("c", "c:1", 1000, "t", null, null, true, true));
+        assertThat(policy.choose(100, true, "a", h, Map.of())).isEqualTo(new PlacementPolicy.Choice.Placed("c"));
+        assertThat(policy.choose(100, false, "a", h, Map.of())).isEqualTo(new PlacementPolicy.Choice.Placed("b"));
+        h.remove("c");
+        assertThat(policy.choose(100, true, "a", h, Map.of())).isInstanceOfSatisfying(
+                PlacementPolicy.Choice.NoFit.class, n -> assertThat(n.reason())
+                        .contains("offers a bridge for the VM's NIC (1 without one"));
+    }
+
+    @Test
     void neverThePrimarysHost() {
         assertThat(policy.choose(100, "a", hosts("a", 10_000, "b", 200), Map.of()))
                 .isEqualTo(new PlacementPolicy.Choice.Placed("b"));

@@ -29,6 +29,8 @@ class RecordCodecTest {
         assertThat(codec.decodeHost(P, codec.encodeHost(zoned))).isEqualTo(zoned);
         HostInfo secure = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0", "10.0.0.1:7480", "rack-a", true);
         assertThat(codec.decodeHost(P, codec.encodeHost(secure))).isEqualTo(secure);
+        HostInfo bridged = new HostInfo("h1", "10.0.0.1:7400", 65536, "0.1.0", "10.0.0.1:7480", "rack-a", true, true);
+        assertThat(codec.decodeHost(P, codec.encodeHost(bridged))).isEqualTo(bridged);
         // a registration from before the field existed reads as "TLS not known to be on"
         assertThat(codec.decodeHost(P, ("{\"format\":1,\"kind\":\"ftvm.host\",\"hostId\":\"h1\",\"address\":\"a:1\","
                 + "\"capacityMib\":1,\"version\":\"v\"}").getBytes(StandardCharsets.UTF_8)).tls()).isFalse();

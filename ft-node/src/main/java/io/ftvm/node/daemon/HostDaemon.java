@@ -162,7 +162,7 @@ public final class HostDaemon implements AutoCloseable {
         registerHostGauges();
         // Registered last: a host takes roles only once it has read the records and adopted what they said of it.
         registry = HostRegistry.register(client, new HostInfo(config.hostId(), consoleAddress, config.capacityMib(),
-                version(), adminAddress, config.zone(), config.tls() != null));
+                version(), adminAddress, config.zone(), config.tls() != null, config.bridge() != null));
         manager = new ClusterManager(client, config.hostId(), r -> {
             metrics.counter("ftvm_manager_rounds_total").inc();
             metrics.counter("ftvm_manager_transitions_total{outcome=won}").inc(r.won());

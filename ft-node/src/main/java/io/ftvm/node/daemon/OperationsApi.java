@@ -364,13 +364,23 @@ final class OperationsApi implements AdminApi {
         }
         SortedMap<String, HostInfo> live = membership.liveHosts();
         Map<String, Long> free = freeMemory(live);
+        if (spec.needsBridge()) {
+            free.keySet().removeIf(h -> !live.get(h).bridge()); // a bridged NIC runs only where there is a bridge
+        }
         String host = n.hasNonNull("host") ? text(n, "host", true) : mostFree(free);
         if (host == null) {
-            return Response.error(409, "NO_HOST", "no live host to start VM " + vm + " on");
+            return spec.needsBridge() && !live.isEmpty()
+                    ? Response.error(409, "NO_BRIDGE", "no live host offers a bridge for VM " + vm + "'s NIC (set "
+                            + "bridge in their ftd.yaml)")
+                    : Response.error(409, "NO_HOST", "no live host to start VM " + vm + " on");
         }
         if (!live.containsKey(host)) {
             return Response.error(409, "HOST_NOT_LIVE", "host '" + host + "' is not live (live: " + live.keySet()
                     + ")");
+        }
+        if (!free.containsKey(host)) {
+            return Response.error(409, "NO_BRIDGE", "host " + host + " offers no bridge for VM " + vm
+                    + "'s NIC (set bridge in its ftd.yaml)");
         }
         if (free.get(host) < spec.memoryMib()) {
             return Response.error(409, "NO_CAPACITY", "host " + host + " has " + free.get(host) + " MiB free, VM "
