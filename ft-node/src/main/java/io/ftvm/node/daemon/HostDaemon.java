@@ -145,7 +145,15 @@ public final class HostDaemon implements AutoCloseable {
             throw new IOException("the VM records could not be read within 30 s");
         }
         ready = true;
-        reconciler.execute(this::reconcile);
+        // The first pass adopts what the records say of this host, and must be done before the host registers: a
+        // Start that names this host after it registered is a fresh one, never one "from a previous life".
+        try {
+            reconciler.submit(this::reconcile).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("the first reconcile pass failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the first reconcile pass did not finish within 30 s");
+        }
         reconciler.scheduleWithFixedDelay(this::reconcile, RECONCILE_MILLIS, RECONCILE_MILLIS, TimeUnit.MILLISECONDS);
         String adminAddress = null;
         if (config.adminPort() != null) {
