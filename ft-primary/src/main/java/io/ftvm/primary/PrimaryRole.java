@@ -9,12 +9,9 @@ import io.ftvm.vmm.board.RunResult;
 import io.ftvm.vmm.replay.RecordDriver;
 import io.ftvm.vmm.replay.RecordingException;
 import io.ftvm.vmm.replay.WallClock;
-import io.ftvm.vmm.snapshot.SnapshotBundle;
-import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -265,16 +262,8 @@ public final class PrimaryRole implements AutoCloseable {
         Path file = null;
         try {
             long t0 = clock.nanoTime();
-            Files.createDirectories(settings.snapshotDir());
             String id = vmId + "-e" + l.identity.epoch() + "-i" + machine.icount();
-            file = settings.snapshotDir().resolve(id + ".snap");
-            if (machine.attachments().disks().isEmpty()) {
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    SnapshotFile.write(machine, out);
-                }
-            } else {
-                SnapshotBundle.write(machine, file); // the backup gets the disks' bytes as they are at this icount
-            }
+            file = JoinSnapshotFile.write(machine, settings.snapshotDir(), id);
             OutgoingSnapshot snap = OutgoingSnapshot.of(id, file, machine.icount(), l.log.nextSequence());
             synchronized (this) {
                 // The backup may have been dropped or replaced while the file was written: attach only to it.
@@ -293,18 +282,8 @@ public final class PrimaryRole implements AutoCloseable {
             synchronized (this) {
                 l.snapshotRequest = null;
             }
-            deleteQuietly(file);
+            JoinSnapshotFile.deleteQuietly(file);
             request.completeExceptionally(e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.warn("cannot delete {}: {}", file, e.toString());
-            }
         }
     }
 
@@ -419,7 +398,7 @@ public final class PrimaryRole implements AutoCloseable {
                         transition(State.PROTECTED, "backup " + l.name + " at " + l.address + " in sync");
                         OutgoingSnapshot sent = l.snapshot;
                         if (sent != null) {
-                            deleteQuietly(sent.file()); // a reconnect now resumes the log, not the snapshot
+                            JoinSnapshotFile.deleteQuietly(sent.file()); // a reconnect now resumes the log, not the snapshot
                         }
                     } // RETRY: the next ACK asks again
                 }
@@ -502,7 +481,7 @@ public final class PrimaryRole implements AutoCloseable {
         }
         OutgoingSnapshot sent = l.snapshot;
         if (sent != null) {
-            deleteQuietly(sent.file());
+            JoinSnapshotFile.deleteQuietly(sent.file());
         }
     }
 

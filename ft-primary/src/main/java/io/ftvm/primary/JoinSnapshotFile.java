@@ -1,0 +1,47 @@
+package io.ftvm.primary;
+
+import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.snapshot.SnapshotBundle;
+import io.ftvm.vmm.snapshot.SnapshotFile;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file a joining backup is sent: the paused machine as a {@link SnapshotFile}, or, when it has disks, as a
+ * {@link SnapshotBundle} that carries their bytes as they are at this instruction.
+ */
+final class JoinSnapshotFile {
+    private static final Logger LOG = LoggerFactory.getLogger(JoinSnapshotFile.class);
+
+    private JoinSnapshotFile() {
+    }
+
+    /** Writes {@code m} (paused) to {@code dir/<id>.snap} and returns the file. */
+    static Path write(Machine m, Path dir, String id) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(id + ".snap");
+        if (m.attachments().disks().isEmpty()) {
+            try (OutputStream out = Files.newOutputStream(file)) {
+                SnapshotFile.write(m, out);
+            }
+        } else {
+            SnapshotBundle.write(m, file);
+        }
+        return file;
+    }
+
+    /** Removes a snapshot file that will not be sent (nothing when null or gone). */
+    static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", file, e.toString());
+            }
+        }
+    }
+}
