@@ -272,7 +272,7 @@ final class VmInstance implements AutoCloseable {
             if (ps == PrimaryRole.State.STOPPED) {
                 // The guest ended here: record it once; the console keeps serving the final output.
                 if (s.names(me, Role.PRIMARY) && s.primarySince() == primaryTenure) {
-                    stopRecord("the guest stopped on " + me);
+                    stopRecord(primaryTenure, "the guest stopped on " + me);
                 }
                 return;
             } else if (ps == PrimaryRole.State.FENCED) {
@@ -307,6 +307,8 @@ final class VmInstance implements AutoCloseable {
         }
     }
 
+    private static final int STOP_RECORD_ATTEMPTS = 10;
+
     private void boot(VmSpec spec, long tenure) {
         VmMachines.Booted booted = null;
         GuestNetwork net = GuestNetwork.NONE;
@@ -333,7 +335,7 @@ final class VmInstance implements AutoCloseable {
             }
             primary = null;
             LOG.error("VM {}: cannot boot {}: {}", vmId, spec.image(), e.getMessage());
-            stopRecord("boot failed on " + ctx.hostId() + ": " + e.getMessage());
+            stopRecord(tenure, "boot failed on " + ctx.hostId() + ": " + e.getMessage());
         }
     }
 
@@ -434,15 +436,29 @@ final class VmInstance implements AutoCloseable {
                         h -> admitBackup(tenure, backupHost))));
     }
 
-    private void stopRecord(String reason) {
-        try {
-            var current = ctx.records().state(vmId);
-            if (current.state().status().running()) {
-                ctx.records().transition(current, new Transition.Stop(reason));
+    /**
+     * Records the VM stopped while the record still names this host primary at {@code tenure}. The manager may change
+     * the record between the read and the write (it assigns a backup as soon as the primary is named), so a lost
+     * compare-and-set is retried against the new version: a stop that is not recorded leaves a running record whose
+     * primary never runs.
+     */
+    private void stopRecord(long tenure, String reason) {
+        for (int attempt = 0; attempt < STOP_RECORD_ATTEMPTS; attempt++) {
+            try {
+                var current = ctx.records().state(vmId);
+                VmState s = current.state();
+                if (!s.status().running() || !s.names(ctx.hostId(), Role.PRIMARY) || s.primarySince() != tenure) {
+                    return; // stopped already, or another host is primary now: not ours to stop
+                }
+                if (ctx.records().transition(current, new Transition.Stop(reason)).won()) {
+                    return;
+                }
+            } catch (CoordinatorException e) {
+                LOG.warn("VM {}: cannot record the stop ({}): {}", vmId, reason, e.getMessage());
+                return;
             }
-        } catch (CoordinatorException e) {
-            LOG.warn("VM {}: cannot record the stop: {}", vmId, e.getMessage());
         }
+        LOG.warn("VM {}: the record kept changing; the stop ({}) is not recorded", vmId, reason);
     }
 
     /** A backup shell whose primary lives on (closed with the instance). */
