@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster manager: every {@code ftd} runs one, and the one holding the leader latch ({@code manager}) acts. It
  * reconciles whenever hosts or VM records change, and every {@code managerRetryInterval} for VMs it could not place:
- * it drops backups whose host left, and places a backup for every VM that wants protection and runs unprotected
+ * it drops backups whose host left (after one session timeout's grace, {@link HostReturnGrace}), and places a backup for every VM that wants protection and runs unprotected
  * ({@link ReconcilePlanner}, {@link PlacementPolicy}); VMs it cannot place are reported with the reason.
  *
  * <p>Leadership loss stops it at once: the latch's notLeader callback and a SUSPENDED or LOST link clear the acting
@@ -59,6 +59,7 @@ public final class ClusterManager implements Closeable {
     private final String hostId;
     private final VmRecords records;
     private final ReconcilePlanner planner = new ReconcilePlanner(new PlacementPolicy());
+    private final HostReturnGrace returnGrace;
     private final HostMembership membership;
     private final VmCatalog catalog;
     private final LeaderLatch latch;
@@ -71,6 +72,7 @@ public final class ClusterManager implements Closeable {
     private volatile boolean leading;
     private volatile Report lastReport = new Report(0, 0, 0, new TreeMap<>());
     private SortedMap<String, String> lastUnplaced = new TreeMap<>();
+    private java.util.Set<String> lastReturning = java.util.Set.of();
     private long round;
     private Lifecycle lifecycle = Lifecycle.LATENT;
 
@@ -79,7 +81,17 @@ public final class ClusterManager implements Closeable {
      * @param reports receives every reconciliation's report, on the manager's thread
      */
     public ClusterManager(CoordinatorClient client, String hostId, Consumer<Report> reports) {
+        this(client, hostId, reports, System::nanoTime);
+    }
+
+    /**
+     * @param nanoClock the clock of the host return grace (one session timeout: a host whose session expired while it
+     *                  ran keeps its backups that long, see {@link HostReturnGrace})
+     */
+    public ClusterManager(CoordinatorClient client, String hostId, Consumer<Report> reports,
+            java.util.function.LongSupplier nanoClock) {
         HostInfo.checkHostId(hostId);
+        this.returnGrace = new HostReturnGrace(client.config().sessionTimeout(), nanoClock);
         this.client = client;
         this.hostId = hostId;
         this.reports = Objects.requireNonNull(reports);
@@ -187,7 +199,27 @@ public final class ClusterManager implements Closeable {
         if (!acting() || !viewsLoaded()) {
             return; // never plan from a partial view: a host or VM not yet loaded would be missed
         }
-        ReconcilePlanner.Plan plan = planner.plan(membership.liveHosts(), freshest(catalog.views()));
+        SortedMap<String, HostInfo> live = membership.liveHosts();
+        List<ReconcilePlanner.VmView> views = freshest(catalog.views());
+        java.util.Set<String> backups = new java.util.HashSet<>();
+        for (ReconcilePlanner.VmView v : views) {
+            if (v.state().state().status().hasBackup()) {
+                backups.add(v.state().state().backup());
+            }
+        }
+        java.util.Set<String> returning = returnGrace.returning(backups, live.keySet());
+        if (!returning.isEmpty()) {
+            if (!returning.equals(lastReturning)) {
+                LOG.info("manager: keeping the backups on {} for up to {} while they re-register", returning,
+                    client.config().sessionTimeout());
+            }
+            long wake = returnGrace.nanosToNextExpiry();
+            if (wake > 0) {
+                executor.schedule(this::requestReconcile, wake + 1_000_000, TimeUnit.NANOSECONDS);
+            }
+        }
+        lastReturning = returning;
+        ReconcilePlanner.Plan plan = planner.plan(live, returning, views);
         // Each action is on another VM: they go out together (ZooKeeper pipelines them), each one checking the role.
         List<Future<Result>> results = new ArrayList<>(plan.actions().size());
         for (ReconcilePlanner.Action action : plan.actions()) {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -12,8 +13,11 @@ import java.util.TreeMap;
  * What the cluster manager should do, given the live hosts and the VM records (pure; the manager applies the actions
  * by CAS). In one pass, in VM id order:
  * <ul>
- *   <li>a VM whose backup's host is not live is made unprotected (the backup is dropped, which fences it if it still
- *       runs somewhere), on behalf of its primary;</li>
+ *   <li>a VM whose backup's host is not live, and has not been for the return grace, is made unprotected (the backup
+ *       is dropped, which fences it if it still runs somewhere), on behalf of its primary. A host inside its grace
+ *       (its ZooKeeper session expired a moment ago, say after an ensemble outage, while its backups kept replaying)
+ *       keeps its backups: it re-registers as soon as it reconnects. A backup that is really gone is dropped by its
+ *       primary anyway, as soon as the replication link says so;</li>
  *   <li>a VM whose spec no longer wants protection (turned off or suspended) is made unprotected;</li>
  *   <li>a VM that wants protection and runs unprotected on a live primary gets a backup from {@link PlacementPolicy},
  *       counting the memory of every primary and backup on live hosts, including the ones placed in this pass;</li>
@@ -46,7 +50,15 @@ public final class ReconcilePlanner {
         this.policy = policy;
     }
 
+    /** A plan with no host inside its return grace. */
     public Plan plan(SortedMap<String, HostInfo> live, List<VmView> vms) {
+        return plan(live, Set.of(), vms);
+    }
+
+    /**
+     * @param returning hosts that are not live but left less than the return grace ago: their backups are kept
+     */
+    public Plan plan(SortedMap<String, HostInfo> live, Set<String> returning, List<VmView> vms) {
         List<VmView> ordered = new ArrayList<>(vms);
         ordered.sort(Comparator.comparing(VmView::vmId));
         Map<String, Long> used = new HashMap<>();
@@ -60,6 +72,9 @@ public final class ReconcilePlanner {
         for (VmView vm : ordered) {
             VmState s = vm.state().state();
             if (s.status().hasBackup() && !live.containsKey(s.backup())) {
+                if (returning.contains(s.backup())) {
+                    continue;
+                }
                 actions.add(new Action(vm.state(), new Transition.GoUnprotected(s.primary(),
                         "backup host " + s.backup() + " left the cluster")));
                 continue;

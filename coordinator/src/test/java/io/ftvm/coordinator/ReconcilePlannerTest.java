@@ -67,6 +67,19 @@ class ReconcilePlannerTest {
     }
 
     @Test
+    void keepsTheBackupsOfAHostInsideItsReturnGraceAndDoesNotPlaceOnIt() {
+        SortedMap<String, HostInfo> live = hosts("a", 1000, "c", 1000);
+        ReconcilePlanner.Plan plan = planner.plan(live, java.util.Set.of("b"), List.of(
+                vm("vm1", 10, DesiredProtection.PROTECTED, new VmState(5, VmStatus.PROTECTED, "a", 1, "b", 4, "")),
+                vm("vm2", 10, DesiredProtection.PROTECTED, new VmState(6, VmStatus.PROTECTED, "a", 1, "d", 6, "")),
+                vm("vm3", 10, DesiredProtection.PROTECTED, unprotected("a"))));
+        // vm1 keeps b; vm2's backup host d is gone past its grace; vm3 gets c, never the absent b
+        assertThat(plan.actions()).extracting(a -> a.expected().vmId() + "->" + a.transition())
+                .containsExactly("vm2->" + new Transition.GoUnprotected("a", "backup host d left the cluster"),
+                        "vm3->assign backup c");
+    }
+
+    @Test
     void dropsTheBackupOfAVmWhoseFaultToleranceIsTurnedOffOrSuspended() {
         SortedMap<String, HostInfo> live = hosts("a", 1000, "b", 1000, "c", 1000);
         ReconcilePlanner.Plan plan = planner.plan(live, List.of(
