@@ -386,7 +386,16 @@ public final class BackupRole implements AutoCloseable {
             disconnectedSince = now;
             LOG.warn("VM {}: primary disconnected: {}", vmId, endpoint.lastCloseReason());
         }
-        return now - disconnectedSince > settings.takeoverGrace().toNanos();
+        // A primary that went silent was already waited for by the failure detector; the grace is for one whose
+        // connection broke (it may reconnect at once). One that said goodbye was alive a moment ago and dropped the
+        // connection itself (it thought this backup silent): it reconnects, or gives this backup up in the record,
+        // well within the longest peer timeout; taking over sooner would turn its suspicion into a failover.
+        long patience = switch (endpoint.lastClose()) {
+            case SILENCE -> 0;
+            case GOODBYE -> settings.connection().peerTimeout().toNanos() + settings.takeoverGrace().toNanos();
+            default -> settings.takeoverGrace().toNanos();
+        };
+        return now - disconnectedSince > patience;
     }
 
     private void takeOver(ReplayDriver driver) throws DivergenceException, InterruptedException {

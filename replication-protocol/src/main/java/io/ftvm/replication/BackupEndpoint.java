@@ -46,6 +46,7 @@ public final class BackupEndpoint implements AutoCloseable {
     private final Channel server;
     /** The connection allowed to deliver (guarded by {@code receiver}). */
     private Channel active;
+    private volatile Close lastClose = Close.NONE;
     /** Connections that have not proven themselves yet, per remote address and in all (see {@link #admit}). */
     private final java.util.concurrent.ConcurrentMap<java.net.InetAddress, Integer> unprovenByAddress =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -111,6 +112,26 @@ public final class BackupEndpoint implements AutoCloseable {
     /** Why the last connection was closed (a violation, a silent or superseded peer, a goodbye), or null. */
     public String lastCloseReason() {
         return stats.lastCloseReason();
+    }
+
+    /** How the last delivering connection ended, as far as it tells whether its primary lives. */
+    public enum Close {
+        /** No delivering connection has ended since the last one was accepted. */
+        NONE,
+        /** The primary went silent: the failure detector already waited as long as the link's jitter warrants. */
+        SILENCE,
+        /**
+         * The primary said goodbye: it was alive a moment ago and dropped this connection itself (it thought this
+         * backup silent, or stalled); it reconnects, or gives this backup up in the record.
+         */
+        GOODBYE,
+        /** Reset, closed, or failed: the primary may be dead or may reconnect at once. */
+        BROKEN
+    }
+
+    /** How the last delivering connection ended. */
+    public Close lastClose() {
+        return lastClose;
     }
 
     /** True while a primary's connection is accepted and delivering. */
@@ -179,10 +200,22 @@ public final class BackupEndpoint implements AutoCloseable {
         String why = ch.attr(CloseReason.KEY).get();
         synchronized (receiver) {
             if (active == ch) {
+                if (lastClose == Close.NONE) {
+                    lastClose = Close.BROKEN;
+                }
                 active = null;
             }
         }
         LOG.info("replication connection from {} closed{}", ch.remoteAddress(), why == null ? "" : ": " + why);
+    }
+
+    /** The delivering connection {@code ch} ends this way (the first word about it counts). */
+    private void closed(Channel ch, Close how) {
+        synchronized (receiver) {
+            if (active == ch && lastClose == Close.NONE) {
+                lastClose = how;
+            }
+        }
     }
 
     private void closeWith(Channel ch, String reason) {
@@ -194,8 +227,7 @@ public final class BackupEndpoint implements AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromPrimary> {
-        private final Liveness liveness = new Liveness(settings.heartbeatInterval(), settings.peerTimeout(),
-                System::nanoTime);
+        private final Liveness liveness = settings.newLiveness(System::nanoTime);
         private BackupSession session;
         private boolean violated;
         /** A snapshot is being checked and installed on the installer thread; messages wait in {@link #queued}. */
@@ -208,8 +240,10 @@ public final class BackupEndpoint implements AutoCloseable {
             session = new BackupSession(receiver, snapshots, () -> PeerCertificates.names(ctx.channel()));
             ctx.writeAndFlush(session.challenge()); // with TLS, sent once the TLS handshake is done
             Heartbeats.afterTls(ctx, liveness, () -> {
-                Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> closeWith(ctx.channel(),
-                        reason), () -> session.state() != BackupSession.State.AWAITING_HANDSHAKE);
+                Heartbeats.schedule(ctx, liveness, settings.heartbeatInterval(), reason -> {
+                    closed(ctx.channel(), Close.SILENCE);
+                    closeWith(ctx.channel(), reason);
+                }, () -> session.state() != BackupSession.State.AWAITING_HANDSHAKE);
                 // A peer that does not prove itself in time is dropped, whatever else it sends.
                 ctx.executor().schedule(() -> {
                     if (ctx.channel().isActive() && session.state() == BackupSession.State.AWAITING_HANDSHAKE) {
@@ -230,6 +264,7 @@ public final class BackupEndpoint implements AutoCloseable {
                 liveness.onHeartbeat(h);
             }
             if (m instanceof Messages.Goodbye g) {
+                closed(ctx.channel(), Close.GOODBYE);
                 closeWith(ctx.channel(), "primary said goodbye: " + g.reason());
                 return;
             }
@@ -298,6 +333,7 @@ public final class BackupEndpoint implements AutoCloseable {
                     // this connection's primary just proved itself: it is the one that delivers now
                     superseded = active;
                     active = ctx.channel();
+                    lastClose = Close.NONE;
                 }
             }
             if (superseded != null) {

@@ -66,7 +66,8 @@ final class Heartbeats {
                 progress.excludePause(paused);
             }
             if (liveness.peerSilent()) {
-                onSilent.accept("peer silent for " + liveness.silenceNanos() / 1_000_000 + " ms");
+                onSilent.accept("peer silent for " + liveness.silenceNanos() / 1_000_000 + " ms (tolerated "
+                        + liveness.toleranceNanos() / 1_000_000 + " ms)");
                 ctx.close();
                 return;
             }

@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Peer liveness for one connection, free of Netty and driven by an injected clock: when to send the next
- * heartbeat, whether the peer has been silent past the timeout (any message counts as a sign of life), and the
- * round-trip time measured from heartbeat echoes.
+ * heartbeat, whether the peer has been silent past what its {@link FailureDetector} tolerates (any message counts as
+ * a sign of life; the gaps between heartbeats teach the detector the link's jitter), and the round-trip time measured
+ * from heartbeat echoes.
  *
  * <p>Silence counts only while this end runs: the driver calls {@link #tick()} every {@link #checkPeriodNanos()}, and a
  * tick that comes much later than that means this end was not running (a GC pause, a busy event loop, a starved
@@ -14,7 +15,9 @@ import java.util.function.LongSupplier;
  */
 public final class Liveness {
     private final long intervalNanos;
-    private final long timeoutNanos;
+    private final FailureDetector detector;
+    private long lastHeartbeat = -1;
+    private long pausedSinceHeartbeat;
     private final LongSupplier clock;
     private long lastReceived;
     private long lastSent;
@@ -22,13 +25,15 @@ public final class Liveness {
     private long rttNanos = -1;
     private long lastTick;
 
+    /** A fixed peer timeout. */
     public Liveness(Duration interval, Duration timeout, LongSupplier nanoClock) {
-        if (interval.isNegative() || interval.isZero() || timeout.compareTo(interval) <= 0) {
-            throw new IllegalArgumentException("heartbeat interval " + interval + " must be positive and shorter "
-                    + "than the peer timeout " + timeout);
-        }
+        this(interval, FailureDetector.fixed(interval, timeout), nanoClock);
+    }
+
+    /** Silence judged by {@code detector} (made for the same heartbeat interval). */
+    public Liveness(Duration interval, FailureDetector detector, LongSupplier nanoClock) {
         this.intervalNanos = interval.toNanos();
-        this.timeoutNanos = timeout.toNanos();
+        this.detector = detector;
         this.clock = nanoClock;
         long now = nanoClock.getAsLong();
         this.lastReceived = now;
@@ -55,6 +60,7 @@ public final class Liveness {
         }
         long paused = gap - period;
         lastReceived = Math.min(now, lastReceived + paused);
+        pausedSinceHeartbeat += paused;
         return paused;
     }
 
@@ -67,6 +73,11 @@ public final class Liveness {
     public void onHeartbeat(Messages.Heartbeat h) {
         long now = clock.getAsLong();
         lastReceived = now;
+        if (lastHeartbeat >= 0) {
+            detector.gap(now - lastHeartbeat - pausedSinceHeartbeat);
+        }
+        lastHeartbeat = now;
+        pausedSinceHeartbeat = 0;
         peerSendTime = h.sendTimeNanos();
         if (h.echoTimeNanos() != 0 && h.echoTimeNanos() <= now) {
             rttNanos = now - h.echoTimeNanos();
@@ -84,9 +95,14 @@ public final class Liveness {
         return new Messages.Heartbeat(now, peerSendTime);
     }
 
-    /** True when the peer has sent nothing for longer than the timeout. */
+    /** True when the peer has sent nothing for longer than its failure detector tolerates now. */
     public boolean peerSilent() {
-        return silenceNanos() > timeoutNanos;
+        return detector.suspects(silenceNanos());
+    }
+
+    /** The silence tolerated now, in nanoseconds. */
+    public long toleranceNanos() {
+        return detector.thresholdNanos();
     }
 
     public long silenceNanos() {

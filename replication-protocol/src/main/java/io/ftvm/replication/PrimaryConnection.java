@@ -230,6 +230,20 @@ public final class PrimaryConnection implements AutoCloseable {
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
+    /**
+     * Records the reason like {@link #fail} and tells the backup (best effort: {@link Heartbeats} closes the channel
+     * right after this returns, so a goodbye stuck behind queued log data is lost, and the backup then sees a broken
+     * connection).
+     */
+    private void sayGoodbye(ChannelHandlerContext ctx, String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+            stats.closedBecause(reason);
+            LOG.warn("replication connection {}: {}", ctx.channel().remoteAddress(), reason);
+        }
+        ctx.writeAndFlush(new Messages.Goodbye("the primary drops this connection: " + reason));
+    }
+
     private void fail(ChannelHandlerContext ctx, String reason) {
         if (closeReason == null) {
             closeReason = reason;
@@ -240,8 +254,7 @@ public final class PrimaryConnection implements AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<Messages.FromBackup> {
-        private final Liveness liveness = new Liveness(settings.heartbeatInterval(), settings.peerTimeout(),
-                System::nanoTime);
+        private final Liveness liveness = settings.newLiveness(System::nanoTime);
         private OutgoingSnapshot offered;
         private SnapshotSender transfer;
         private boolean violated;
@@ -253,11 +266,13 @@ public final class PrimaryConnection implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             // The backup speaks first (its challenge); this end's handshake answers it.
+            // Dropping a live backup, this end says so first: the backup then waits for a reconnection (or for this
+            // primary to give it up in the record) instead of taking the closed connection for this primary's death.
             Heartbeats.afterTls(ctx, liveness, () -> Heartbeats.schedule(ctx, liveness, progress,
-                    reason -> fail(ctx, reason),
+                    reason -> sayGoodbye(ctx, reason),
                     reason -> {
                         stats.countStall();
-                        fail(ctx, reason);
+                        sayGoodbye(ctx, reason);
                     }));
         }
 

@@ -66,6 +66,34 @@ class LivenessTest {
     }
 
     @Test
+    void heartbeatGapsTeachTheDetectorAndThisEndsPausesAreLeftOutOfThem() {
+        FailureDetector d = new FailureDetector(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(1000));
+        Liveness l = new Liveness(Duration.ofMillis(10), d, () -> now);
+        for (int i = 0; i <= FailureDetector.WARM_UP; i++) {
+            now += 5_000_000;
+            l.tick();
+            now += 5_000_000;
+            l.tick();
+            l.onHeartbeat(new Messages.Heartbeat(now, 0));
+        }
+        assertThat(l.toleranceNanos()).isEqualTo(50_000_000);
+        // this end stalls for 300 ms: the heartbeat read after it is not a 300 ms gap of the peer's
+        now += 300_000_000;
+        assertThat(l.tick()).isEqualTo(295_000_000);
+        l.onHeartbeat(new Messages.Heartbeat(now, 0));
+        assertThat(l.toleranceNanos()).isEqualTo(50_000_000);
+        // the peer then goes silent while this end runs: suspected after 50 ms, not a second
+        for (int i = 0; i < 10; i++) {
+            now += 5_000_000;
+            l.tick();
+        }
+        assertThat(l.peerSilent()).isFalse();
+        now += 5_000_000;
+        l.tick();
+        assertThat(l.peerSilent()).isTrue();
+    }
+
+    @Test
     void aTimeoutNotLongerThanTheIntervalIsRefused() {
         assertThatThrownBy(() -> new Liveness(Duration.ofMillis(100), Duration.ofMillis(100), () -> now))
                 .hasMessageContaining("shorter than the peer timeout");

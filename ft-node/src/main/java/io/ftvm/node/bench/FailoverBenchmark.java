@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code bench/failover}: what protection costs and how fast failover is. In one process over loopback (primary and
  * backup of the kvstore guest): the latency the Output Rule adds to console output under a steady command stream,
  * the backup's replay lag, and the log's bit rate idle and busy; cpubench protected against unprotected. With real
- * processes (embedded ZooKeeper, three ftd hosts): SIGKILL of the primary's ftd to the first console output from
- * the new primary, over {@code kills} failovers (argument 1, default 20).
+ * processes (embedded ZooKeeper, three ftd hosts): failovers of the primary's ftd killed (SIGKILL) and crashed
+ * (SIGSTOP), {@code n} of each (argument 1, default 20), to the record naming the new primary ({@code *_takeover})
+ * and to the client's first output from it ({@code *_failover}); then a soak of {@code m} minutes (argument 2,
+ * default 10; 0: none) under CPU and allocation pressure that counts failovers and backup drops no fault caused.
  */
 public final class FailoverBenchmark {
     private FailoverBenchmark() {
@@ -36,10 +38,16 @@ public final class FailoverBenchmark {
             steadyState(dir.resolve("steady")); // only the in-process steady-state figures
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("failovers")) { // only the cluster figures: failovers [N] [SOAK_MIN]
+            failovers(dir.resolve("cluster"), args.length > 1 ? Integer.parseInt(args[1]) : 20,
+                    args.length > 2 ? Integer.parseInt(args[2]) : 10);
+            System.exit(0);
+        }
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int soak = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         steadyState(dir.resolve("steady"));
         mips(dir.resolve("mips"));
-        failovers(dir.resolve("cluster"), kills);
+        failovers(dir.resolve("cluster"), kills, soak);
         System.exit(0);
     }
 
@@ -128,76 +136,31 @@ public final class FailoverBenchmark {
         print("protected_over_unprotected_mips", prot / plain);
     }
 
-    private static void failovers(Path dir, int kills) throws Exception {
-        List<Double> times = new ArrayList<>();
-        Random random = new Random(7);
+    private static void failovers(Path dir, int n, int soakMinutes) throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
-            long[] firstAfter = {0};
-            Endpoint[] victimConsole = {null};
-            ConsoleClient[] holder = new ConsoleClient[1];
-            try (ConsoleClient client = ConsoleClient.start(cluster.console("kv")
-                    .withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)),
-                    (offset, bytes) -> {
-                        Endpoint at = holder[0] == null ? null : holder[0].connectedTo();
-                        synchronized (firstAfter) {
-                            if (firstAfter[0] == 0 && victimConsole[0] != null && at != null
-                                    && !at.equals(victimConsole[0])) {
-                                firstAfter[0] = System.nanoTime();
-                            }
-                        }
-                    }, e -> { })) {
-                holder[0] = client;
-                AtomicBoolean sending = new AtomicBoolean(true);
-                Thread feeder = new Thread(() -> {
-                    while (sending.get()) {
-                        try {
-                            client.send("count\n".getBytes(StandardCharsets.US_ASCII));
-                            Thread.sleep(10);
-                        } catch (InterruptedException | IllegalStateException e) {
-                            return;
-                        }
-                    }
-                }, "feeder");
-                feeder.start();
-                for (int k = 0; k < kills; k++) {
-                    VersionedState s = cluster.await("kv", v -> v.state().status() == VmStatus.PROTECTED,
-                            Duration.ofSeconds(60));
-                    Thread.sleep(200 + random.nextInt(300));
-                    String victim = s.state().primary();
-                    HostInfo info = cluster.host(victim).orElseThrow();
-                    synchronized (firstAfter) {
-                        firstAfter[0] = 0;
-                        victimConsole[0] = Endpoint.parse(info.address());
-                    }
-                    long t0 = System.nanoTime();
-                    cluster.kill(victim);
-                    long deadline = t0 + 30_000_000_000L;
-                    while (System.nanoTime() < deadline) {
-                        synchronized (firstAfter) {
-                            if (firstAfter[0] != 0) {
-                                break;
-                            }
-                        }
-                        Thread.sleep(1);
-                    }
-                    synchronized (firstAfter) {
-                        if (firstAfter[0] == 0) {
-                            throw new IllegalStateException("no output from a new primary after killing " + victim);
-                        }
-                        times.add((firstAfter[0] - t0) / 1e6);
-                        victimConsole[0] = null;
-                    }
-                    cluster.start(victim);
+            try (ClusterFailovers f = new ClusterFailovers(cluster, "kv")) {
+                ClusterFailovers.Figures kill = f.measure(ClusterFailovers.Fault.KILL, n);
+                ClusterFailovers.Figures crash = f.measure(ClusterFailovers.Fault.CRASH, n);
+                percentiles("kill_failover", kill.failoverMs());
+                percentiles("kill_takeover", kill.takeoverMs());
+                percentiles("crash_failover", crash.failoverMs());
+                percentiles("crash_takeover", crash.takeoverMs());
+                if (soakMinutes > 0) {
+                    long[] soak = f.soak(Duration.ofMinutes(soakMinutes));
+                    System.out.printf(Locale.ROOT, "false_failovers_%dmin: %d%n", soakMinutes, soak[0]);
+                    System.out.printf(Locale.ROOT, "false_backup_drops_%dmin: %d%n", soakMinutes, soak[1]);
                 }
-                sending.set(false);
-                feeder.join(5_000);
             }
         }
-        Collections.sort(times);
-        print("failover_p50_ms", times.get(times.size() / 2));
-        print("failover_p99_ms", times.get(Math.min(times.size() - 1, (int) Math.ceil(times.size() * 0.99) - 1)));
+    }
+
+    private static void percentiles(String key, List<Double> ms) {
+        List<Double> sorted = new ArrayList<>(ms);
+        Collections.sort(sorted);
+        print(key + "_p50_ms", sorted.get(sorted.size() / 2));
+        print(key + "_p99_ms", sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)));
     }
 
     private static void print(String key, double v) {

@@ -62,6 +62,7 @@ public final class HostDaemon implements AutoCloseable {
     private final VmImages images;
     private final VmMachines machines;
     private final MetricRegistry metrics = new MetricRegistry();
+    private io.ftvm.node.metrics.JvmMetrics jvmMetrics;
     /** Every replication endpoint's refusals and bytes, summed over the host (its metrics). */
     private final Framing.Stats replicationStats = new Framing.Stats();
     /** Changed on the reconcile thread only; read by the admin endpoint's threads. */
@@ -168,6 +169,7 @@ public final class HostDaemon implements AutoCloseable {
         jmx = JmxReporter.forRegistry(metrics).inDomain("io.ftvm").createsObjectNamesWith(new JmxNames()).build();
         jmx.start();
         registerHostGauges();
+        jvmMetrics = new io.ftvm.node.metrics.JvmMetrics(metrics);
         // Registered last: a host takes roles only once it has read the records and adopted what they said of it.
         registry = HostRegistry.register(client, new HostInfo(config.hostId(), consoleAddress, config.capacityMib(),
                 version(), adminAddress, config.zone(), config.tls() != null, config.bridge() != null));
@@ -359,9 +361,9 @@ public final class HostDaemon implements AutoCloseable {
     }
 
     private ConnectionSettings connectionSettings() {
-        ConnectionSettings c = ConnectionSettings.defaults().withHeartbeat(
-                Duration.ofMillis(config.heartbeatIntervalMs()), Duration.ofMillis(config.peerTimeoutMs()))
-                .withHostStats(replicationStats);
+        ConnectionSettings c = ConnectionSettings.defaults().withFailureDetector(
+                Duration.ofMillis(config.heartbeatIntervalMs()), Duration.ofMillis(config.effectivePeerTimeoutMinMs()),
+                Duration.ofMillis(config.peerTimeoutMs())).withHostStats(replicationStats);
         TlsConfig tls = tlsConfig();
         return tls == null ? c : c.withTls(tls);
     }
@@ -443,7 +445,7 @@ public final class HostDaemon implements AutoCloseable {
         for (VmInstance i : instances.values()) {
             i.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {admin, jmx, catalog, manager, membership, registry, client, console}) {
+        for (AutoCloseable c : new AutoCloseable[] {admin, jmx, jvmMetrics, catalog, manager, membership, registry, client, console}) {
             if (c == null) {
                 continue;
             }

@@ -20,7 +20,11 @@ import java.nio.file.Path;
  * @param consolePort         the console endpoint's port (0: any free port; the registration says which)
  * @param capacityMib         memory this host offers to VMs (primaries and backups)
  * @param heartbeatIntervalMs replication heartbeat interval
- * @param peerTimeoutMs       a replication peer silent this long is disconnected
+ * @param peerTimeoutMs       the longest a replication peer may be silent before it is disconnected (however noisy
+ *                            the link has been)
+ * @param peerTimeoutMinMs    the shortest silence for which a replication peer is disconnected; between the two, each
+ *                            connection's failure detector sets the limit from the jitter of the peer's heartbeats
+ *                            (null: five heartbeat intervals, at least 50 ms, at most peerTimeoutMs)
  * @param backupLossTimeoutMs a primary whose backup stays disconnected this long goes unprotected
  * @param takeoverGraceMs     a backup whose primary stays disconnected this long takes over
  * @param sessionTimeoutMs    ZooKeeper session timeout
@@ -37,7 +41,7 @@ import java.nio.file.Path;
  */
 public record NodeConfig(String hostId, String cluster, String zookeeper, String user, String password,
         Path dataDir, Path imageDir, String bindAddress, String advertiseAddress, int consolePort, long capacityMib,
-        long heartbeatIntervalMs, long peerTimeoutMs, long backupLossTimeoutMs, long takeoverGraceMs,
+        long heartbeatIntervalMs, long peerTimeoutMs, Long peerTimeoutMinMs, long backupLossTimeoutMs, long takeoverGraceMs,
         long sessionTimeoutMs, Tls tls, Integer adminPort, String adminToken,
         Long recordingMaxMib, String zone, boolean zookeeperTls, String bridge) {
 
@@ -52,6 +56,14 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
      */
     static final long MIN_SESSION_MS = 1_000;
     static final long MAX_SESSION_MS = 300_000;
+
+    /** The shortest silence for which a replication peer is disconnected (the key, or its default). */
+    public long effectivePeerTimeoutMinMs() {
+        if (peerTimeoutMinMs != null) {
+            return peerTimeoutMinMs;
+        }
+        return Math.min(peerTimeoutMs, Math.max(50, 5 * heartbeatIntervalMs));
+    }
 
     /** Paths of the PEM files for mutual TLS. */
     public record Tls(Path certificate, Path privateKey, Path trustedCa) {
@@ -96,6 +108,11 @@ public record NodeConfig(String hostId, String cluster, String zookeeper, String
         require(peerTimeoutMs > heartbeatIntervalMs && peerTimeoutMs <= MAX_TIMEOUT_MS, "peerTimeoutMs",
                 peerTimeoutMs, "longer than heartbeatIntervalMs (" + heartbeatIntervalMs + ") and at most "
                         + MAX_TIMEOUT_MS);
+        if (peerTimeoutMinMs != null) {
+            require(peerTimeoutMinMs > heartbeatIntervalMs && peerTimeoutMinMs <= peerTimeoutMs, "peerTimeoutMinMs",
+                    peerTimeoutMinMs, "longer than heartbeatIntervalMs (" + heartbeatIntervalMs + ") and at most "
+                            + "peerTimeoutMs (" + peerTimeoutMs + ")");
+        }
         require(backupLossTimeoutMs >= 1 && backupLossTimeoutMs <= MAX_TIMEOUT_MS, "backupLossTimeoutMs",
                 backupLossTimeoutMs, "1-" + MAX_TIMEOUT_MS);
         require(takeoverGraceMs >= 0 && takeoverGraceMs <= MAX_TIMEOUT_MS, "takeoverGraceMs", takeoverGraceMs,

@@ -161,7 +161,7 @@ public final class NodeConfigLoader {
                 t.text("user", true), t.text("password", true), t.path("dataDir", true), t.path("imageDir", false),
                 t.text("bindAddress", true), t.text("advertiseAddress", false), t.integer("consolePort"),
                 t.longValue("capacityMib"), t.longValue("heartbeatIntervalMs"), t.longValue("peerTimeoutMs"),
-                t.longValue("backupLossTimeoutMs"), t.longValue("takeoverGraceMs"), t.longValue("sessionTimeoutMs"),
+                t.optionalLong("peerTimeoutMinMs"), t.longValue("backupLossTimeoutMs"), t.longValue("takeoverGraceMs"), t.longValue("sessionTimeoutMs"),
                 tlsPaths, t.optionalInteger("adminPort"), t.text("adminToken", false),
                 t.optionalLong("recordingMaxMib"), t.text("zone", false),
                 Boolean.TRUE.equals(t.optionalBoolean("zookeeperTls")), t.text("bridge", false));

@@ -95,7 +95,9 @@ final class VmInstance implements AutoCloseable {
     /**
      * This ftd just started and found the VM's record: roles it names for this host are from a previous life of
      * the daemon (their instances died with it) and are not taken up again; the VM is not booted afresh, which
-     * would lose its state. The coordinator moves such roles on (the backup is dropped, the primary's VM is lost).
+     * would lose its state. A backup role is given up at once (the VM goes unprotected and gets a new backup; the
+     * manager would not drop it while this host is back within its return grace); a primary's VM is lost unless its
+     * backup takes over.
      */
     void adopt(VmState s) {
         if (s.names(ctx.hostId(), Role.PRIMARY)) {
@@ -105,6 +107,10 @@ final class VmInstance implements AutoCloseable {
         }
         if (s.names(ctx.hostId(), Role.BACKUP)) {
             tenuresSeen.add(-s.backupSince());
+            LOG.warn("VM {}: the record names this host backup since epoch {}, from before this ftd started: "
+                    + "giving the role up", vmId, s.backupSince());
+            new RoleRecord(ctx.records(), vmId, ctx.hostId()).resignBackup(s.backupSince(), "backup host "
+                    + ctx.hostId() + " restarted (its backup of epoch " + s.backupSince() + " is gone)");
         }
     }
 
@@ -284,7 +290,9 @@ final class VmInstance implements AutoCloseable {
                 footprint.releasePrimary();
             } else if (s.status() == VmStatus.SYNCING && ps == PrimaryRole.State.UNPROTECTED
                     && s.backupSince() != attachedBackupTenure) {
-                attachBackup(s);
+                if (!attachBackup(s)) {
+                    giveUpOnSilentBackup(s);
+                }
             }
         }
         if (primary == null && backup == null) {
@@ -306,8 +314,6 @@ final class VmInstance implements AutoCloseable {
             console.redirect(where, s.primary() == null ? "the VM is " + s.status() : "the primary is " + s.primary());
         }
     }
-
-    private static final int STOP_RECORD_ATTEMPTS = 10;
 
     private void boot(VmSpec spec, long tenure) {
         VmMachines.Booted booted = null;
@@ -416,15 +422,36 @@ final class VmInstance implements AutoCloseable {
         }
     }
 
-    private void attachBackup(VmState s) {
+    /**
+     * A backup assigned to this primary that has not published its endpoint within {@link #BACKUP_START_MILLIS}
+     * (its host hangs, or restarted and lost it, or cannot start it) is given up: the VM goes unprotected and the
+     * manager places another, rather than the record saying SYNCING for a backup that never comes.
+     */
+    private void giveUpOnSilentBackup(VmState s) {
+        long now = ctx.clock().nanoTime();
+        if (awaitedBackupTenure != s.backupSince()) {
+            awaitedBackupTenure = s.backupSince();
+            awaitedBackupSince = now;
+            return;
+        }
+        if (now - awaitedBackupSince > BACKUP_START_MILLIS * 1_000_000L) {
+            awaitedBackupSince = now; // once per wait: the record change ends it
+            new RoleRecord(ctx.records(), vmId, ctx.hostId()).dropBackup(primaryTenure, s.backupSince(),
+                    "backup host " + s.backup() + " did not start the backup within " + BACKUP_START_MILLIS / 1000
+                            + " s");
+        }
+    }
+
+    /** @return false when the backup has not published its endpoint yet (or it cannot be read): try again later */
+    private boolean attachBackup(VmState s) {
         Optional<Endpoint> where;
         try {
             where = ctx.directory().lookup(vmId, Role.BACKUP, s.backupSince());
         } catch (CoordinatorException e) {
-            return; // try again on the next pass (a malformed endpoint record is logged by the next lookup too)
+            return false; // try again on the next pass (a malformed endpoint record is logged by the next lookup too)
         }
         if (where.isEmpty()) {
-            return; // the backup has not published its endpoint yet
+            return false; // the backup has not published its endpoint yet
         }
         Endpoint e = where.get();
         long tenure = s.backupSince();
@@ -434,31 +461,16 @@ final class VmInstance implements AutoCloseable {
         primary.attachBackup(addr, backupHost, new PeerIdentity(PeerIdentity.PROTOCOL_VERSION, ctx.cluster(), vmId,
                 tenure, new PairTrust(ctx.hostId(), backupHost, PairKey.fromHex(e.pairKey()),
                         h -> admitBackup(tenure, backupHost))));
+        return true;
     }
 
-    /**
-     * Records the VM stopped while the record still names this host primary at {@code tenure}. The manager may change
-     * the record between the read and the write (it assigns a backup as soon as the primary is named), so a lost
-     * compare-and-set is retried against the new version: a stop that is not recorded leaves a running record whose
-     * primary never runs.
-     */
+    /** How long a primary waits for an assigned backup to publish its endpoint. */
+    private static final long BACKUP_START_MILLIS = 10_000;
+    private long awaitedBackupTenure = -1;
+    private long awaitedBackupSince;
+
     private void stopRecord(long tenure, String reason) {
-        for (int attempt = 0; attempt < STOP_RECORD_ATTEMPTS; attempt++) {
-            try {
-                var current = ctx.records().state(vmId);
-                VmState s = current.state();
-                if (!s.status().running() || !s.names(ctx.hostId(), Role.PRIMARY) || s.primarySince() != tenure) {
-                    return; // stopped already, or another host is primary now: not ours to stop
-                }
-                if (ctx.records().transition(current, new Transition.Stop(reason)).won()) {
-                    return;
-                }
-            } catch (CoordinatorException e) {
-                LOG.warn("VM {}: cannot record the stop ({}): {}", vmId, reason, e.getMessage());
-                return;
-            }
-        }
-        LOG.warn("VM {}: the record kept changing; the stop ({}) is not recorded", vmId, reason);
+        new RoleRecord(ctx.records(), vmId, ctx.hostId()).stop(tenure, reason);
     }
 
     /** A backup shell whose primary lives on (closed with the instance). */

@@ -32,6 +32,7 @@ public final class LocalCluster implements AutoCloseable {
     public static final String CLUSTER = "demo";
     static final Credentials CREDENTIALS = new Credentials("ftvm", "demo-secret");
 
+    private final Signals signals = new Signals();
     private final Path dir;
     private final EmbeddedZooKeeper zookeeper;
     private final CoordinatorClient client;
@@ -141,7 +142,8 @@ public final class LocalCluster implements AutoCloseable {
                 "adminPort: " + port(adminPorts, hostId),
                 "adminToken: " + ADMIN_TOKEN,
                 "capacityMib: 1024",
-                "heartbeatIntervalMs: 20",
+                "heartbeatIntervalMs: 10",
+                "peerTimeoutMinMs: " + Long.getLong("ftvm.localCluster.peerTimeoutMinMs", 100),
                 "peerTimeoutMs: 1000",
                 "backupLossTimeoutMs: 1000",
                 "takeoverGraceMs: 50",
@@ -152,7 +154,7 @@ public final class LocalCluster implements AutoCloseable {
                 "  trustedCa: " + tls.trustedCertificates(),
                 String.join("\n", extraConfig),
                 ""));
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC",
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseZGC",
                 "-Xmx" + System.getProperty("ftvm.localCluster.hostHeap", "512m"), "-XX:MetaspaceSize=256m", "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"), "io.ftvm.node.daemon.Ftd", "--config",
                 config.toString()));
@@ -222,6 +224,27 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes {@code hostId}'s ftd with SIGSTOP, as a host that hangs or loses power looks to its peers: no socket
+     * closes, nothing is sent, its ZooKeeper session lives on until it times out.
+     */
+    public void freeze(String hostId) {
+        signal(hostId, Signals.SIGSTOP);
+    }
+
+    /** Lets a frozen ftd run on (SIGCONT). */
+    public void thaw(String hostId) {
+        signal(hostId, Signals.SIGCONT);
+    }
+
+    private void signal(String hostId, int signal) {
+        Process p = process(hostId);
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException(hostId + " is not running");
+        }
+        signals.send(p.pid(), signal);
+    }
+
     private Process process(String hostId) {
         synchronized (hosts) {
             return hosts.get(hostId);
@@ -237,6 +260,13 @@ public final class LocalCluster implements AutoCloseable {
         }
         for (Process p : all) {
             p.destroy();
+            if (p.isAlive()) {
+                try {
+                    signals.send(p.pid(), Signals.SIGCONT); // a frozen ftd handles the SIGTERM once it runs again
+                } catch (IllegalStateException gone) {
+                    // exited meanwhile
+                }
+            }
         }
         for (Process p : all) {
             try {

@@ -51,6 +51,13 @@ class NodeConfigLoaderTest {
         assertThat(loader.parse("no-tls.yaml", GOOD).tls()).isNull();
         assertThat(loader.parse("no-zone.yaml", GOOD).zone()).isNull();
         assertThat(loader.parse("zone.yaml", GOOD + "zone: rack-a\n").zone()).isEqualTo("rack-a");
+        // the failure detector's floor: five heartbeats (at least 50 ms, at most the peer timeout) unless set
+        assertThat(c.peerTimeoutMinMs()).isNull();
+        assertThat(c.effectivePeerTimeoutMinMs()).isEqualTo(250);
+        assertThat(loader.parse("floor.yaml", GOOD + "peerTimeoutMinMs: 80\n").effectivePeerTimeoutMinMs())
+                .isEqualTo(80);
+        assertThat(loader.parse("fast.yaml", with("heartbeatIntervalMs", "5")).effectivePeerTimeoutMinMs())
+                .isEqualTo(50);
     }
 
     @Test
@@ -72,6 +79,10 @@ class NodeConfigLoaderTest {
                 .hasMessageContaining("password").hasMessageContaining("at least 8").hasMessageNotContaining("short");
         assertThatThrownBy(() -> loader.parse("f.yaml", with("peerTimeoutMs", "20")))
                 .hasMessageContaining("peerTimeoutMs").hasMessageContaining("heartbeatIntervalMs");
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "peerTimeoutMinMs: 50\n"))
+                .hasMessageContaining("peerTimeoutMinMs").hasMessageContaining("longer than heartbeatIntervalMs (50)");
+        assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "peerTimeoutMinMs: 501\n"))
+                .hasMessageContaining("peerTimeoutMinMs").hasMessageContaining("at most peerTimeoutMs (500)");
         assertThatThrownBy(() -> loader.parse("f.yaml", without("capacityMib")))
                 .hasMessageContaining("capacityMib");
         assertThatThrownBy(() -> loader.parse("f.yaml", GOOD + "tls:\n  certificate: /x.pem\n"))

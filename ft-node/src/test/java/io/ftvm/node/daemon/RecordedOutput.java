@@ -14,9 +14,26 @@ final class RecordedOutput implements ConsoleClient.OutputListener {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final List<String> gaps = new ArrayList<>();
     private long next;
+    private long first = -1;
+    private final boolean fromFirst;
+
+    RecordedOutput() {
+        this(false);
+    }
+
+    /** @param fromFirst the output starts wherever the first message does (a client attached late) */
+    RecordedOutput(boolean fromFirst) {
+        this.fromFirst = fromFirst;
+    }
 
     @Override
     public synchronized void onOutput(long offset, byte[] data) {
+        if (first < 0) {
+            first = offset;
+            if (fromFirst) {
+                next = offset;
+            }
+        }
         if (offset != next) {
             gaps.add("output at offset " + offset + " while expecting " + next);
         }
@@ -26,6 +43,11 @@ final class RecordedOutput implements ConsoleClient.OutputListener {
 
     synchronized long received() {
         return next;
+    }
+
+    /** The offset of the first byte received (-1: none yet). */
+    synchronized long first() {
+        return first;
     }
 
     synchronized List<String> gaps() {

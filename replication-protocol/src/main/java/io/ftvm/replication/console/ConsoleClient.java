@@ -184,7 +184,17 @@ public final class ConsoleClient implements AutoCloseable {
                                 config.keepaliveInterval(), config.peerTimeout(), stats);
                         ch.pipeline().addBefore("guard", "console-client", handler);
                         if (tls != null) {
-                            ch.pipeline().addFirst("tls", tls.newHandler(ch.alloc(), ep.host(), ep.port()));
+                            // The handshake is bounded by the connect timeout; silence counts from its end only: a
+                            // loaded server's slow handshake is not a dead peer (cutting it would just start another).
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), ep.host(), ep.port());
+                            ssl.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
+                            ch.pipeline().addFirst("tls", ssl);
+                            io.netty.channel.ChannelHandler idle = ch.pipeline().remove("idle");
+                            ssl.handshakeFuture().addListener(done -> {
+                                if (done.isSuccess() && ch.isActive()) {
+                                    ch.pipeline().addBefore("frame-decoder", "idle", idle);
+                                }
+                            });
                         }
                     }
                 }).connect(InetSocketAddress.createUnresolved(ep.host(), ep.port()));

@@ -1,0 +1,183 @@
+package io.ftvm.node.bench;
+
+import io.ftvm.coordinator.HostInfo;
+import io.ftvm.coordinator.VersionedState;
+import io.ftvm.coordinator.VmState;
+import io.ftvm.coordinator.VmStatus;
+import io.ftvm.node.demo.LocalCluster;
+import io.ftvm.replication.console.ConsoleClient;
+import io.ftvm.replication.console.Endpoint;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Failovers of a protected kvstore VM on a {@link LocalCluster}, measured as a console client sees them, while a
+ * feeder types a command every 10 ms: the primary's ftd killed (SIGKILL: the kernel closes its sockets) or crashed
+ * (SIGSTOP: nothing closes, nothing is sent, as a host that hangs or loses power); and a soak under CPU and
+ * allocation pressure that counts failovers nobody asked for.
+ *
+ * <p>The client watches its own connection with a 10 ms keepalive and a 60 ms timeout: a client of a crashed primary
+ * learns of the crash only by its silence, as any TCP client would by retransmission.
+ */
+final class ClusterFailovers implements AutoCloseable {
+    /** How a primary is taken down. */
+    enum Fault {
+        KILL,
+        CRASH
+    }
+
+    /** Per failover: fault to the record naming the new primary, and fault to the client's first output from it. */
+    record Figures(List<Double> takeoverMs, List<Double> failoverMs) {
+    }
+
+    private final LocalCluster cluster;
+    private final String vm;
+    private final Random random = new Random(7);
+    private final AtomicLong firstOutputAfter = new AtomicLong();
+    private volatile Endpoint victimConsole;
+    private final ConsoleClient client;
+    private final AtomicBoolean sending = new AtomicBoolean(true);
+    private final Thread feeder;
+
+    ClusterFailovers(LocalCluster cluster, String vm) throws Exception {
+        this.cluster = cluster;
+        this.vm = vm;
+        ConsoleClient[] holder = new ConsoleClient[1];
+        this.client = ConsoleClient.start(cluster.console(vm).withBackoff(Duration.ofMillis(5), Duration.ofMillis(50))
+                .withKeepalive(Duration.ofMillis(10), Duration.ofMillis(60)), (offset, bytes) -> {
+                    Endpoint at = holder[0] == null ? null : holder[0].connectedTo();
+                    Endpoint victim = victimConsole;
+                    if (victim != null && at != null && !at.equals(victim)) {
+                        firstOutputAfter.compareAndSet(0, System.nanoTime());
+                    }
+                }, e -> { });
+        holder[0] = client;
+        this.feeder = new Thread(() -> {
+            while (sending.get()) {
+                try {
+                    client.send("count\n".getBytes(StandardCharsets.US_ASCII));
+                    Thread.sleep(10);
+                } catch (InterruptedException | IllegalStateException e) {
+                    return;
+                }
+            }
+        }, "feeder");
+        feeder.start();
+    }
+
+    /** {@code n} failovers by {@code fault}, each once the VM is protected again. */
+    Figures measure(Fault fault, int n) throws Exception {
+        List<Double> takeovers = new ArrayList<>();
+        List<Double> failovers = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            VersionedState s = cluster.await(vm, v -> v.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(90));
+            cluster.awaitCaughtUp(vm, 2_000_000, Duration.ofSeconds(60));
+            Thread.sleep(200 + random.nextInt(300));
+            String victim = s.state().primary();
+            HostInfo info = cluster.host(victim).orElseThrow();
+            firstOutputAfter.set(0);
+            victimConsole = Endpoint.parse(info.address());
+            long t0 = System.nanoTime();
+            if (fault == Fault.KILL) {
+                cluster.kill(victim);
+            } else {
+                cluster.freeze(victim);
+            }
+            long deadline = t0 + 30_000_000_000L;
+            long tookOver = 0;
+            while (System.nanoTime() < deadline && (tookOver == 0 || firstOutputAfter.get() == 0)) {
+                if (tookOver == 0) {
+                    VmState now = cluster.state(vm).state();
+                    if (now.primary() != null && !now.primary().equals(victim)) {
+                        tookOver = System.nanoTime();
+                    }
+                }
+                Thread.sleep(1);
+            }
+            victimConsole = null;
+            if (firstOutputAfter.get() == 0 || tookOver == 0) {
+                throw new IllegalStateException("no output from a new primary within 30 s of the " + fault + " of "
+                        + victim);
+            }
+            takeovers.add((tookOver - t0) / 1e6);
+            failovers.add((firstOutputAfter.get() - t0) / 1e6);
+            cluster.kill(victim); // a frozen ftd dies frozen: it never runs again
+            cluster.start(victim);
+        }
+        return new Figures(takeovers, failovers);
+    }
+
+    /**
+     * Runs the protected VM for {@code length} under pressure (busy threads on every core, a thread allocating and
+     * dropping memory fast in this process) and counts changes of primary, and backups dropped, that no fault caused.
+     *
+     * @return {failovers, backup drops}
+     */
+    long[] soak(Duration length) throws Exception {
+        VersionedState start = cluster.await(vm, v -> v.state().status() == VmStatus.PROTECTED,
+                Duration.ofSeconds(90));
+        AtomicBoolean pressing = new AtomicBoolean(true);
+        List<Thread> pressure = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            pressure.add(new Thread(() -> {
+                long x = 0;
+                while (pressing.get()) {
+                    x += System.nanoTime() % 7;
+                }
+                if (x == 42) {
+                    System.out.print("");
+                }
+            }, "cpu-" + i));
+        }
+        pressure.add(new Thread(() -> {
+            List<byte[]> kept = new ArrayList<>();
+            Random r = new Random(3);
+            while (pressing.get()) {
+                kept.add(new byte[64 << 10]);
+                if (kept.size() > 2000) { // about 128 MiB live, churned: old-generation collections too
+                    kept.remove(r.nextInt(kept.size()));
+                }
+            }
+        }, "garbage"));
+        pressure.forEach(Thread::start);
+        long failovers = 0;
+        long drops = 0;
+        VmState last = start.state();
+        long end = System.nanoTime() + length.toNanos();
+        try {
+            while (System.nanoTime() < end) {
+                Thread.sleep(20);
+                VmState now = cluster.state(vm).state();
+                if (now.epoch() == last.epoch()) {
+                    continue;
+                }
+                if (!now.primary().equals(last.primary())) {
+                    failovers++;
+                    System.err.println("soak: failover at epoch " + now.epoch() + ": " + now.reason());
+                } else if (last.status() == VmStatus.PROTECTED) { // same primary, the backup dropped or replaced
+                    drops++;
+                    System.err.println("soak: backup dropped at epoch " + now.epoch() + ": " + now.reason());
+                }
+                last = now;
+            }
+        } finally {
+            pressing.set(false);
+            for (Thread t : pressure) {
+                t.join(5_000);
+            }
+        }
+        return new long[] {failovers, drops};
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        sending.set(false);
+        feeder.join(5_000);
+        client.close();
+    }
+}
