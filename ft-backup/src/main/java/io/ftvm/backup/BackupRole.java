@@ -253,6 +253,9 @@ public final class BackupRole implements AutoCloseable {
         }
     }
 
+    /** The console output that came with the snapshot being installed (null: none). */
+    private volatile io.ftvm.primary.ConsoleTail pendingTail;
+
     /** A snapshot arrived whole and verified: replay restarts from it, on a fresh log. */
     private synchronized void installSnapshot(Messages.SnapshotOffer offer, Path file) throws IOException {
         State s = state;
@@ -262,6 +265,7 @@ public final class BackupRole implements AutoCloseable {
             throw new IOException("backup of VM " + vmId + " is " + s + ": snapshot " + offer.snapshotId()
                     + " not installed");
         }
+        pendingTail = io.ftvm.primary.ConsoleTail.detach(file).orElse(null); // the file is the snapshot's again
         file = disks.received(file); // a bundle's disks are split off: the tap records the machine snapshot
         RecordingTap tap = new RecordingTap(settings.asPrimary().recording(), vmId);
         tap.beginFromSnapshot(file, offer.icount()); // copied before replay loads (and deletes) it
@@ -342,7 +346,12 @@ public final class BackupRole implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot restore snapshot " + snap + ": " + e.getMessage(), e);
         }
-        h = new OutputHistory(settings.historyBytes(), m.consoleOffset());
+        io.ftvm.primary.ConsoleTail tail = pendingTail;
+        pendingTail = null;
+        // the output the primary had released before the snapshot, when it came along: clients behind the snapshot's
+        // offset can still resume here after a takeover
+        h = tail == null ? new OutputHistory(settings.historyBytes(), m.consoleOffset())
+                : tail.historyAt(settings.historyBytes(), m.consoleOffset());
         OutputHistory target = h;
         RecentFrames frames = new RecentFrames(RESENT_FRAMES);
         r.route(new io.ftvm.vmm.board.OutputSink() {

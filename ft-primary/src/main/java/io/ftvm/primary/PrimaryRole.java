@@ -76,6 +76,7 @@ public final class PrimaryRole implements AutoCloseable {
     private final Machine machine;
     private final ConsoleRouter router;
     private final OutputGate gate;
+    private final OutputHistory history;
     private final InputBuffer input;
     private final ShippingEventLog shipping;
     private final RecordDriver driver;
@@ -119,6 +120,7 @@ public final class PrimaryRole implements AutoCloseable {
         this.router = router;
         this.authority = authority;
         this.clock = clock;
+        this.history = history;
         this.gate = new OutputGate(history, settings.outputGateBytes(), machine::endSlice, clock::nanoTime,
                 metrics::outputHeld);
         this.input = new InputBuffer(settings.inputBufferBytes(), inputFrom);
@@ -264,6 +266,11 @@ public final class PrimaryRole implements AutoCloseable {
             long t0 = clock.nanoTime();
             String id = vmId + "-e" + l.identity.epoch() + "-i" + machine.icount();
             file = JoinSnapshotFile.write(machine, settings.snapshotDir(), id);
+            // the output released before this point goes along, so the backup's history does not start here
+            java.util.Optional<ConsoleTail> tail = ConsoleTail.of(history, machine.consoleOffset());
+            if (tail.isPresent()) {
+                tail.get().appendTo(file);
+            }
             OutgoingSnapshot snap = OutgoingSnapshot.of(id, file, machine.icount(), l.log.nextSequence());
             synchronized (this) {
                 // The backup may have been dropped or replaced while the file was written: attach only to it.

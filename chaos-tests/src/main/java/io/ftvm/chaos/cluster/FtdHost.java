@@ -53,6 +53,7 @@ public final class FtdHost {
                 "adminToken: " + cluster.adminToken(),
                 "capacityMib: 1024",
                 "heartbeatIntervalMs: " + timeouts.heartbeat().toMillis(),
+                "peerTimeoutMinMs: " + timeouts.peerTimeoutMin().toMillis(),
                 "peerTimeoutMs: " + timeouts.peerTimeout().toMillis(),
                 "backupLossTimeoutMs: " + timeouts.backupLoss().toMillis(),
                 "takeoverGraceMs: " + timeouts.takeoverGrace().toMillis(),

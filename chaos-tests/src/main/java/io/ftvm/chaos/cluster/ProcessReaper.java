@@ -44,7 +44,7 @@ public final class ProcessReaper implements AutoCloseable {
     /** The command line of a JVM running {@code mainClass} on this JVM's class path. */
     public static List<String> java(String heap, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:CICompilerCount=2", "-Xss512k",
+                "-Xmx" + heap, "-XX:+UseZGC", "-XX:CICompilerCount=2", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
