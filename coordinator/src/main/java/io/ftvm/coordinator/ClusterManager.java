@@ -60,6 +60,7 @@ public final class ClusterManager implements Closeable {
     private final VmRecords records;
     private final ReconcilePlanner planner = new ReconcilePlanner(new PlacementPolicy());
     private final HostReturnGrace returnGrace;
+    private final TakeoverVictims victims;
     private final HostMembership membership;
     private final VmCatalog catalog;
     private final LeaderLatch latch;
@@ -73,6 +74,9 @@ public final class ClusterManager implements Closeable {
     private volatile Report lastReport = new Report(0, 0, 0, new TreeMap<>());
     private SortedMap<String, String> lastUnplaced = new TreeMap<>();
     private java.util.Set<String> lastReturning = java.util.Set.of();
+    private java.util.Set<String> lastAvoided = java.util.Set.of();
+    /** When the next scheduled wake-up runs (System.nanoTime); in the past when none is scheduled. */
+    private long wakeAt = System.nanoTime() - 1;
     private long round;
     private Lifecycle lifecycle = Lifecycle.LATENT;
 
@@ -92,6 +96,7 @@ public final class ClusterManager implements Closeable {
             java.util.function.LongSupplier nanoClock) {
         HostInfo.checkHostId(hostId);
         this.returnGrace = new HostReturnGrace(client.config().sessionTimeout(), nanoClock);
+        this.victims = new TakeoverVictims(client.config().sessionTimeout().multipliedBy(2), nanoClock);
         this.client = client;
         this.hostId = hostId;
         this.reports = Objects.requireNonNull(reports);
@@ -202,24 +207,31 @@ public final class ClusterManager implements Closeable {
         SortedMap<String, HostInfo> live = membership.liveHosts();
         List<ReconcilePlanner.VmView> views = freshest(catalog.views());
         java.util.Set<String> backups = new java.util.HashSet<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
         for (ReconcilePlanner.VmView v : views) {
+            ids.add(v.vmId());
+            victims.observe(v.vmId(), v.state().state());
             if (v.state().state().status().hasBackup()) {
                 backups.add(v.state().state().backup());
             }
         }
+        victims.retain(ids);
         java.util.Set<String> returning = returnGrace.returning(backups, live.keySet());
-        if (!returning.isEmpty()) {
-            if (!returning.equals(lastReturning)) {
-                LOG.info("manager: keeping the backups on {} for up to {} while they re-register", returning,
+        java.util.Set<String> avoided = victims.avoided();
+        if (!returning.equals(lastReturning) && !returning.isEmpty()) {
+            LOG.info("manager: keeping the in-sync backups on {} for up to {} while they re-register", returning,
                     client.config().sessionTimeout());
-            }
-            long wake = returnGrace.nanosToNextExpiry();
-            if (wake > 0) {
-                executor.schedule(this::requestReconcile, wake + 1_000_000, TimeUnit.NANOSECONDS);
-            }
+        }
+        if (!avoided.equals(lastAvoided) && !avoided.isEmpty()) {
+            LOG.info("manager: placing no backup on {} for up to {} (a primary there was just taken over)", avoided,
+                    client.config().sessionTimeout().multipliedBy(2));
+        }
+        for (long wake : new long[] {returnGrace.nanosToNextExpiry(), victims.nanosToNextExpiry()}) {
+            wakeAfter(wake);
         }
         lastReturning = returning;
-        ReconcilePlanner.Plan plan = planner.plan(live, returning, views);
+        lastAvoided = avoided;
+        ReconcilePlanner.Plan plan = planner.plan(live, returning, avoided, views);
         // Each action is on another VM: they go out together (ZooKeeper pipelines them), each one checking the role.
         List<Future<Result>> results = new ArrayList<>(plan.actions().size());
         for (ReconcilePlanner.Action action : plan.actions()) {
@@ -260,6 +272,22 @@ public final class ClusterManager implements Closeable {
         if (lost > 0 || skipped > 0) {
             requestReconcile();
         }
+    }
+
+    /** Looks again {@code nanos} from now (when a grace or an avoidance ends), unless a look is due before then. */
+    private void wakeAfter(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        long at = System.nanoTime() + nanos + 1_000_000;
+        if (wakeAt - System.nanoTime() > 0 && wakeAt - at <= 0) {
+            return; // an earlier wake-up is scheduled already
+        }
+        wakeAt = at;
+        executor.schedule(() -> {
+            wakeAt = System.nanoTime() - 1;
+            requestReconcile();
+        }, nanos + 1_000_000, TimeUnit.NANOSECONDS);
     }
 
     /**

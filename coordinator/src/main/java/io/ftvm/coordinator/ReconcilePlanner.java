@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *       keeps its backups: it re-registers as soon as it reconnects. A backup that is really gone is dropped by its
  *       primary anyway, as soon as the replication link says so;</li>
  *   <li>a VM whose spec no longer wants protection (turned off or suspended) is made unprotected;</li>
- *   <li>a VM that wants protection and runs unprotected on a live primary gets a backup from {@link PlacementPolicy},
+ *   <li>a VM that wants protection and runs unprotected on a live primary gets a backup from {@link PlacementPolicy}
+ *       on a live host that is not avoided (a primary there was just taken over: {@link TakeoverVictims}),
  *       counting the memory of every primary and backup on live hosts, including the ones placed in this pass;</li>
  *   <li>a VM that needs a backup but cannot get one is listed with the reason.</li>
  * </ul>
@@ -50,15 +51,18 @@ public final class ReconcilePlanner {
         this.policy = policy;
     }
 
-    /** A plan with no host inside its return grace. */
+    /** A plan with no host inside its return grace and none avoided. */
     public Plan plan(SortedMap<String, HostInfo> live, List<VmView> vms) {
-        return plan(live, Set.of(), vms);
+        return plan(live, Set.of(), Set.of(), vms);
     }
 
     /**
-     * @param returning hosts that are not live but left less than the return grace ago: their backups are kept
+     * @param returning hosts that are not live but left less than the return grace ago: their in-sync backups are kept
+     * @param avoided   live hosts no new backup is placed on ({@link TakeoverVictims})
      */
-    public Plan plan(SortedMap<String, HostInfo> live, Set<String> returning, List<VmView> vms) {
+    public Plan plan(SortedMap<String, HostInfo> live, Set<String> returning, Set<String> avoided, List<VmView> vms) {
+        SortedMap<String, HostInfo> placeable = new java.util.TreeMap<>(live);
+        placeable.keySet().removeAll(avoided);
         List<VmView> ordered = new ArrayList<>(vms);
         ordered.sort(Comparator.comparing(VmView::vmId));
         Map<String, Long> used = new HashMap<>();
@@ -72,8 +76,8 @@ public final class ReconcilePlanner {
         for (VmView vm : ordered) {
             VmState s = vm.state().state();
             if (s.status().hasBackup() && !live.containsKey(s.backup())) {
-                if (returning.contains(s.backup())) {
-                    continue;
+                if (returning.contains(s.backup()) && s.status() == VmStatus.PROTECTED) {
+                    continue; // an in-sync pair: worth the wait (a syncing backup would start over anyway)
                 }
                 actions.add(new Action(vm.state(), new Transition.GoUnprotected(s.primary(),
                         "backup host " + s.backup() + " left the cluster")));
@@ -93,12 +97,14 @@ public final class ReconcilePlanner {
                 continue;
             }
             PlacementPolicy.Choice choice = policy.choose(vm.spec().memoryMib(), vm.spec().needsBridge(), s.primary(),
-                    live, used);
+                    placeable, used);
             if (choice instanceof PlacementPolicy.Choice.Placed p) {
                 actions.add(new Action(vm.state(), new Transition.AssignBackup(p.host())));
                 used.merge(p.host(), vm.spec().memoryMib(), Long::sum);
             } else {
-                unplaced.put(vm.vmId(), ((PlacementPolicy.Choice.NoFit) choice).reason());
+                String why = ((PlacementPolicy.Choice.NoFit) choice).reason();
+                unplaced.put(vm.vmId(), avoided.isEmpty() ? why : why + " (not counting " + String.join(", ", avoided)
+                        + ": a primary there was just taken over)");
             }
         }
         return new Plan(actions, unplaced);

@@ -67,16 +67,31 @@ class ReconcilePlannerTest {
     }
 
     @Test
-    void keepsTheBackupsOfAHostInsideItsReturnGraceAndDoesNotPlaceOnIt() {
+    void keepsTheInSyncBackupsOfAHostInsideItsReturnGraceAndDoesNotPlaceOnIt() {
         SortedMap<String, HostInfo> live = hosts("a", 1000, "c", 1000);
-        ReconcilePlanner.Plan plan = planner.plan(live, java.util.Set.of("b"), List.of(
+        ReconcilePlanner.Plan plan = planner.plan(live, java.util.Set.of("b"), java.util.Set.of(), List.of(
                 vm("vm1", 10, DesiredProtection.PROTECTED, new VmState(5, VmStatus.PROTECTED, "a", 1, "b", 4, "")),
                 vm("vm2", 10, DesiredProtection.PROTECTED, new VmState(6, VmStatus.PROTECTED, "a", 1, "d", 6, "")),
-                vm("vm3", 10, DesiredProtection.PROTECTED, unprotected("a"))));
-        // vm1 keeps b; vm2's backup host d is gone past its grace; vm3 gets c, never the absent b
+                vm("vm3", 10, DesiredProtection.PROTECTED, unprotected("a")),
+                vm("vm4", 10, DesiredProtection.PROTECTED, new VmState(6, VmStatus.SYNCING, "a", 1, "b", 6, ""))));
+        // vm1 keeps b; vm2's backup host d is gone past its grace; vm3 gets c, never the absent b; vm4's syncing
+        // backup on b would start over anyway: dropped at once
         assertThat(plan.actions()).extracting(a -> a.expected().vmId() + "->" + a.transition())
                 .containsExactly("vm2->" + new Transition.GoUnprotected("a", "backup host d left the cluster"),
-                        "vm3->assign backup c");
+                        "vm3->assign backup c",
+                        "vm4->" + new Transition.GoUnprotected("a", "backup host b left the cluster"));
+    }
+
+    @Test
+    void noBackupIsPlacedOnAnAvoidedHostAndTheReasonSaysSo() {
+        SortedMap<String, HostInfo> live = hosts("a", 1000, "b", 1000, "c", 1000);
+        ReconcilePlanner.Plan plan = planner.plan(live, java.util.Set.of(), java.util.Set.of("b"), List.of(
+                vm("vm1", 10, DesiredProtection.PROTECTED, unprotected("a"))));
+        assertThat(plan.actions()).extracting(a -> a.transition().toString()).containsExactly("assign backup c");
+        ReconcilePlanner.Plan none = planner.plan(live, java.util.Set.of(), java.util.Set.of("b", "c"), List.of(
+                vm("vm1", 10, DesiredProtection.PROTECTED, unprotected("a"))));
+        assertThat(none.actions()).isEmpty();
+        assertThat(none.unplaced().get("vm1")).contains("not counting b, c: a primary there was just taken over");
     }
 
     @Test

@@ -131,4 +131,91 @@ class ConsoleTlsTest {
             assertThat(c.client.state()).isNotEqualTo(ConsoleClient.State.CONNECTED);
         }
     }
+
+    /**
+     * A host that freezes after the TLS handshake (no byte more, no socket closed) is left for another within the
+     * client's peer timeout, counted from the end of the handshake; until then the keepalive keeps a quiet connection
+     * up.
+     */
+    @Test
+    void aServerThatFreezesAfterTheHandshakeIsLeftWithinThePeerTimeout() throws Exception {
+        InMemoryConsoleBackend backend = new InMemoryConsoleBackend(100, 1024);
+        backend.appendOutput("prompt> ".getBytes(StandardCharsets.US_ASCII));
+        try (ConsoleServer server = tlsServer(backend);
+             StallingRelay relay = new StallingRelay(TestSupport.endpoint(server));
+             Client c = new Client(TestSupport.clientConfig(relay.endpoint())
+                     .withTls(ClientTls.trusting(host.trustedCertificates()))
+                     .withKeepalive(Duration.ofMillis(20), Duration.ofMillis(250)))) {
+            TestSupport.await(() -> c.output.toString().equals("prompt> "), "output over TLS through the relay");
+            Thread.sleep(600); // quiet, but kept up by PING/PONG
+            assertThat(c.saw(ConnectionEvent.Kind.DISCONNECTED, "")).isFalse();
+            long frozen = System.nanoTime();
+            relay.stall();
+            TestSupport.await(() -> c.saw(ConnectionEvent.Kind.DISCONNECTED, "peer silent"),
+                    "the frozen host left as silent");
+            assertThat((System.nanoTime() - frozen) / 1_000_000).isLessThan(5_000);
+        }
+    }
+
+    /** A TCP relay to {@code target} that, once stalled, forwards nothing more and closes nothing. */
+    private static final class StallingRelay implements AutoCloseable {
+        private final java.net.ServerSocket listener;
+        private final List<java.net.Socket> sockets = new CopyOnWriteArrayList<>();
+        private volatile boolean stalled;
+
+        StallingRelay(io.ftvm.replication.console.Endpoint target) throws java.io.IOException {
+            listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try {
+                        java.net.Socket in = listener.accept();
+                        java.net.Socket out = new java.net.Socket(target.host(), target.port());
+                        sockets.add(in);
+                        sockets.add(out);
+                        pump(in, out);
+                        pump(out, in);
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "relay-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        io.ftvm.replication.console.Endpoint endpoint() {
+            return new io.ftvm.replication.console.Endpoint("127.0.0.1", listener.getLocalPort());
+        }
+
+        void stall() {
+            stalled = true;
+        }
+
+        private void pump(java.net.Socket from, java.net.Socket to) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try {
+                    int n;
+                    while ((n = from.getInputStream().read(buf)) > 0) {
+                        if (stalled) {
+                            continue; // swallowed: the far end looks frozen
+                        }
+                        to.getOutputStream().write(buf, 0, n);
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            }, "relay-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            listener.close();
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
 }

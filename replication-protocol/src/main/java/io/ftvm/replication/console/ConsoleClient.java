@@ -189,10 +189,11 @@ public final class ConsoleClient implements AutoCloseable {
                             io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), ep.host(), ep.port());
                             ssl.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
                             ch.pipeline().addFirst("tls", ssl);
-                            io.netty.channel.ChannelHandler idle = ch.pipeline().remove("idle");
+                            ch.pipeline().remove("idle");
                             ssl.handshakeFuture().addListener(done -> {
                                 if (done.isSuccess() && ch.isActive()) {
-                                    ch.pipeline().addBefore("frame-decoder", "idle", idle);
+                                    ch.pipeline().addBefore("frame-decoder", "idle", ConsoleFraming.idle(
+                                            config.keepaliveInterval(), config.peerTimeout()));
                                 }
                             });
                         }

@@ -70,12 +70,20 @@ public final class ConsoleFraming {
      * keepalive and the violation guard. The caller's handler goes after them.
      */
     public static void install(ChannelPipeline p, Side side, Duration keepalive, Duration peerTimeout, Stats stats) {
-        p.addLast("idle", new IdleStateHandler(peerTimeout.toMillis(), keepalive.toMillis(), 0, TimeUnit.MILLISECONDS));
+        p.addLast("idle", idle(keepalive, peerTimeout));
         p.addLast("frame-decoder", new LengthFieldBasedFrameDecoder(ConsoleCodec.MAX_FRAME, 0, 4, 0, 4, true));
         p.addLast("message-decoder", new Decoder(side));
         p.addLast("message-encoder", new Encoder());
         p.addLast("keepalive", new Keepalive(peerTimeout, stats));
         p.addLast("guard", new Guard(side, stats));
+    }
+
+    /**
+     * The idle timers: a read idle for {@code peerTimeout} is the peer's silence, a write idle for {@code keepalive}
+     * sends a PING. A new one per channel (Netty forbids re-adding a removed handler).
+     */
+    public static IdleStateHandler idle(Duration keepalive, Duration peerTimeout) {
+        return new IdleStateHandler(peerTimeout.toMillis(), keepalive.toMillis(), 0, TimeUnit.MILLISECONDS);
     }
 
     /** Remembers and logs why {@code ctx}'s channel closes (first reason wins), then closes it. */

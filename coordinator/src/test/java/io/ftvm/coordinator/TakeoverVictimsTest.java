@@ -1,0 +1,51 @@
+package io.ftvm.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TakeoverVictimsTest {
+    private final AtomicLong now = new AtomicLong(5_000_000_000L);
+    private final TakeoverVictims victims = new TakeoverVictims(Duration.ofSeconds(6), now::get);
+
+    private static VmState protectedOn(long epoch, String primary, String backup) {
+        return new VmState(epoch, VmStatus.PROTECTED, primary, 1, backup, 2, "");
+    }
+
+    @Test
+    void theFormerPrimaryOfATakeoverIsAvoidedForTheWindow() {
+        victims.observe("vm", protectedOn(3, "a", "b"));
+        assertThat(victims.avoided()).isEmpty();
+        // seen only after the manager assigned the next backup: still a takeover of a's primary
+        victims.observe("vm", new VmState(5, VmStatus.SYNCING, "b", 4, "c", 5, "b took over"));
+        assertThat(victims.avoided()).containsExactly("a");
+        assertThat(victims.nanosToNextExpiry()).isEqualTo(6_000_000_000L);
+        now.addAndGet(5_999_999_999L);
+        assertThat(victims.avoided()).containsExactly("a");
+        now.addAndGet(1);
+        assertThat(victims.avoided()).isEmpty();
+        assertThat(victims.nanosToNextExpiry()).isEqualTo(-1);
+    }
+
+    @Test
+    void otherChangesAvoidNobody() {
+        victims.observe("vm", protectedOn(3, "a", "b"));
+        victims.observe("vm", new VmState(4, VmStatus.UNPROTECTED, "a", 1, null, 0, "backup lost")); // backup dropped
+        victims.observe("vm", new VmState(5, VmStatus.SYNCING, "a", 1, "c", 5, ""));
+        victims.observe("vm", protectedOn(6, "a", "c"));
+        victims.observe("vm", protectedOn(6, "c", "a")); // not newer: ignored
+        victims.observe("other", protectedOn(9, "x", "y")); // first sight
+        assertThat(victims.avoided()).isEmpty();
+    }
+
+    @Test
+    void forgottenVmsAreNotComparedAgain() {
+        victims.observe("vm", protectedOn(3, "a", "b"));
+        victims.retain(Set.of());
+        victims.observe("vm", protectedOn(10, "b", "c")); // a new record of the same name: no history
+        assertThat(victims.avoided()).isEmpty();
+    }
+}
