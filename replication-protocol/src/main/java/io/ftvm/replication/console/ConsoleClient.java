@@ -79,6 +79,11 @@ public final class ConsoleClient implements AutoCloseable {
     private volatile long outputOffset;
     private volatile Endpoint connectedTo;
 
+    /** How long a TLS handshake may take: four peer timeouts, at least 200 ms, at most the connect timeout. */
+    static long handshakeTimeoutMillis(ConsoleClientConfig config) {
+        return Math.min(config.connectTimeout().toMillis(), Math.max(200, 4 * config.peerTimeout().toMillis()));
+    }
+
     private ConsoleClient(ConsoleClientConfig config, SslContext tls, OutputListener output,
             ConnectionEvent.Listener events) {
         this.config = config;
@@ -184,10 +189,12 @@ public final class ConsoleClient implements AutoCloseable {
                                 config.keepaliveInterval(), config.peerTimeout(), stats);
                         ch.pipeline().addBefore("guard", "console-client", handler);
                         if (tls != null) {
-                            // The handshake is bounded by the connect timeout; silence counts from its end only: a
-                            // loaded server's slow handshake is not a dead peer (cutting it would just start another).
+                            // Silence counts from the end of the handshake only: a loaded server's slow handshake is
+                            // not a dead peer (cutting it at the peer timeout would just start another). The
+                            // handshake itself gets four peer timeouts (at least 200 ms, at most the connect
+                            // timeout): a frozen host accepts the TCP connection (its kernel does) but never answers.
                             io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), ep.host(), ep.port());
-                            ssl.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
+                            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis(config));
                             ch.pipeline().addFirst("tls", ssl);
                             ch.pipeline().remove("idle");
                             ssl.handshakeFuture().addListener(done -> {

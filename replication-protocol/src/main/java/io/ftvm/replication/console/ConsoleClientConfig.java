@@ -16,7 +16,8 @@ import java.util.Objects;
  *                         reports it and fails
  * @param backoffInitial first non-immediate reconnect delay
  * @param backoffMax longest reconnect delay
- * @param connectTimeout bound on one TCP connect, and on the TLS handshake that follows
+ * @param connectTimeout bound on one TCP connect, and on the TLS handshake that follows (which also gets no more than
+ *                       four peer timeouts, at least 200 ms)
  * @param keepaliveInterval a PING goes out after this much quiet
  * @param peerTimeout a connection silent this long is dropped (and re-established)
  * @param inputBufferBytes most input held unacknowledged; {@link ConsoleClient#send} waits for room

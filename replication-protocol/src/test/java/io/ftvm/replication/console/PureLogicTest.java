@@ -10,6 +10,17 @@ import org.junit.jupiter.api.Test;
 /** The pure parts: backoff, endpoint parsing, the escape sequence. */
 class PureLogicTest {
     @Test
+    void aTlsHandshakeGetsFourPeerTimeoutsWithinBounds() {
+        ConsoleClientConfig c = ConsoleClientConfig.of("vm", java.util.List.of(new Endpoint("h", 1)));
+        assertThat(ConsoleClient.handshakeTimeoutMillis(c)).as("the defaults: the connect timeout")
+                .isEqualTo(c.connectTimeout().toMillis());
+        assertThat(ConsoleClient.handshakeTimeoutMillis(c.withKeepalive(Duration.ofMillis(10), Duration.ofMillis(60))))
+                .isEqualTo(240);
+        assertThat(ConsoleClient.handshakeTimeoutMillis(c.withKeepalive(Duration.ofMillis(5), Duration.ofMillis(20))))
+                .isEqualTo(200);
+    }
+
+    @Test
     void backoffIsImmediateThenDoublesToItsBound() {
         Backoff b = new Backoff(Duration.ofMillis(50), Duration.ofMillis(300));
         assertThat(b.next()).isZero();
