@@ -96,7 +96,7 @@ public final class ClusterManager implements Closeable {
             java.util.function.LongSupplier nanoClock) {
         HostInfo.checkHostId(hostId);
         this.returnGrace = new HostReturnGrace(client.config().sessionTimeout(), nanoClock);
-        this.victims = new TakeoverVictims(client.config().sessionTimeout().multipliedBy(2), nanoClock);
+        this.victims = new TakeoverVictims(client.config().sessionTimeout(), nanoClock);
         this.client = client;
         this.hostId = hostId;
         this.reports = Objects.requireNonNull(reports);
@@ -224,7 +224,7 @@ public final class ClusterManager implements Closeable {
         }
         if (!avoided.equals(lastAvoided) && !avoided.isEmpty()) {
             LOG.info("manager: placing no backup on {} for up to {} (a primary there was just taken over)", avoided,
-                    client.config().sessionTimeout().multipliedBy(2));
+                    client.config().sessionTimeout());
         }
         for (long wake : new long[] {returnGrace.nanosToNextExpiry(), victims.nanosToNextExpiry()}) {
             wakeAfter(wake);

@@ -12,9 +12,9 @@ import java.util.function.LongSupplier;
  * because its primary's host stopped answering; that host's registration lives on until its ZooKeeper session
  * expires (seconds), and a backup placed there in the meantime never starts: the VM would stay unprotected, SYNCING
  * to nowhere, until the primary gives up on it. So the cluster manager watches the records it plans from: when a
- * VM's backup becomes its primary, the former primary's host is avoided for {@code window} (twice the session
- * timeout: long enough for a dead host's registration to go, short enough that a live one, after a false suspicion,
- * is soon used again).
+ * VM's backup becomes its primary, the former primary's host is avoided for {@code window} (one session timeout:
+ * a dead host's registration is gone by then, since the takeover came after the crash; a live one, after a false
+ * suspicion or a freeze it recovered from, is used again soon).
  *
  * <p>Not thread-safe: the manager's thread only.
  */

@@ -79,6 +79,15 @@ public final class ConsoleClient implements AutoCloseable {
     private volatile long outputOffset;
     private volatile Endpoint connectedTo;
 
+    /** How long an endpoint that went silent is not asked again (unless it is the only one). */
+    private static final long SILENT_AVOID_NANOS = 1_000_000_000L;
+    private Endpoint silentEndpoint;
+    private long silentUntil;
+
+    private boolean avoided(Endpoint ep) {
+        return ep.equals(silentEndpoint) && silentUntil - System.nanoTime() > 0;
+    }
+
     /** How long a TLS handshake may take: four peer timeouts, at least 200 ms, at most the connect timeout. */
     static long handshakeTimeoutMillis(ConsoleClientConfig config) {
         return Math.min(config.connectTimeout().toMillis(), Math.max(200, 4 * config.peerTimeout().toMillis()));
@@ -341,6 +350,12 @@ public final class ConsoleClient implements AutoCloseable {
         }
         state = State.CONNECTING;
         emit(ConnectionEvent.Kind.DISCONNECTED, h.endpoint(), e.detail());
+        if (e.silent()) {
+            // a host that went silent may be frozen: its kernel still accepts connections, and until its peers
+            // notice, the others still redirect to it. Ask elsewhere for a moment instead of waiting on it again.
+            silentEndpoint = h.endpoint();
+            silentUntil = System.nanoTime() + SILENT_AVOID_NANOS;
+        }
         Endpoint next;
         Duration delay;
         if (e.sameEndpoint()) {
@@ -348,16 +363,23 @@ public final class ConsoleClient implements AutoCloseable {
             delay = Duration.ZERO;
         } else {
             delay = backoff.next();
-            if (e.hint() != null) {
+            if (e.hint() != null && !avoided(e.hint())) {
                 next = e.hint();
             } else {
-                int i = config.endpoints().indexOf(h.endpoint());
-                endpointIndex = ((i >= 0 ? i : endpointIndex) + 1) % config.endpoints().size();
-                next = config.endpoints().get(endpointIndex);
+                int i = config.endpoints().indexOf(e.hint() != null ? e.hint() : h.endpoint());
+                next = null;
+                for (int k = 1; k <= config.endpoints().size() && next == null; k++) {
+                    int j = ((i >= 0 ? i : endpointIndex) + k) % config.endpoints().size();
+                    if (!avoided(config.endpoints().get(j)) || k == config.endpoints().size()) {
+                        endpointIndex = j;
+                        next = config.endpoints().get(j);
+                    }
+                }
             }
         }
         LOG.debug("console client reconnecting to {} in {} ms: {}", next, delay.toMillis(), e.detail());
-        loop.schedule(() -> connect(next), delay.toNanos(), TimeUnit.NANOSECONDS);
+        Endpoint target = next;
+        loop.schedule(() -> connect(target), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     void flushInput() {

@@ -24,10 +24,19 @@ final class ConsoleClientHandler extends SimpleChannelInboundHandler<FromServer>
      * @param hint where to connect next (a REDIRECT or BYE hint), or null for the next endpoint in the list
      * @param sameEndpoint reconnect to the same endpoint, at once (after an accepted output gap)
      * @param fatal stop for good
+     * @param silent the endpoint went silent (after its TLS handshake, or during it): it may be a frozen host
      */
-    record Ending(String detail, Endpoint hint, boolean sameEndpoint, boolean fatal) {
+    record Ending(String detail, Endpoint hint, boolean sameEndpoint, boolean fatal, boolean silent) {
+        Ending(String detail, Endpoint hint, boolean sameEndpoint, boolean fatal) {
+            this(detail, hint, sameEndpoint, fatal, false);
+        }
+
         static Ending lost(String detail) {
             return new Ending(detail, null, false, false);
+        }
+
+        static Ending silence(String detail) {
+            return new Ending(detail, null, false, false, true);
         }
     }
 
@@ -110,6 +119,8 @@ final class ConsoleClientHandler extends SimpleChannelInboundHandler<FromServer>
             if (certificateProblem(cause)) {
                 endWith(ctx, new Ending("the console endpoint " + endpoint + " presented a certificate the trusted "
                         + "CA does not vouch for (check the CA file): " + rootMessage(cause), null, false, true));
+            } else if (cause instanceof io.netty.handler.ssl.SslHandshakeTimeoutException) {
+                endWith(ctx, Ending.silence("TLS handshake with " + endpoint + " timed out: " + rootMessage(cause)));
             } else {
                 endWith(ctx, Ending.lost("TLS handshake with " + endpoint + " failed (is its console endpoint "
                         + "without TLS?): " + rootMessage(cause)));
@@ -151,7 +162,9 @@ final class ConsoleClientHandler extends SimpleChannelInboundHandler<FromServer>
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (ending == null) {
             String why = ctx.channel().attr(ConsoleFraming.CLOSE_REASON).get();
-            ending = Ending.lost(why == null ? "connection to " + endpoint + " lost" : why);
+            String detail = why == null ? "connection to " + endpoint + " lost" : why;
+            ending = Boolean.TRUE.equals(ctx.channel().attr(ConsoleFraming.WENT_SILENT).get())
+                    ? Ending.silence(detail) : Ending.lost(detail);
         }
         client.connectionEnded(this, ending);
         super.channelInactive(ctx);

@@ -32,6 +32,8 @@ public final class ConsoleFraming {
 
     /** Why a connection was closed, as a channel attribute: the first reason wins. */
     public static final AttributeKey<String> CLOSE_REASON = AttributeKey.valueOf("ftvm.console.closeReason");
+    /** Set on a channel closed because its peer went silent (a host that froze, or a link that went dark). */
+    public static final AttributeKey<Boolean> WENT_SILENT = AttributeKey.valueOf("ftvm.console.wentSilent");
 
     /** Which end this pipeline is. */
     public enum Side {
@@ -164,7 +166,10 @@ public final class ConsoleFraming {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent idle) {
                 switch (idle.state()) {
-                    case READER_IDLE -> closeWith(ctx, stats, "peer silent for " + peerTimeout.toMillis() + " ms");
+                    case READER_IDLE -> {
+                        ctx.channel().attr(WENT_SILENT).set(Boolean.TRUE);
+                        closeWith(ctx, stats, "peer silent for " + peerTimeout.toMillis() + " ms");
+                    }
                     case WRITER_IDLE -> ctx.writeAndFlush(new ConsoleMessage.Ping(
                             ThreadLocalRandom.current().nextLong()), ctx.voidPromise());
                     default -> {
