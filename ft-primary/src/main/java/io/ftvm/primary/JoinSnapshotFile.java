@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The file a joining backup is sent: the paused machine as a {@link SnapshotFile}, or, when it has disks, as a
- * {@link SnapshotBundle} that carries their bytes as they are at this instruction.
+ * {@link SnapshotBundle} that carries their bytes as they are at this instruction; then the output released before
+ * this instruction as a {@link ConsoleTail} trailer, so that the backup's history does not start here.
  */
 final class JoinSnapshotFile {
     private static final Logger LOG = LoggerFactory.getLogger(JoinSnapshotFile.class);
@@ -20,8 +21,8 @@ final class JoinSnapshotFile {
     private JoinSnapshotFile() {
     }
 
-    /** Writes {@code m} (paused) to {@code dir/<id>.snap} and returns the file. */
-    static Path write(Machine m, Path dir, String id) throws IOException {
+    /** Writes {@code m} (paused) and the tail of {@code history} to {@code dir/<id>.snap} and returns the file. */
+    static Path write(Machine m, OutputHistory history, Path dir, String id) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(id + ".snap");
         if (m.attachments().disks().isEmpty()) {
@@ -30,6 +31,10 @@ final class JoinSnapshotFile {
             }
         } else {
             SnapshotBundle.write(m, file);
+        }
+        java.util.Optional<ConsoleTail> tail = ConsoleTail.of(history, m.consoleOffset());
+        if (tail.isPresent()) {
+            tail.get().appendTo(file);
         }
         return file;
     }

@@ -265,12 +265,7 @@ public final class PrimaryRole implements AutoCloseable {
         try {
             long t0 = clock.nanoTime();
             String id = vmId + "-e" + l.identity.epoch() + "-i" + machine.icount();
-            file = JoinSnapshotFile.write(machine, settings.snapshotDir(), id);
-            // the output released before this point goes along, so the backup's history does not start here
-            java.util.Optional<ConsoleTail> tail = ConsoleTail.of(history, machine.consoleOffset());
-            if (tail.isPresent()) {
-                tail.get().appendTo(file);
-            }
+            file = JoinSnapshotFile.write(machine, history, settings.snapshotDir(), id);
             OutgoingSnapshot snap = OutgoingSnapshot.of(id, file, machine.icount(), l.log.nextSequence());
             synchronized (this) {
                 // The backup may have been dropped or replaced while the file was written: attach only to it.

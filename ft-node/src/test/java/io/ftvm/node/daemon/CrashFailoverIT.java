@@ -8,23 +8,21 @@ import io.ftvm.node.demo.LocalCluster;
 import io.ftvm.replication.console.ConsoleClient;
 import io.ftvm.replication.console.ConsoleClientConfig;
 import io.ftvm.replication.console.Endpoint;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
  * Real processes, host crashes rather than kills: while a client keeps sending random commands, the primary's ftd is
- * frozen with SIGSTOP at a random moment (while the writer may be anywhere: connected, reconnecting, or redirected) (nothing closes, nothing is sent: a hung or powered-off host), 20 times by
+ * frozen with SIGSTOP at a random moment (nothing closes, nothing is sent: a hung or powered-off host; the writer may
+ * be connected, reconnecting or being redirected), 20 times by
  * default ({@code -Dftvm.crash.count=N}). Every crash must fail over by the backup's failure detector alone. Each
  * frozen process is then continued: it must find itself fenced and release nothing more. A second, read-only client
  * attached to the victim before each crash stays on it through the freeze and the thaw: whatever it is given must be
@@ -42,7 +40,6 @@ class CrashFailoverIT {
         System.err.println("CrashFailoverIT seed " + seed + " (rerun with -Dftvm.crash.seed=" + seed + ")");
         Random random = new Random(seed);
         RecordedOutput out = new RecordedOutput();
-        ByteArrayOutputStream sent = new ByteArrayOutputStream();
         List<RecordedOutput> probes = new ArrayList<>();
         List<Double> takeoverMs = new ArrayList<>();
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
@@ -50,27 +47,11 @@ class CrashFailoverIT {
                     .build();
             cluster.createVm("kv", "kvstore", 32, "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
-            AtomicBoolean sending = new AtomicBoolean(true);
             // the writer notices a silent primary within 100 ms and moves to the new one
             try (ConsoleClient client = ConsoleClient.start(cluster.console("kv")
                     .withKeepalive(Duration.ofMillis(20), Duration.ofMillis(100)), out,
                     e -> System.err.println("CrashFailoverIT writer: " + e))) {
-                Thread feeder = new Thread(() -> {
-                    Random commands = new Random(random.nextLong());
-                    while (sending.get()) {
-                        byte[] line = (RepeatedFailoverIT.randomCommand(commands) + "\n")
-                                .getBytes(StandardCharsets.US_ASCII);
-                        try {
-                            client.send(line);
-                            synchronized (sent) {
-                                sent.write(line, 0, line.length);
-                            }
-                            Thread.sleep(15);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }, "feeder");
+                CommandFeeder feeder = new CommandFeeder(client, random.nextLong());
                 long attached = System.nanoTime() + 30_000_000_000L;
                 while (out.received() < 14 && System.nanoTime() < attached) {
                     Thread.sleep(5);
@@ -103,13 +84,9 @@ class CrashFailoverIT {
                     }
                 }
                 cluster.await("kv", v -> v.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
-                sending.set(false);
-                feeder.join(10_000);
+                feeder.stop();
                 assertThat(client.awaitInputAcked(Duration.ofSeconds(60))).as("all input acknowledged").isTrue();
-                byte[] input;
-                synchronized (sent) {
-                    input = sent.toByteArray();
-                }
+                byte[] input = feeder.sent();
                 String expected = ReferenceRun.output("kvstore", 32, input);
                 out.awaitLength(expected.length(), 60_000);
                 assertThat(out.gaps()).as("output by offset has no gap and no duplicate").isEmpty();

@@ -7,12 +7,9 @@ import io.ftvm.coordinator.VmStatus;
 import io.ftvm.replication.console.ConsoleClient;
 import io.ftvm.replication.console.ConsoleClientConfig;
 import io.ftvm.node.demo.LocalCluster;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,33 +43,17 @@ class RepeatedFailoverIT {
         System.err.println("RepeatedFailoverIT seed " + seed + " (rerun with -Dftvm.failover.seed=" + seed + ")");
         Random random = new Random(seed);
         RecordedOutput out = new RecordedOutput();
-        ByteArrayOutputStream sent = new ByteArrayOutputStream();
         java.util.List<String> events = new java.util.ArrayList<>();
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
-            AtomicBoolean sending = new AtomicBoolean(true);
             try (ConsoleClient client = ConsoleClient.start(cluster.console("kv"),
                     out, e -> {
                         synchronized (events) {
                             events.add(e.toString());
                         }
                     })) {
-                Thread feeder = new Thread(() -> {
-                    Random commands = new Random(random.nextLong());
-                    while (sending.get()) {
-                        byte[] line = (randomCommand(commands) + "\n").getBytes(StandardCharsets.US_ASCII);
-                        try {
-                            client.send(line);
-                            synchronized (sent) {
-                                sent.write(line, 0, line.length);
-                            }
-                            Thread.sleep(15);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }, "feeder");
+                CommandFeeder feeder = new CommandFeeder(client, random.nextLong());
                 long attached = System.nanoTime() + 30_000_000_000L;
                 while (out.received() < 14 && System.nanoTime() < attached) {
                     Thread.sleep(5); // the console is attached and has the banner before the first kill
@@ -89,18 +70,14 @@ class RepeatedFailoverIT {
                     cluster.start(victim);
                 }
                 cluster.await("kv", v -> v.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
-                sending.set(false);
-                feeder.join(10_000);
+                feeder.stop();
                 boolean acked = client.awaitInputAcked(Duration.ofSeconds(60));
                 synchronized (events) {
                     assertThat(acked).as("all input acknowledged; client %s at %s, acked %d, pending %d; events %s",
                             client.state(), client.connectedTo(), client.inputAcked(), client.inputPending(),
                             events.subList(Math.max(0, events.size() - 12), events.size())).isTrue();
                 }
-                byte[] input;
-                synchronized (sent) {
-                    input = sent.toByteArray();
-                }
+                byte[] input = feeder.sent();
                 String expected = ReferenceRun.output("kvstore", 32, input);
                 out.awaitLength(expected.length(), 60_000);
                 assertThat(out.gaps()).as("output by offset has no gap and no duplicate").isEmpty();
