@@ -103,7 +103,8 @@ public final class ReconcilePlanner {
                 used.merge(p.host(), vm.spec().memoryMib(), Long::sum);
             } else {
                 String why = ((PlacementPolicy.Choice.NoFit) choice).reason();
-                unplaced.put(vm.vmId(), avoided.isEmpty() ? why : why + " (not counting " + String.join(", ", avoided)
+                unplaced.put(vm.vmId(), avoided.isEmpty() ? why : why + " (not counting "
+                        + String.join(", ", new java.util.TreeSet<>(avoided)) // sorted: a stable message
                         + ": a primary there was just taken over)");
             }
         }
