@@ -38,7 +38,8 @@ public final class TakeoverVictims {
         if (before == null || now.epoch() <= before.epoch() || before.primary() == null || before.backup() == null) {
             return;
         }
-        if (before.backup().equals(now.primary()) && !before.primary().equals(now.primary())) {
+        if (before.backup().equals(now.primary()) && !before.primary().equals(now.primary())
+                && !Transitions.isSwitchover(now)) { // a switched-over primary's host is alive and well
             avoidedSince.put(before.primary(), nanoClock.getAsLong());
         }
     }

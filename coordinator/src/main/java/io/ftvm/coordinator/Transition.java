@@ -43,15 +43,24 @@ public sealed interface Transition {
         }
     }
 
-    /** PROTECTED → UNPROTECTED with the in-sync {@code backup} as the new primary; the old primary is fenced. */
-    record TakeOver(String backup) implements Transition {
+    /**
+     * PROTECTED → UNPROTECTED with the in-sync {@code backup} as the new primary; the old primary is fenced.
+     * {@code planned}: the primary handed the VM over (a switchover) rather than going silent; the record's reason
+     * says so ({@link Transitions#isSwitchover}), so its host is not taken for a dead one.
+     */
+    record TakeOver(String backup, boolean planned) implements Transition {
         public TakeOver {
             HostInfo.checkHostId(backup);
         }
 
+        /** A takeover from a primary that went silent. */
+        public TakeOver(String backup) {
+            this(backup, false);
+        }
+
         @Override
         public String toString() {
-            return "take over by " + backup;
+            return (planned ? "switch over to " : "take over by ") + backup;
         }
     }
 

@@ -6,7 +6,16 @@ package io.ftvm.coordinator;
  * compare-and-set. Every transition increments the epoch by exactly one. The edges are drawn on {@link VmStatus}.
  */
 public final class Transitions {
+    /** How the reason of a planned takeover (a switchover) ends. */
+    static final String SWITCHOVER_SUFFIX = " (planned switchover)";
+
     private Transitions() {
+    }
+
+    /** True when {@code s} is the outcome of a planned switchover: its old primary handed the VM over, alive. */
+    public static boolean isSwitchover(VmState s) {
+        return s.status() == VmStatus.UNPROTECTED && s.primarySince() == s.epoch()
+                && s.reason().endsWith(SWITCHOVER_SUFFIX);
     }
 
     /**
@@ -42,7 +51,7 @@ public final class Transitions {
             require(current.status() == VmStatus.PROTECTED, current, transition, "only an in-sync backup can take over");
             require(t.backup().equals(current.backup()), current, transition, t.backup() + " is not the backup");
             return new VmState(next, VmStatus.UNPROTECTED, t.backup(), next, null, 0,
-                    t.backup() + " took over from " + current.primary());
+                    t.backup() + " took over from " + current.primary() + (t.planned() ? SWITCHOVER_SUFFIX : ""));
         }
         if (transition instanceof Transition.GoUnprotected t) {
             // SYNCING|PROTECTED --go unprotected(p)--> UNPROTECTED

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * JOINING --snapshot received--> LOADING_SNAPSHOT --restored--> REPLAYING
- * REPLAYING --primary disconnected past the grace--> TAKING_OVER --CAS won, replayed to the end--> LIVE
+ * REPLAYING --primary disconnected past the grace, or it handed the VM over--> TAKING_OVER
+ * TAKING_OVER --CAS won, replayed to the end--> LIVE
  * TAKING_OVER --CAS lost--> FENCED
  * any --divergence, a corrupt log, a failed restore, no snapshot in time, or stop--> STOPPED (discarded)
  * </pre>
@@ -112,6 +113,7 @@ public final class BackupRole implements AutoCloseable {
                     + " (a snapshot is accepted only while joining)";
         });
         ReceiverLog receiver = new ReceiverLog(identity, 0, this::receive);
+        receiver.setHandOverListener(this::handOverRequested);
         this.endpoint = new BackupEndpoint(settings.listen(), receiver, settings.connection(), snapshots);
         this.replayThread = new Thread(this::run, "backup-replay-" + vmId);
         listeners.add((from, to, reason) -> LOG.info("VM {} backup: {} -> {} ({})", vmId, from, to, reason));
@@ -253,6 +255,19 @@ public final class BackupRole implements AutoCloseable {
         }
     }
 
+    /** The icount at which the primary handed the VM over (a planned switchover), or -1. */
+    private volatile long handOverAt = -1;
+
+    /** Network thread: the primary paused its VM with every entry acknowledged here and asks this backup to go live. */
+    private void handOverRequested(Messages.HandOver h) {
+        if (state != State.REPLAYING) {
+            throw new IllegalStateException("backup of VM " + vmId + " is " + state + ": hand-over at icount "
+                    + h.icount() + " refused");
+        }
+        LOG.info("VM {}: the primary hands the VM over at icount {} (planned switchover)", vmId, h.icount());
+        handOverAt = h.icount();
+    }
+
     /** The console output that came with the snapshot being installed (null: none). */
     private volatile io.ftvm.primary.ConsoleTail pendingTail;
 
@@ -310,8 +325,10 @@ public final class BackupRole implements AutoCloseable {
                     fail("the guest powered off (exit code " + r.exitCode() + "); nothing left to protect");
                     return;
                 }
-                if (pendingSnapshot == null && primaryLost()) {
-                    takeOver(driver);
+                if (pendingSnapshot == null && handOverAt >= 0) {
+                    takeOver(driver, true);
+                } else if (pendingSnapshot == null && primaryLost()) {
+                    takeOver(driver, false);
                 }
             }
         } catch (DivergenceException e) {
@@ -407,16 +424,21 @@ public final class BackupRole implements AutoCloseable {
         return now - disconnectedSince > patience;
     }
 
-    private void takeOver(ReplayDriver driver) throws DivergenceException, InterruptedException {
+    /** {@code planned}: the primary handed the VM over (a switchover); otherwise it went silent. */
+    private void takeOver(ReplayDriver driver, boolean planned) throws DivergenceException, InterruptedException {
         long decided = clock.nanoTime();
         long decidedUnixMillis = clock.unixNanos() / 1_000_000;
-        long noticed = disconnectedSince;
-        String why = endpoint.lastCloseReason() == null ? "its connection closed" : endpoint.lastCloseReason();
-        transition(State.TAKING_OVER, "primary silent: " + why);
-        TakeoverAuthority.Outcome o = authority.takeOver("primary silent: " + why);
+        long noticed = planned ? decided : disconnectedSince;
+        String why = planned ? "the primary handed the VM over at icount " + handOverAt + " (planned switchover)"
+                : "primary silent: " + (endpoint.lastCloseReason() == null ? "its connection closed"
+                        : endpoint.lastCloseReason());
+        transition(State.TAKING_OVER, why);
+        TakeoverAuthority.Outcome o = authority.takeOver(why, planned);
         long won = clock.nanoTime();
         if (o.verdict() == RoleAuthority.Verdict.RETRY) {
-            // ZooKeeper unreachable: stay a backup (the primary may come back and the pair carry on); ask again.
+            // ZooKeeper unreachable: stay a backup (the primary may come back and the pair carry on); ask again. A
+            // hand-over is not retried: the primary resumes its VM when this backup does not take over in time.
+            handOverAt = -1;
             transition(State.REPLAYING, "takeover deferred: ZooKeeper unreachable");
             disconnectedSince = -1;
             Thread.sleep(100);

@@ -5,11 +5,12 @@ import io.ftvm.primary.RoleAuthority;
 /** Where the takeover is decided (a compare-and-set in ZooKeeper, in ftd). */
 public interface TakeoverAuthority {
     /**
-     * This backup takes over as primary. On {@link RoleAuthority.Verdict#WON} the returned authority speaks for
+     * This backup takes over as primary ({@code planned}: the primary handed the VM over in a switchover, rather
+     * than going silent). On {@link RoleAuthority.Verdict#WON} the returned authority speaks for
      * the new primary (at its new epoch); on {@link RoleAuthority.Verdict#FENCED} another host won and this backup
      * halts.
      */
-    Outcome takeOver(String reason);
+    Outcome takeOver(String reason, boolean planned);
 
     /** The verdict and, when won, the new primary's authority and epoch. */
     record Outcome(RoleAuthority.Verdict verdict, RoleAuthority asPrimary, long epoch) {

@@ -57,7 +57,7 @@ class GuestStopIT {
         BackupSettings bs = new BackupSettings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 ps.connection(), dir.resolve("backup"), 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(20),
                 PrimarySettings.defaults(dir.resolve("backup-as-primary")));
-        try (BackupRole backup = new BackupRole("kv", ID.backup(), bs, reason -> TakeoverAuthority.Outcome.fenced(),
+        try (BackupRole backup = new BackupRole("kv", ID.backup(), bs, (reason, planned) -> TakeoverAuthority.Outcome.fenced(),
                 WallClock.SYSTEM, VmMetrics.discarding("kv"))) {
             backup.start();
             primary.start();

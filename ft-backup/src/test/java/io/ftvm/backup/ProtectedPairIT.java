@@ -94,7 +94,7 @@ class ProtectedPairIT {
                 ps.connection(), dir.resolve("backup"), 1 << 20, Duration.ofMillis(200), Duration.ofSeconds(20),
                 PrimarySettings.defaults(dir.resolve("backup-as-primary")));
         AtomicInteger takeovers = new AtomicInteger();
-        TakeoverAuthority authority = reason -> {
+        TakeoverAuthority authority = (reason, planned) -> {
             takeovers.incrementAndGet();
             return new TakeoverAuthority.Outcome(RoleAuthority.Verdict.WON, RoleAuthority.ALWAYS_WINS, 3);
         };

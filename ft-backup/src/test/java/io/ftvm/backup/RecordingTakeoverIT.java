@@ -76,7 +76,7 @@ class RecordingTakeoverIT {
                 ps.connection(), dir.resolve("b/snapshots-in"), 1 << 20, Duration.ofMillis(200),
                 Duration.ofSeconds(20), PrimarySettings.defaults(dir.resolve("b/snapshots-out")));
         TakeoverAuthority authority =
-                reason -> new TakeoverAuthority.Outcome(RoleAuthority.Verdict.WON, RoleAuthority.ALWAYS_WINS, 3);
+                (reason, planned) -> new TakeoverAuthority.Outcome(RoleAuthority.Verdict.WON, RoleAuthority.ALWAYS_WINS, 3);
         try (BackupRole backup = new BackupRole("kv", ID.backup(), bs, authority, WallClock.SYSTEM,
                 VmMetrics.discarding("kv"))) {
             backup.start();

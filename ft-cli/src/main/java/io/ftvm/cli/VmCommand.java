@@ -19,7 +19,7 @@ final class VmCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a subcommand is required: create, start, stop, list, describe, delete");
+                "a subcommand is required: create, start, stop, switchover, list, describe, delete");
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a VM (stopped): a "
@@ -95,6 +95,63 @@ final class VmCommand implements Runnable {
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a VM (primary and backup halt).")
     void stop(@Parameters(paramLabel = "VM") String vm) {
         show(Ftctl.of(spec).client().post("/vms/" + AdminClient.vmId(vm) + "/stop", Map.of()), "stopped");
+    }
+
+    @Command(name = "switchover", mixinStandardHelpOptions = true, description = {"Hand the primary role to the "
+            + "in-sync backup (planned, e.g. before host maintenance): the VM pauses at a clean point, the backup "
+            + "takes over at that very instruction, and clients carry on with nothing lost (no failure detection "
+            + "delay).", "The old primary's host is free to take the new backup."})
+    void switchover(@Parameters(paramLabel = "VM") String vm,
+            @Option(names = "--timeout", defaultValue = "5s", converter = Ftctl.DurationConverter.class,
+                    description = "give up (the VM runs on where it was) if the backup has not taken over within "
+                            + "this time (default: ${DEFAULT-VALUE}; at most 60s)") Duration timeout,
+            @Option(names = "--wait", description = "then wait until the VM is protected again") boolean wait)
+            throws InterruptedException {
+        if (timeout.isZero() || timeout.toMillis() > 60_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be in 1ms..60s, was "
+                    + timeout);
+        }
+        Ftctl root = Ftctl.of(spec);
+        AdminClient client = root.client();
+        JsonNode before = client.get("/vms/" + AdminClient.vmId(vm));
+        if (!before.path("status").asText().equals("PROTECTED")) {
+            throw new CliException(ExitCodes.FAILED, "VM " + vm + " is " + Views.text(before, "protection") + " ("
+                    + Views.text(before, "reasonCode") + ": " + Views.text(before, "reason")
+                    + "); a switchover needs a protected VM");
+        }
+        String from = Views.text(before, "primary");
+        long t0 = System.nanoTime();
+        JsonNode done = client.withTimeout(timeout.plusSeconds(15)).onHost(DrillCommand.adminOf(client, from),
+                "POST", "/local/vms/" + AdminClient.vmId(vm) + "/switchover", Map.of("timeoutMs", timeout.toMillis()));
+        JsonNode after = client.get("/vms/" + AdminClient.vmId(vm));
+        if (wait) {
+            long epoch = after.path("primarySince").asLong();
+            after = new ProtectionWaiter(client, Progress.of(spec, root), Duration.ofSeconds(120)).await(vm,
+                    v -> ProtectionWaiter.isProtected(v) && v.path("backupSince").asLong() > epoch, "re-protecting",
+                    "protected again after the switchover", epoch, t0);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode report = AdminClient.JSON.createObjectNode();
+        report.put("vm", vm);
+        report.put("from", from);
+        report.put("to", Views.text(done, "to"));
+        report.put("epoch", after.path("primarySince").asLong());
+        report.put("icount", done.path("icount").asLong());
+        report.put("pausedMs", done.path("pausedMs").asDouble());
+        report.put("ackWaitMs", done.path("ackWaitMs").asDouble());
+        report.put("status", Views.text(after, "status"));
+        if (wait) {
+            report.put("newBackup", Views.text(after, "backup"));
+            report.put("reprotectedMs", ProtectionWaiter.millisSince(t0));
+        }
+        root.print(spec, report, out -> {
+            out.println("switched " + vm + " over from " + from + " to " + report.path("to").asText() + " at icount "
+                    + report.path("icount").asLong() + String.format(java.util.Locale.ROOT,
+                            ": the VM stood still %.1f ms on %s (%.1f ms of it for the backup's last ACK)",
+                            report.path("pausedMs").asDouble(), from, report.path("ackWaitMs").asDouble()));
+            out.println(report.has("newBackup") ? "protected again with backup " + report.path("newBackup").asText()
+                    + " after " + report.path("reprotectedMs").asLong() + " ms"
+                    : "now " + report.path("status").asText() + "; the cluster places a new backup");
+        });
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a stopped VM's record.")

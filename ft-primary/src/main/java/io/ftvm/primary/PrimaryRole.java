@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * STARTING --run--> UNPROTECTED --backup assigned--> SYNCING --first ACK after the snapshot--> PROTECTED
  * SYNCING/PROTECTED --backup silent past the timeout, CAS won--> UNPROTECTED
+ * PROTECTED --switchover: VM paused, log acknowledged, backup told to take over, CAS won by it--> FENCED
  * any --CAS lost or fenced by the coordinator--> FENCED (halted; held output discarded)
  * any --stop, or the guest powered off--> STOPPED
  * </pre>
@@ -94,6 +95,10 @@ public final class PrimaryRole implements AutoCloseable {
     /** The backup whose snapshot the VM thread is to take at its next pause, or null. */
     private volatile Link snapshotFor;
     private volatile RunResult lastResult;
+    /** The switchover the VM thread is to run at its next pause, or null. */
+    private volatile Switchover switchover;
+    /** Counted down when this role is fenced or closed (a switchover waits for it). */
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     private volatile long lastSnapshotPauseNanos = -1;
 
     /**
@@ -197,6 +202,16 @@ public final class PrimaryRole implements AutoCloseable {
                     takeSnapshot(wanted);
                     continue;
                 }
+                Switchover so = switchover;
+                if (so != null) {
+                    switchover = null;
+                    if (r.reason() == RunResult.Reason.LIMIT) {
+                        switchOverPaused(so);
+                        continue;
+                    }
+                    so.done.completeExceptionally(new IllegalStateException("the guest stopped (" + r.reason()
+                            + ") before the switchover"));
+                }
                 if (r.reason() != RunResult.Reason.LIMIT) {
                     drainOutput();
                     transition(State.STOPPED, "the guest stopped: " + r.reason() + " (exit code " + r.exitCode()
@@ -239,7 +254,7 @@ public final class PrimaryRole implements AutoCloseable {
 
     /** Holds the VM while the backup falls behind or the gate is full (backpressure throttles, never buffers). */
     private void throttle() throws InterruptedException {
-        while (state != State.FENCED && state != State.STOPPED && snapshotFor == null) {
+        while (state != State.FENCED && state != State.STOPPED && snapshotFor == null && switchover == null) {
             Link l = link;
             SenderLog log = shipping.sender();
             if (gate.full()) {
@@ -252,6 +267,53 @@ public final class PrimaryRole implements AutoCloseable {
             if (l != link) {
                 continue; // the backup changed (lost or replaced): re-evaluate
             }
+        }
+    }
+
+    /**
+     * Starts a planned switchover to the in-sync backup (see {@link Switchover}): the VM pauses at its next slice
+     * boundary, the backup takes over where it stands, and this role ends fenced. The future completes with what
+     * happened once this role is fenced, or fails when the switchover cannot start or was abandoned (the VM then
+     * runs on here, still protected unless the backup was lost meanwhile).
+     */
+    public synchronized CompletableFuture<Switchover.Result> switchOver(java.time.Duration timeout) {
+        Link l = link;
+        PrimaryConnection c = l == null ? null : l.connection;
+        if (state != State.PROTECTED || l == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the primary of VM " + vmId + " is "
+                    + state + ": only a PROTECTED VM can switch over"));
+        }
+        if (c == null || !c.isOpen()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the connection to backup " + l.name
+                    + " is down: no switchover now"));
+        }
+        if (switchover != null || snapshotFor != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("VM " + vmId
+                    + " is busy (a switchover or a snapshot is under way)"));
+        }
+        Switchover so = new Switchover(l.name, l.log, () -> l.connection,
+                () -> link == l && state == State.PROTECTED, this::flush, clock::nanoTime,
+                clock.nanoTime() + timeout.toNanos());
+        switchover = so;
+        driver.requestPause();
+        return so.done;
+    }
+
+    /** VM thread, paused: runs the switchover; the VM runs on here if it is abandoned. */
+    private void switchOverPaused(Switchover so) throws InterruptedException {
+        try {
+            Switchover.Result r = so.run(ended);
+            if (state != State.FENCED) {
+                so.done.completeExceptionally(new IllegalStateException("the primary of VM " + vmId + " was "
+                        + state + " during the switchover"));
+                return;
+            }
+            LOG.info("VM {}: switched over to {} at icount {} (paused {} ms, {} ms of it for the last ACK)", vmId,
+                    r.backup(), r.icount(), r.pausedNanos() / 1_000_000, r.ackWaitNanos() / 1_000_000);
+            so.done.complete(r);
+        } catch (Switchover.AbandonedException e) {
+            LOG.warn("VM {}: switchover abandoned, the VM runs on here: {}", vmId, e.getMessage());
+            so.done.completeExceptionally(e);
         }
     }
 
@@ -490,6 +552,7 @@ public final class PrimaryRole implements AutoCloseable {
     /** The coordinator says another host holds this VM now: halt, and never release held output. */
     public void fence(String reason) {
         transition(State.FENCED, reason);
+        ended.countDown();
         int dropped = gate.discard();
         network.close(); // a fenced primary's frames must never reach the network again
         driver.requestStop();
@@ -583,6 +646,7 @@ public final class PrimaryRole implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         transition(State.STOPPED, "closed");
+        ended.countDown();
         driver.requestStop();
         vmThread.join(5_000);
         network.close();

@@ -66,6 +66,10 @@ final class BackupSession {
                 if (m instanceof Messages.LogBatch b) {
                     return log.onBatch(b);
                 }
+                if (m instanceof Messages.HandOver h) {
+                    log.onHandOver(h);
+                    return null;
+                }
                 if (m instanceof Messages.SnapshotOffer o) {
                     if (snapshots == null) {
                         throw new ProtocolException("snapshot offered, but this backup was set up without snapshot "

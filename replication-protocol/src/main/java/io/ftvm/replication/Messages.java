@@ -9,7 +9,7 @@ public final class Messages {
 
     /** What a primary sends. */
     public sealed interface FromPrimary permits Handshake, LogBatch, Heartbeat, Goodbye, SnapshotOffer,
-            SnapshotChunk, SnapshotComplete {
+            SnapshotChunk, SnapshotComplete, HandOver {
     }
 
     /** What a backup sends. */
@@ -172,6 +172,13 @@ public final class Messages {
     }
 
     public record Goodbye(String reason) implements FromPrimary, FromBackup {
+    }
+
+    /**
+     * A planned switchover: the primary paused its VM, the backup acknowledged the log through {@code lastSequence}
+     * (the entry at {@code icount}, where the VM stands), and the backup is to take over now.
+     */
+    public record HandOver(long lastSequence, long icount) implements FromPrimary {
     }
 
     public record SnapshotOffer(String snapshotId, long totalBytes, long icount, long nextSequence)

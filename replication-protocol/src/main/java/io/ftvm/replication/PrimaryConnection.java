@@ -189,6 +189,22 @@ public final class PrimaryConnection implements AutoCloseable {
     }
 
     /**
+     * Tells the backup to take over (a planned switchover): the VM is paused and the backup has acknowledged the log
+     * through {@code lastSequence}, the entry at {@code icount}. The backup checks that this is exactly where its log
+     * ends.
+     *
+     * @return false when the connection is not streaming (nothing was sent)
+     */
+    public boolean handOver(long lastSequence, long icount) {
+        Channel ch = channel;
+        if (closed.get() || !ch.isActive() || state != State.STREAMING) {
+            return false;
+        }
+        ch.writeAndFlush(new Messages.HandOver(lastSequence, icount), ch.voidPromise());
+        return true;
+    }
+
+    /**
      * One step: writes batches while the channel is writable, up to {@link #MAX_SEND_BYTES}, and flushes them. What is
      * left waits in the sender log for the next step: the ACK of what this step wrote, the channel becoming writable
      * again, or the next {@link #flush()}. Event loop only.

@@ -16,6 +16,7 @@ public final class ReceiverLog {
     private final Consumer<Messages.Entry> consumer;
     private long nextSequence;
     private long lastIcount;
+    private Consumer<Messages.HandOver> handOverListener = h -> { };
 
     /** Starts empty: the first entry expected is {@code firstSequence} (0 from the start, or after a snapshot). */
     public ReceiverLog(PeerIdentity identity, long firstSequence, Consumer<Messages.Entry> consumer) {
@@ -72,6 +73,26 @@ public final class ReceiverLog {
             lastIcount = e.icount();
         }
         return new Messages.Ack(nextSequence - 1, lastIcount);
+    }
+
+    /** Who is told of a planned switchover the primary asks for ({@link #onHandOver}); set before connections come. */
+    public void setHandOverListener(Consumer<Messages.HandOver> listener) {
+        this.handOverListener = listener;
+    }
+
+    /**
+     * The primary hands the VM over: it must name exactly the last entry received here (sequence and icount), or
+     * this end would take over short of, or past, the point where the primary's VM stands.
+     *
+     * @throws ProtocolException when the hand-over names another point of the log
+     */
+    public void onHandOver(Messages.HandOver h) throws ProtocolException {
+        if (nextSequence == 0 || h.lastSequence() != nextSequence - 1 || h.icount() != lastIcount) {
+            throw new ProtocolException("hand-over at sequence " + h.lastSequence() + " (icount " + h.icount()
+                    + "), but the log received here ends at sequence " + (nextSequence - 1) + " (icount " + lastIcount
+                    + ")");
+        }
+        handOverListener.accept(h);
     }
 
     /** A snapshot was installed: the log continues at {@code sequence}, from the snapshot's {@code icount}. */

@@ -11,6 +11,7 @@ import io.ftvm.replication.Messages.Entry;
 import io.ftvm.replication.Messages.FromBackup;
 import io.ftvm.replication.Messages.FromPrimary;
 import io.ftvm.replication.Messages.Goodbye;
+import io.ftvm.replication.Messages.HandOver;
 import io.ftvm.replication.Messages.Challenge;
 import io.ftvm.replication.Messages.Handshake;
 import io.ftvm.replication.Messages.Heartbeat;
@@ -24,6 +25,7 @@ import io.ftvm.replication.proto.AckProto;
 import io.ftvm.replication.proto.BackupMessageProto;
 import io.ftvm.replication.proto.EntryProto;
 import io.ftvm.replication.proto.GoodbyeProto;
+import io.ftvm.replication.proto.HandOverProto;
 import io.ftvm.replication.proto.ChallengeProto;
 import io.ftvm.replication.proto.HandshakeProto;
 import io.ftvm.replication.proto.HeartbeatProto;
@@ -69,6 +71,8 @@ public final class WireMapper {
         } else if (m instanceof SnapshotOffer o) {
             b.setSnapshotOffer(SnapshotOfferProto.newBuilder().setSnapshotId(o.snapshotId())
                     .setTotalBytes(o.totalBytes()).setIcount(o.icount()).setNextSequence(o.nextSequence()));
+        } else if (m instanceof HandOver h) {
+            b.setHandOver(HandOverProto.newBuilder().setLastSequence(h.lastSequence()).setIcount(h.icount()));
         } else if (m instanceof SnapshotChunk c) {
             b.setSnapshotChunk(SnapshotChunkProto.newBuilder().setSnapshotId(c.snapshotId()).setOffset(c.offset())
                     .setData(UnsafeByteOperations.unsafeWrap(c.rawData())).setCrc32C(c.crc32c()));
@@ -247,6 +251,9 @@ public final class WireMapper {
             case SNAPSHOT_COMPLETE:
                 return new SnapshotComplete(id(p.getSnapshotComplete().getSnapshotId()),
                         p.getSnapshotComplete().getCrc32C());
+            case HAND_OVER:
+                return new HandOver(nonNegative(p.getHandOver().getLastSequence(), "hand-over sequence"),
+                        nonNegative(p.getHandOver().getIcount(), "hand-over icount"));
             default:
                 throw new ProtocolException("empty or unknown message from primary");
         }

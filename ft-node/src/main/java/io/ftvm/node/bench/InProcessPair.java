@@ -55,7 +55,7 @@ final class InProcessPair implements AutoCloseable {
             backup = new BackupRole("vm", ID.backup(), new BackupSettings(new InetSocketAddress(
                     InetAddress.getLoopbackAddress(), 0), backupLink, dir.resolve("backup"), 1 << 20,
                     Duration.ofMillis(200), Duration.ofSeconds(30), ps),
-                    reason -> TakeoverAuthority.Outcome.fenced(), WallClock.SYSTEM,
+                    (reason, planned) -> TakeoverAuthority.Outcome.fenced(), WallClock.SYSTEM,
                     VmMetrics.discarding("vm"));
             backup.start();
         } else {

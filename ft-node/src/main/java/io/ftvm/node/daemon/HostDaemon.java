@@ -292,6 +292,29 @@ public final class HostDaemon implements AutoCloseable {
         }
 
         @Override
+        public Optional<io.ftvm.primary.Switchover.Result> switchOver(String vmId, java.time.Duration timeout)
+                throws IOException {
+            VmInstance i = instances.get(vmId);
+            java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> f =
+                    i == null ? null : i.switchOver(timeout);
+            if (f == null) {
+                return Optional.empty();
+            }
+            try {
+                // the role abandons the switchover at the timeout: this wait only covers its last steps
+                return Optional.of(f.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (TimeoutException e) {
+                throw new OperationsApi.SwitchoverFailed("the switchover on " + config.hostId()
+                        + " did not finish in time");
+            } catch (ExecutionException e) {
+                throw new OperationsApi.SwitchoverFailed(e.getCause().getMessage());
+            }
+        }
+
+        @Override
         public Optional<AdminApi.StreamBody> recording(String vmId) throws IOException {
             VmInstance i = instances.get(vmId);
             java.nio.file.Path file = i == null ? null : i.copyRecording(config.dataDir());

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
 final class OperationsApi implements AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(OperationsApi.class);
     private static final Pattern VM = Pattern.compile("/vms/([^/]+)(/(start|stop|ft))?");
-    private static final Pattern LOCAL = Pattern.compile("/local/vms/([^/]+)(/(crash|recording))?");
+    private static final Pattern LOCAL = Pattern.compile("/local/vms/([^/]+)(/(crash|recording|switchover))?");
+    /** The longest switchover an operator may allow (the VM stands still meanwhile). */
+    private static final long MAX_SWITCHOVER_MILLIS = 60_000;
     /** VM ids are znode names (as {@code HostInfo} checks them). */
     private static final Pattern VM_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -54,6 +56,19 @@ final class OperationsApi implements AdminApi {
         Optional<VmInstance.Crash> crash(String vmId, String role) throws IOException;
 
         Optional<StreamBody> recording(String vmId) throws IOException;
+
+        /** Switches this host's primary over to its backup; empty when this host is not the VM's primary. */
+        Optional<io.ftvm.primary.Switchover.Result> switchOver(String vmId, java.time.Duration timeout)
+                throws IOException;
+    }
+
+    /** A switchover that could not start or was abandoned (the VM runs on where it was). */
+    static final class SwitchoverFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SwitchoverFailed(String message) {
+            super(message);
+        }
     }
 
     private final String hostId;
@@ -99,6 +114,8 @@ final class OperationsApi implements AdminApi {
                     + e.getMessage());
         } catch (CoordinatorException e) {
             return Response.error(503, "COORDINATOR_ERROR", e.getMessage());
+        } catch (SwitchoverFailed e) {
+            return Response.error(409, "SWITCHOVER_FAILED", e.getMessage());
         } catch (VmInstance.RecordingUnavailable e) {
             return Response.error(409, "RECORDING_UNAVAILABLE", e.getMessage());
         } catch (IOException e) {
@@ -163,7 +180,10 @@ final class OperationsApi implements AdminApi {
                                 + " is not the primary of VM " + vm));
             }
             if (!method.equals("POST")) {
-                return Response.error(405, "METHOD_NOT_ALLOWED", "use POST for crash");
+                return Response.error(405, "METHOD_NOT_ALLOWED", "use POST for " + action);
+            }
+            if (action.equals("switchover")) {
+                return switchOver(vm, body);
             }
             String role = text(json(body), "role", true);
             if (!role.equals("primary") && !role.equals("backup")) {
@@ -177,6 +197,34 @@ final class OperationsApi implements AdminApi {
                             + " of VM " + vm));
         }
         return Response.error(404, "NOT_FOUND", "no such resource: /v1" + path);
+    }
+
+    /** {@code POST /local/vms/VM/switchover {"timeoutMs": N}} on the VM's primary host. */
+    private Response switchOver(String vm, byte[] body) throws IOException {
+        JsonNode req = body == null || body.length == 0 ? null : json(body);
+        long timeoutMs = 5_000;
+        if (req != null && req.has("timeoutMs")) {
+            JsonNode t = req.get("timeoutMs");
+            if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > MAX_SWITCHOVER_MILLIS) {
+                throw new BadRequest("timeoutMs must be a whole number of milliseconds in 1.." + MAX_SWITCHOVER_MILLIS
+                        + ", was " + t);
+            }
+            timeoutMs = t.asLong();
+        }
+        Optional<io.ftvm.primary.Switchover.Result> r = local.switchOver(vm,
+                java.time.Duration.ofMillis(timeoutMs));
+        if (r.isEmpty()) {
+            return Response.error(404, "NOT_PRIMARY_HERE", "host " + hostId + " is not the primary of VM " + vm);
+        }
+        io.ftvm.primary.Switchover.Result s = r.get();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("vm", vm);
+        out.put("from", hostId);
+        out.put("to", s.backup());
+        out.put("icount", s.icount());
+        out.put("ackWaitMs", s.ackWaitNanos() / 1e6);
+        out.put("pausedMs", s.pausedNanos() / 1e6);
+        return Response.json(200, out);
     }
 
     private static String shorten(String s) {

@@ -226,6 +226,25 @@ final class VmInstance implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a planned switchover of this host's primary to its in-sync backup ({@link PrimaryRole#switchOver});
+     * called on an admin thread (the fencing that completes it comes from the reconcile thread).
+     *
+     * @return null when this host is not the VM's primary
+     */
+    java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> switchOver(java.time.Duration timeout) {
+        PrimaryRole p = primary;
+        VmState s = lastState;
+        if (p == null || s == null || !s.names(ctx.hostId(), Role.PRIMARY) || s.primarySince() != primaryTenure) {
+            return null;
+        }
+        if (s.status() != VmStatus.PROTECTED) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("VM " + vmId + " is "
+                    + s.status() + " in this host's view of the record: a switchover needs it PROTECTED"));
+        }
+        return p.switchOver(timeout);
+    }
+
     VmConsoleBackend console() {
         return console;
     }
@@ -359,8 +378,8 @@ final class VmInstance implements AutoCloseable {
         String primaryHost = assigned.primary();
         try {
             ZkAuthority auth = new ZkAuthority(ctx.records(), vmId, ctx.hostId());
-            TakeoverAuthority takeover = reason -> {
-                TakeoverAuthority.Outcome o = auth.backup(tenure).takeOver(reason);
+            TakeoverAuthority takeover = (reason, planned) -> {
+                TakeoverAuthority.Outcome o = auth.backup(tenure).takeOver(reason, planned);
                 if (o.verdict() == io.ftvm.primary.RoleAuthority.Verdict.WON) {
                     tookOverAt = o.epoch();
                 }

@@ -53,13 +53,13 @@ final class ZkAuthority {
 
     /** The takeover of this host's backup tenure that began at {@code backupSince}. */
     TakeoverAuthority backup(long backupSince) {
-        return reason -> {
+        return (reason, planned) -> {
             try {
                 VersionedState s = records.state(vmId);
                 if (!s.state().names(host, Role.BACKUP) || s.state().backupSince() != backupSince) {
                     return TakeoverAuthority.Outcome.fenced();
                 }
-                TransitionOutcome o = records.transition(s, new Transition.TakeOver(host));
+                TransitionOutcome o = records.transition(s, new Transition.TakeOver(host, planned));
                 VersionedState now = o.state();
                 if (o.won() || now.state().names(host, Role.PRIMARY) && now.state().primarySince() > backupSince) {
                     long tenure = now.state().primarySince();

@@ -15,6 +15,8 @@ final class RecordedOutput implements ConsoleClient.OutputListener {
     private final List<String> gaps = new ArrayList<>();
     private long next;
     private long first = -1;
+    /** When each message arrived ({@link System#nanoTime}). */
+    private final List<Long> arrivals = new ArrayList<>();
     private final boolean fromFirst;
 
     RecordedOutput() {
@@ -39,6 +41,30 @@ final class RecordedOutput implements ConsoleClient.OutputListener {
         }
         bytes.write(data, 0, data.length);
         next += data.length;
+        arrivals.add(System.nanoTime());
+    }
+
+    /**
+     * The longest time without output in {@code [fromNanos, toNanos]} (what a client of a steadily talking VM sees
+     * as a stall), counting from the last arrival before {@code fromNanos}.
+     */
+    synchronized long longestSilenceNanos(long fromNanos, long toNanos) {
+        long longest = 0;
+        long prev = -1;
+        for (long t : arrivals) {
+            if (t < fromNanos) {
+                prev = t;
+                continue;
+            }
+            if (t > toNanos) {
+                break;
+            }
+            if (prev >= 0) {
+                longest = Math.max(longest, t - prev);
+            }
+            prev = t;
+        }
+        return longest;
     }
 
     synchronized long received() {

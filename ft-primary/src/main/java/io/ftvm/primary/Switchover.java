@@ -1,0 +1,100 @@
+package io.ftvm.primary;
+
+import io.ftvm.replication.PrimaryConnection;
+import io.ftvm.replication.SenderLog;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One planned switchover of a primary, run on its VM thread while the VM is paused at a clean point (the log ends
+ * with a digest and a horizon at the pause):
+ *
+ * <ol>
+ *   <li>wait until the backup has acknowledged the whole log: every output the VM produced is then released, and the
+ *       backup holds everything the VM did;</li>
+ *   <li>tell the backup to take over ({@link PrimaryConnection#handOver}): it replays to the end of the log, wins
+ *       the record in ZooKeeper by compare-and-set and goes live at the very instruction where this VM stands;</li>
+ *   <li>wait for the coordinator to fence this role (the record names the backup primary now).</li>
+ * </ol>
+ *
+ * Any step that does not finish by the deadline abandons the switchover and the VM runs on here. That is safe
+ * whatever the backup did meanwhile: a backup that took over accepts no more of this primary's log, so nothing this
+ * primary does after the pause is ever released, and its next record change finds it fenced.
+ */
+public final class Switchover {
+
+    /**
+     * What a switchover did: the backup the VM went to, at which icount, how long the VM waited for the last
+     * acknowledgement, and how long it stood still here in all (pause to fenced).
+     */
+    public record Result(String backup, long icount, long ackWaitNanos, long pausedNanos) {
+    }
+
+    /** A switchover that was abandoned (the VM runs on here); the message says why. */
+    public static final class AbandonedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AbandonedException(String message) {
+            super(message);
+        }
+    }
+
+    private final String backup;
+    private final SenderLog log;
+    private final Supplier<PrimaryConnection> connection;
+    private final BooleanSupplier stillProtected;
+    private final Runnable flush;
+    private final LongSupplier nanoClock;
+    private final long deadlineNanos;
+    final CompletableFuture<Result> done = new CompletableFuture<>();
+
+    /**
+     * A switchover to {@code backup} (whose log is {@code log}), abandoned at {@code deadlineNanos}.
+     * {@code stillProtected} is false once the backup is lost or the role ended; {@code flush} sends the log's tail.
+     */
+    Switchover(String backup, SenderLog log, Supplier<PrimaryConnection> connection, BooleanSupplier stillProtected,
+            Runnable flush, LongSupplier nanoClock, long deadlineNanos) {
+        this.backup = backup;
+        this.log = log;
+        this.connection = connection;
+        this.stillProtected = stillProtected;
+        this.flush = flush;
+        this.nanoClock = nanoClock;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /**
+     * Runs the switchover on the paused VM's thread; returns once this role is fenced ({@code fenced} counted down)
+     * with the result, or throws when it was abandoned.
+     */
+    Result run(CountDownLatch fenced) throws AbandonedException, InterruptedException {
+        long t0 = nanoClock.getAsLong();
+        while (log.ackedSequence() < log.nextSequence() - 1) {
+            if (!stillProtected.getAsBoolean()) {
+                throw new AbandonedException("backup " + backup + " was lost during the switchover");
+            }
+            if (nanoClock.getAsLong() - deadlineNanos > 0) {
+                throw new AbandonedException("backup " + backup + " did not acknowledge the log (through sequence "
+                        + (log.nextSequence() - 1) + ") in time; acknowledged through " + log.ackedSequence());
+            }
+            flush.run();
+            log.awaitAckedIcount(log.ackedIcount() + 1, 1);
+        }
+        long acked = nanoClock.getAsLong();
+        PrimaryConnection c = connection.get();
+        if (!stillProtected.getAsBoolean() || c == null || !c.handOver(log.ackedSequence(), log.ackedIcount())) {
+            throw new AbandonedException("the connection to backup " + backup + " is down");
+        }
+        long left = deadlineNanos - nanoClock.getAsLong();
+        if (!fenced.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+            throw new AbandonedException("backup " + backup + " did not take over in time (the record still names "
+                    + "this host primary)");
+        }
+        long end = nanoClock.getAsLong();
+        return new Result(backup, log.ackedIcount(), acked - t0, end - t0);
+    }
+}
