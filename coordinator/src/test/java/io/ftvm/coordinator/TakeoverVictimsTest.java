@@ -31,6 +31,16 @@ class TakeoverVictimsTest {
     }
 
     @Test
+    void theOldPrimaryOfASwitchoverIsNotAvoided() {
+        victims.observe("vm", protectedOn(3, "a", "b"));
+        victims.observe("vm", Transitions.apply(protectedOn(3, "a", "b"), new Transition.TakeOver("b", true)));
+        assertThat(victims.avoided()).isEmpty();
+        victims.observe("vm", protectedOn(7, "b", "c"));
+        victims.observe("vm", Transitions.apply(protectedOn(7, "b", "c"), new Transition.TakeOver("c")));
+        assertThat(victims.avoided()).containsExactly("b");
+    }
+
+    @Test
     void otherChangesAvoidNobody() {
         victims.observe("vm", protectedOn(3, "a", "b"));
         victims.observe("vm", new VmState(4, VmStatus.UNPROTECTED, "a", 1, null, 0, "backup lost")); // backup dropped

@@ -100,4 +100,19 @@ class TransitionsTest {
                 .isInstanceOf(IllegalTransitionException.class)
                 .hasMessageContaining(why);
     }
+
+    @Test
+    void aPlannedTakeOverSaysSoInTheRecord() {
+        VmState planned = Transitions.apply(PROTECTED, new Transition.TakeOver("b", true));
+        assertThat(planned.primary()).isEqualTo("b");
+        assertThat(planned.status()).isEqualTo(VmStatus.UNPROTECTED);
+        assertThat(planned.reason()).isEqualTo("b took over from a (planned switchover)");
+        assertThat(Transitions.isSwitchover(planned)).isTrue();
+        VmState crash = Transitions.apply(PROTECTED, new Transition.TakeOver("b"));
+        assertThat(Transitions.isSwitchover(crash)).isFalse();
+        // the next change is not a switchover, whatever its reason says
+        VmState next = Transitions.apply(planned, new Transition.AssignBackup("a"));
+        assertThat(Transitions.isSwitchover(next)).isFalse();
+        assertRefused(SYNCING, new Transition.TakeOver("b", true), "only an in-sync backup");
+    }
 }

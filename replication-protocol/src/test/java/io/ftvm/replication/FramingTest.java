@@ -65,7 +65,8 @@ class FramingTest {
                 new Goodbye("shutting down"),
                 new SnapshotOffer("snap-1", 1 << 20, 5000, 43),
                 new SnapshotChunk("snap-1", 4096, chunk, crc(chunk)),
-                new SnapshotComplete("snap-1", 0x1234));
+                new SnapshotComplete("snap-1", 0x1234),
+                new Messages.HandOver(41, 250));
     }
 
     /** Sends from a primary end and reads on a backup end. */
@@ -90,11 +91,12 @@ class FramingTest {
     @Test
     void everyPrimaryMessageRoundTrips() {
         List<Object> got = transfer(primaryMessages());
-        assertThat(got).hasSize(7);
+        assertThat(got).hasSize(8);
         assertThat(got.get(0)).isEqualTo(primaryMessages().get(0));
         assertThat(got.get(1)).isEqualTo(primaryMessages().get(1));
         assertThat(got.get(2)).isEqualTo(primaryMessages().get(2));
         assertThat(((SnapshotChunk) got.get(5)).data()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(got.get(7)).isEqualTo(new Messages.HandOver(41, 250));
     }
 
     @Test

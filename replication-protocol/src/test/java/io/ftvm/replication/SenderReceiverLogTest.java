@@ -214,4 +214,24 @@ class SenderReceiverLogTest {
         assertThat(latencies).containsExactly(1_000L, 1_200L, 50L);
         assertThat(sender.bytesAppended()).isEqualTo(47);
     }
+
+    @Test
+    void aHandOverMustNameExactlyTheEndOfTheLogReceived() throws Exception {
+        List<Messages.HandOver> told = new ArrayList<>();
+        ReceiverLog receiver = new ReceiverLog(ID, 0, e -> { });
+        receiver.setHandOverListener(told::add);
+        assertThatThrownBy(() -> receiver.onHandOver(new Messages.HandOver(0, 0)))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("hand-over at sequence 0");
+        receiver.onBatch(new LogBatch(0, List.of(entry(10, 1), entry(20, 1), entry(20, 0))));
+        assertThatThrownBy(() -> receiver.onHandOver(new Messages.HandOver(1, 20))) // short of the end
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("the log received here ends at sequence 2 (icount 20)");
+        assertThatThrownBy(() -> receiver.onHandOver(new Messages.HandOver(3, 30))) // past it
+                .isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> receiver.onHandOver(new Messages.HandOver(2, 21))) // another icount
+                .isInstanceOf(ProtocolException.class);
+        assertThat(told).isEmpty();
+        receiver.onHandOver(new Messages.HandOver(2, 20));
+        assertThat(told).containsExactly(new Messages.HandOver(2, 20));
+    }
 }

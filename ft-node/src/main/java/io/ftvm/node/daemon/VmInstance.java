@@ -304,6 +304,11 @@ final class VmInstance implements AutoCloseable {
                 primary = null;
                 footprint.releasePrimary();
             } else if (!(s.names(me, Role.PRIMARY) && s.primarySince() == primaryTenure)) {
+                // clients are told where the primary is now before the role ends (after a switchover they then
+                // reconnect at once, rather than being refused without a hint in between)
+                String where = s.primary() == null ? null : ctx.consoleOf().apply(s.primary());
+                console.redirect(where, s.primary() == null ? "the VM is " + s.status()
+                        : "the primary is " + s.primary());
                 primary.fence("the record names " + s.primary() + " primary at epoch " + s.epoch());
                 primary = null;
                 footprint.releasePrimary();

@@ -250,6 +250,7 @@ public final class ConsoleClient implements AutoCloseable {
         outputOffset = outputNext;
         long missing = input.onWelcome(w.inputNext(), w.inputAcked());
         backoff.reset();
+        followedHint = false;
         connectedTo = h.endpoint();
         state = State.CONNECTED;
         ConnectionEvent.Kind kind = welcomedOnce ? ConnectionEvent.Kind.RECONNECTED : ConnectionEvent.Kind.CONNECTED;
@@ -332,6 +333,9 @@ public final class ConsoleClient implements AutoCloseable {
         }
     }
 
+    /** A redirect hint was followed at once since the last welcome (event loop only). */
+    private boolean followedHint;
+
     /** A connection (attempt) ended; decides where and when to try next. Runs once per connection. */
     void connectionEnded(ConsoleClientHandler h, Ending e) {
         if (h != current) {
@@ -360,6 +364,13 @@ public final class ConsoleClient implements AutoCloseable {
         Duration delay;
         if (e.sameEndpoint()) {
             next = h.endpoint();
+            delay = Duration.ZERO;
+        } else if (e.hint() != null && !avoided(e.hint()) && !followedHint) {
+            // the first redirect since the last welcome goes at once: the server named where the primary is now (a
+            // switchover, a failover it has seen); a second one backs off, so two hosts that disagree for a moment
+            // are not asked in a tight loop
+            followedHint = true;
+            next = e.hint();
             delay = Duration.ZERO;
         } else {
             delay = backoff.next();
