@@ -62,6 +62,7 @@ public final class ClusterManager implements Closeable {
     private final HostReturnGrace returnGrace;
     private final TakeoverVictims victims;
     private final HostMembership membership;
+    private final DrainedHosts drained;
     private final VmCatalog catalog;
     private final LeaderLatch latch;
     private final ScheduledExecutorService executor;
@@ -102,6 +103,7 @@ public final class ClusterManager implements Closeable {
         this.reports = Objects.requireNonNull(reports);
         this.records = new VmRecords(client);
         this.membership = new HostMembership(client);
+        this.drained = new DrainedHosts(client);
         this.catalog = new VmCatalog(client, this::requestReconcile);
         this.latch = new LeaderLatch(client.curator(), ClusterPaths.MANAGER, hostId);
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
@@ -117,6 +119,7 @@ public final class ClusterManager implements Closeable {
             return t;
         });
         membership.addListener(change -> requestReconcile());
+        drained.addListener(this::requestReconcile);
         latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -146,9 +149,11 @@ public final class ClusterManager implements Closeable {
         lifecycle = Lifecycle.STARTED;
         client.connection().addListener(linkListener);
         membership.start();
+        drained.start();
         try {
             // The catalog's first load triggers the first round: let the host view be complete by then.
             membership.awaitInitialized(java.time.Duration.ofSeconds(10));
+            drained.awaitInitialized(java.time.Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -167,6 +172,7 @@ public final class ClusterManager implements Closeable {
     private boolean viewsLoaded() {
         try {
             return membership.awaitInitialized(java.time.Duration.ZERO)
+                    && drained.awaitInitialized(java.time.Duration.ZERO)
                     && catalog.awaitInitialized(java.time.Duration.ZERO);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -181,6 +187,11 @@ public final class ClusterManager implements Closeable {
 
     public Report lastReport() {
         return lastReport;
+    }
+
+    /** The drained hosts the manager plans around. */
+    public DrainedHosts drained() {
+        return drained;
     }
 
     /** The host registry view the manager plans with. */
@@ -231,7 +242,7 @@ public final class ClusterManager implements Closeable {
         }
         lastReturning = returning;
         lastAvoided = avoided;
-        ReconcilePlanner.Plan plan = planner.plan(live, returning, avoided, views);
+        ReconcilePlanner.Plan plan = planner.plan(live, returning, avoided, drained.hosts(), views);
         // Each action is on another VM: they go out together (ZooKeeper pipelines them), each one checking the role.
         List<Future<Result>> results = new ArrayList<>(plan.actions().size());
         for (ReconcilePlanner.Action action : plan.actions()) {
@@ -358,6 +369,7 @@ public final class ClusterManager implements Closeable {
             }
         }
         catalog.close();
+        drained.close();
         membership.close();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -9,12 +9,14 @@ package io.ftvm.coordinator;
  * /ftvm/&lt;cluster&gt;/vms/&lt;vm&gt;          persistent, {@link VmSpec}
  * /ftvm/&lt;cluster&gt;/vms/&lt;vm&gt;/state    persistent, {@link VmState}, replaced only by versioned CAS
  * /ftvm/&lt;cluster&gt;/manager            Curator LeaderLatch of the cluster manager (ephemeral sequential children)
+ * /ftvm/&lt;cluster&gt;/drained/&lt;host&gt;     persistent, a host being drained for maintenance ({@link DrainedHosts})
  * </pre>
  */
 public final class ClusterPaths {
     static final String HOSTS = "/hosts";
     static final String VMS = "/vms";
     static final String MANAGER = "/manager";
+    static final String DRAINED = "/drained";
     static final String STATE = "state";
 
     private final String cluster;
@@ -32,6 +34,11 @@ public final class ClusterPaths {
     public String host(String hostId) {
         HostInfo.checkHostId(hostId);
         return HOSTS + "/" + hostId;
+    }
+
+    public String drained(String hostId) {
+        HostInfo.checkHostId(hostId);
+        return DRAINED + "/" + hostId;
     }
 
     public String vm(String vmId) {

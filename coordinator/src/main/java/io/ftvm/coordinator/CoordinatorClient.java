@@ -92,6 +92,7 @@ public final class CoordinatorClient implements Closeable {
             }
             ensure(ClusterPaths.HOSTS);
             ensure(ClusterPaths.VMS);
+            ensure(ClusterPaths.DRAINED);
         } catch (InterruptedException e) {
             close();
             throw ZkErrors.translate(paths.full(""), e);

@@ -18,9 +18,13 @@ import java.util.TreeMap;
  *       (its ZooKeeper session expired a moment ago, say after an ensemble outage, while its backups kept replaying)
  *       keeps its backups: it re-registers as soon as it reconnects. A backup that is really gone is dropped by its
  *       primary anyway, as soon as the replication link says so;</li>
+ *   <li>a VM whose backup is on a drained host ({@link DrainedHosts}) is made unprotected, so that its backup is
+ *       placed elsewhere (the drained host hands over its primaries itself, by switchover, once they are protected
+ *       on other hosts);</li>
  *   <li>a VM whose spec no longer wants protection (turned off or suspended) is made unprotected;</li>
  *   <li>a VM that wants protection and runs unprotected on a live primary gets a backup from {@link PlacementPolicy}
- *       on a live host that is not avoided (a primary there was just taken over: {@link TakeoverVictims}),
+ *       on a live host that is neither drained nor avoided (a primary there was just taken over:
+ *       {@link TakeoverVictims}),
  *       counting the memory of every primary and backup on live hosts, including the ones placed in this pass;</li>
  *   <li>a VM that needs a backup but cannot get one is listed with the reason.</li>
  * </ul>
@@ -61,8 +65,15 @@ public final class ReconcilePlanner {
      * @param avoided   live hosts no new backup is placed on ({@link TakeoverVictims})
      */
     public Plan plan(SortedMap<String, HostInfo> live, Set<String> returning, Set<String> avoided, List<VmView> vms) {
+        return plan(live, returning, avoided, Set.of(), vms);
+    }
+
+    /** @param drained hosts being drained: no backup is placed there, and the backups there are moved */
+    public Plan plan(SortedMap<String, HostInfo> live, Set<String> returning, Set<String> avoided,
+            Set<String> drained, List<VmView> vms) {
         SortedMap<String, HostInfo> placeable = new java.util.TreeMap<>(live);
         placeable.keySet().removeAll(avoided);
+        placeable.keySet().removeAll(drained);
         List<VmView> ordered = new ArrayList<>(vms);
         ordered.sort(Comparator.comparing(VmView::vmId));
         Map<String, Long> used = new HashMap<>();
@@ -81,6 +92,11 @@ public final class ReconcilePlanner {
                 }
                 actions.add(new Action(vm.state(), new Transition.GoUnprotected(s.primary(),
                         "backup host " + s.backup() + " left the cluster")));
+                continue;
+            }
+            if (s.status().hasBackup() && drained.contains(s.backup())) {
+                actions.add(new Action(vm.state(), new Transition.GoUnprotected(s.primary(),
+                        "backup host " + s.backup() + " is drained: the backup moves to another host")));
                 continue;
             }
             if (s.status().hasBackup() && vm.spec().protection() != DesiredProtection.PROTECTED) {
@@ -103,6 +119,9 @@ public final class ReconcilePlanner {
                 used.merge(p.host(), vm.spec().memoryMib(), Long::sum);
             } else {
                 String why = ((PlacementPolicy.Choice.NoFit) choice).reason();
+                if (!drained.isEmpty()) {
+                    why += " (not counting drained " + String.join(", ", new java.util.TreeSet<>(drained)) + ")";
+                }
                 unplaced.put(vm.vmId(), avoided.isEmpty() ? why : why + " (not counting "
                         + String.join(", ", new java.util.TreeSet<>(avoided)) // sorted: a stable message
                         + ": a primary there was just taken over)");

@@ -439,6 +439,28 @@ class FtctlIT {
 
     @Test
     @Order(11)
+    void switchoverHandsThePrimaryToTheBackupAndTheOldHostMayTakeTheNextBackup() throws Exception {
+        JsonNode before = ok("vm", "describe", VM, "-o", "json").json();
+        JsonNode report = ok("vm", "switchover", VM, "--wait", "-o", "json").json();
+        assertThat(report.path("from").asText()).isEqualTo(before.path("primary").asText());
+        assertThat(report.path("to").asText()).isEqualTo(before.path("backup").asText());
+        assertThat(report.path("epoch").asLong()).isGreaterThan(before.path("epoch").asLong());
+        assertThat(report.path("pausedMs").asDouble()).isPositive();
+        assertThat(report.path("icount").asLong()).isPositive();
+        assertThat(report.path("newBackup").asText()).isNotEqualTo(report.path("to").asText());
+        JsonNode after = ok("vm", "describe", VM, "-o", "json").json();
+        assertThat(after.path("primary").asText()).isEqualTo(report.path("to").asText());
+        Run table = ok("vm", "switchover", VM);
+        assertThat(table.out()).contains("switched " + VM + " over from " + report.path("to").asText())
+                .contains("the VM stood still");
+        awaitVm(v -> v.path("status").asText().equals("PROTECTED"), "protection after the second switchover");
+        Run bad = ftctl("vm", "switchover", VM, "--timeout", "2m");
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("--timeout must be in 1ms..60s");
+    }
+
+    @Test
+    @Order(12)
     void aDrillOnAnUnprotectedVmIsRefused() throws Exception {
         ok("ft", "suspend", VM);
         awaitVm(v -> v.path("reasonCode").asText().equals("SUSPENDED"), "suspension");
@@ -456,11 +478,14 @@ class FtctlIT {
                     assertThat(e.status()).isEqualTo(409);
                     assertThat(e.code()).isEqualTo("CRASH_REFUSED");
                 });
+        Run sw = ftctl("vm", "switchover", VM);
+        assertThat(sw.code()).isEqualTo(ExitCodes.FAILED);
+        assertThat(sw.err()).contains("a switchover needs a protected VM").contains("SUSPENDED");
         ok("ft", "resume", VM);
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void stopAndDelete() throws Exception {
         Run running = ftctl("vm", "delete", VM);
         assertThat(running.code()).isEqualTo(ExitCodes.FAILED);
@@ -476,7 +501,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void shellCompletionAndHelp() {
         Run c = ok("generate-completion");
         assertThat(c.out()).contains("complete").contains("ftctl").contains("drill");
@@ -487,7 +512,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void imagesComeFromBuiltInsOrImageDirOnly() throws Exception {
         // a record written past the API (by hand, or before the rule) with a host path: the primary refuses to boot it
         cluster.createVm("rogue", "/etc/passwd", 64, "host-2");
@@ -510,7 +535,7 @@ class FtctlIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void aLinuxVmIsCreatedFromAVmDescriptionAndProtectedWithItsDisk() throws Exception {
         Path linux = Path.of("..", "guests", "images", "linux");
         for (String host : List.of("host-1", "host-2", "host-3")) {
