@@ -69,7 +69,7 @@ public record HostInfo(String hostId, String address, long capacityMib, String v
     /**
      * Host and VM ids are znode names: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128.
      */
-    static void checkHostId(String id) {
+    public static void checkHostId(String id) {
         checkId("host id", id);
     }
 

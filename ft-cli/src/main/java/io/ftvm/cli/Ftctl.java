@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "ftctl", mixinStandardHelpOptions = true, versionProvider = Ftctl.Version.class,
         description = "ftvm cluster operations: status, VMs, fault tolerance, failover drills, console, recordings.",
-        subcommands = {StatusCommand.class, VmCommand.class, FtCommand.class, DrillCommand.class,
+        subcommands = {StatusCommand.class, VmCommand.class, FtCommand.class, HostCommand.class, DrillCommand.class,
             RecordingCommand.class, ConsoleMain.class, AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {

@@ -77,6 +77,7 @@ public final class HostDaemon implements AutoCloseable {
     private volatile HostRegistry registry;
     private HostMembership membership;
     private volatile ClusterManager manager;
+    private io.ftvm.coordinator.DrainedHosts drained;
     private VmCatalog catalog;
     private NodeContext context;
     private AdminServer admin;
@@ -137,10 +138,18 @@ public final class HostDaemon implements AutoCloseable {
         }
         String consoleAddress = config.advertiseAddress() + ":" + console.address().getPort();
         membership = new HostMembership(client).start();
+        drained = new io.ftvm.coordinator.DrainedHosts(client).start();
+        if (!drained.awaitInitialized(Duration.ofSeconds(30))) {
+            throw new IOException("the drained hosts could not be read within 30 s");
+        }
+        if (drained.isDrained(config.hostId())) {
+            LOG.warn("host {} is drained (ftctl host undrain {} lifts it): it takes no new role", config.hostId(),
+                    config.hostId());
+        }
         VmRecords records = new VmRecords(client);
         context = new NodeContext(config.hostId(), config.cluster(), config.advertiseAddress(), records,
                 new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf,
-                () -> manager != null && manager.acting(), machines);
+                () -> manager != null && manager.acting(), machines, () -> drained.isDrained(config.hostId()));
         catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
         if (!catalog.awaitInitialized(Duration.ofSeconds(30))) {
             throw new IOException("the VM records could not be read within 30 s");
@@ -159,6 +168,7 @@ public final class HostDaemon implements AutoCloseable {
         String adminAddress = null;
         if (config.adminPort() != null) {
             OperationsApi api = new OperationsApi(config.hostId(), config.cluster(), records, catalog, membership,
+                    drained,
                     new LocalInstances(), new PeerFigures(config.adminToken(), Duration.ofSeconds(1),
                             tls == null ? null : tls.jdkClientContext()),
                     () -> client.connection().state() == CoordinationState.CONNECTED, machines);
@@ -468,7 +478,8 @@ public final class HostDaemon implements AutoCloseable {
         for (VmInstance i : instances.values()) {
             i.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {admin, jmx, jvmMetrics, catalog, manager, membership, registry, client, console}) {
+        for (AutoCloseable c : new AutoCloseable[] {admin, jmx, jvmMetrics, catalog, manager, drained, membership,
+            registry, client, console}) {
             if (c == null) {
                 continue;
             }

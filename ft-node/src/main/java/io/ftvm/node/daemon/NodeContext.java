@@ -20,7 +20,8 @@ import java.util.function.Function;
 record NodeContext(String hostId, String cluster, String advertiseAddress, VmRecords records,
         EndpointDirectory directory,
         PrimarySettings primarySettings, BackupSettings backupSettings, WallClock clock, MetricRegistry metrics,
-        Function<String, String> consoleOf, java.util.function.BooleanSupplier managing, VmMachines machines) {
+        Function<String, String> consoleOf, java.util.function.BooleanSupplier managing, VmMachines machines,
+        java.util.function.BooleanSupplier drained) {
     /** {@code advertiseAddress:port}. */
     String advertise(int port) {
         return advertiseAddress + ":" + port;

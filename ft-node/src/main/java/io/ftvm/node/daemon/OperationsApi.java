@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -76,6 +77,8 @@ final class OperationsApi implements AdminApi {
     private final VmRecords records;
     private final VmCatalog catalog;
     private final HostMembership membership;
+    private final io.ftvm.coordinator.DrainedHosts drained;
+    private final HostDrainApi hosts;
     private final LocalVms local;
     private final PeerFigures peers;
     private final java.util.function.BooleanSupplier connected;
@@ -83,7 +86,7 @@ final class OperationsApi implements AdminApi {
     private final ReconcilePlanner planner = new ReconcilePlanner(new PlacementPolicy());
 
     OperationsApi(String hostId, String cluster, VmRecords records, VmCatalog catalog, HostMembership membership,
-            LocalVms local, PeerFigures peers, java.util.function.BooleanSupplier connected, VmMachines machines) {
+            io.ftvm.coordinator.DrainedHosts drained, LocalVms local, PeerFigures peers, java.util.function.BooleanSupplier connected, VmMachines machines) {
         this.machines = machines;
         this.connected = connected;
         this.hostId = hostId;
@@ -91,6 +94,8 @@ final class OperationsApi implements AdminApi {
         this.records = records;
         this.catalog = catalog;
         this.membership = membership;
+        this.drained = drained;
+        this.hosts = new HostDrainApi(drained, membership, catalog, hostId);
         this.local = local;
         this.peers = peers;
     }
@@ -136,6 +141,9 @@ final class OperationsApi implements AdminApi {
         }
         if (path.equals("/status")) {
             return get(method, () -> Response.json(200, status()));
+        }
+        if (HostDrainApi.serves(path)) {
+            return hosts.route(method, path);
         }
         if (path.equals("/vms")) {
             if (method.equals("POST")) {
@@ -265,12 +273,14 @@ final class OperationsApi implements AdminApi {
             m.put("capacityMib", h.capacityMib());
             m.put("usedMib", used.getOrDefault(h.hostId(), 0L));
             m.put("version", h.version());
+            m.put("drained", drained.isDrained(h.hostId()));
             hosts.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cluster", cluster);
         out.put("servedBy", hostId);
         out.put("hosts", hosts);
+        out.put("drained", this.hosts.drainedHosts());
         out.put("vms", summaries(true));
         return out;
     }
@@ -278,7 +288,7 @@ final class OperationsApi implements AdminApi {
     private List<Map<String, Object>> summaries(boolean figures) {
         SortedMap<String, HostInfo> live = membership.liveHosts();
         List<ReconcilePlanner.VmView> views = catalog.views();
-        Map<String, String> unplaced = planner.plan(live, views).unplaced();
+        Map<String, String> unplaced = planner.plan(live, Set.of(), Set.of(), drained.hosts(), views).unplaced();
         List<CompletableFuture<Map<String, Object>>> all = new ArrayList<>();
         for (ReconcilePlanner.VmView v : views) {
             all.add(summary(v, live, unplaced.get(v.vmId()), figures));
@@ -296,7 +306,7 @@ final class OperationsApi implements AdminApi {
         List<ReconcilePlanner.VmView> views = new ArrayList<>(catalog.views());
         views.removeIf(v -> v.vmId().equals(vmId));
         views.add(view);
-        String unplaced = planner.plan(live, views).unplaced().get(vmId);
+        String unplaced = planner.plan(live, Set.of(), Set.of(), drained.hosts(), views).unplaced().get(vmId);
         return summary(view, live, unplaced, figures).join();
     }
 
@@ -415,7 +425,13 @@ final class OperationsApi implements AdminApi {
         if (spec.needsBridge()) {
             free.keySet().removeIf(h -> !live.get(h).bridge()); // a bridged NIC runs only where there is a bridge
         }
-        String host = n.hasNonNull("host") ? text(n, "host", true) : mostFree(free);
+        String asked = n.hasNonNull("host") ? text(n, "host", true) : null;
+        if (asked != null && drained.isDrained(asked)) {
+            return Response.error(409, "HOST_DRAINED", "host " + asked + " is drained (ftctl host undrain " + asked
+                    + " lifts it); start VM " + vm + " elsewhere");
+        }
+        free.keySet().removeAll(drained.hosts()); // a drained host takes no new role
+        String host = asked != null ? asked : mostFree(free);
         if (host == null) {
             return spec.needsBridge() && !live.isEmpty()
                     ? Response.error(409, "NO_BRIDGE", "no live host offers a bridge for VM " + vm + "'s NIC (set "

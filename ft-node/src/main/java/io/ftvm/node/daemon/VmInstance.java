@@ -245,6 +245,31 @@ final class VmInstance implements AutoCloseable {
         return p.switchOver(timeout);
     }
 
+    /** When this drained host may next try to switch its primary over (a failed attempt waits a while). */
+    private long nextDrainAttempt;
+    private java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> draining;
+    private static final long DRAIN_RETRY_NANOS = 2_000_000_000L;
+
+    /**
+     * This host is drained and its primary is protected by another host: hand the VM over (a planned switchover),
+     * without blocking the reconcile thread, which fences this role when the record names the new primary.
+     */
+    private void drainPrimary() {
+        long now = ctx.clock().nanoTime();
+        if (draining != null && (!draining.isDone() || now - nextDrainAttempt < 0)) {
+            return;
+        }
+        LOG.info("VM {}: host {} is drained: switching the primary over to the backup", vmId, ctx.hostId());
+        draining = primary.switchOver(java.time.Duration.ofSeconds(5));
+        draining.whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.warn("VM {}: the drain's switchover failed (tried again in {} s): {}", vmId,
+                        DRAIN_RETRY_NANOS / 1_000_000_000L, e.getMessage());
+            }
+        });
+        nextDrainAttempt = now + DRAIN_RETRY_NANOS;
+    }
+
     VmConsoleBackend console() {
         return console;
     }
@@ -317,6 +342,9 @@ final class VmInstance implements AutoCloseable {
                 if (!attachBackup(s)) {
                     giveUpOnSilentBackup(s);
                 }
+            } else if (s.status() == VmStatus.PROTECTED && ps == PrimaryRole.State.PROTECTED
+                    && ctx.drained().getAsBoolean()) {
+                drainPrimary();
             }
         }
         if (primary == null && backup == null) {
