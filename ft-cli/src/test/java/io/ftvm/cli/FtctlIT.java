@@ -457,6 +457,26 @@ class FtctlIT {
         Run bad = ftctl("vm", "switchover", VM, "--timeout", "2m");
         assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).contains("--timeout must be in 1ms..60s");
+
+        // host maintenance: drain the primary's host, and it ends with no role, the VM protected elsewhere
+        String host = ok("vm", "describe", VM, "-o", "json").json().path("primary").asText();
+        JsonNode drained = ok("host", "drain", host, "--wait", "-o", "json").json();
+        assertThat(drained.path("done").asBoolean()).isTrue();
+        assertThat(drained.path("drained").asBoolean()).isTrue();
+        awaitVm(v -> v.path("status").asText().equals("PROTECTED"), "protection after the drain");
+        JsonNode moved = ok("vm", "describe", VM, "-o", "json").json();
+        assertThat(moved.path("primary").asText()).isNotEqualTo(host);
+        assertThat(moved.path("backup").asText()).isNotEqualTo(host);
+        assertThat(ok("host", "show", host).out()).contains("host " + host + ": live, drained");
+        assertThat(ok("status", "-o", "json").json().path("drained").toString()).contains(host);
+        assertThat(ok("host", "undrain", host).out()).contains("is no longer drained");
+        assertThat(ok("host", "undrain", host).out()).contains("was not drained");
+        Run unknown = ftctl("host", "drain", "host-9");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.FAILED);
+        assertThat(unknown.err()).contains("host-9").contains("not live");
+        Run badId = ftctl("host", "drain", "../x");
+        assertThat(badId.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badId.err()).contains("is not a host id");
     }
 
     @Test
