@@ -31,14 +31,19 @@ final class ClusterFailovers implements AutoCloseable {
         CRASH
     }
 
-    /** Per failover: fault to the record naming the new primary, and fault to the client's first output from it. */
-    record Figures(List<Double> takeoverMs, List<Double> failoverMs) {
+    /**
+     * Per failover: fault to the record naming the new primary, fault to the client's first output from it, and
+     * fault to the VM protected again on a third host (empty for crashes, whose victim is restarted at once).
+     */
+    record Figures(List<Double> takeoverMs, List<Double> failoverMs, List<Double> reprotectMs) {
     }
 
     private final LocalCluster cluster;
     private final String vm;
     private final Random random = new Random(7);
     private final AtomicLong firstOutputAfter = new AtomicLong();
+    /** When the client last got output from the victim's console (a switchover's old primary). */
+    private final AtomicLong lastOutputFromVictim = new AtomicLong();
     private volatile Endpoint victimConsole;
     private final ConsoleClient client;
     private final AtomicBoolean sending = new AtomicBoolean(true);
@@ -54,6 +59,8 @@ final class ClusterFailovers implements AutoCloseable {
                     Endpoint victim = victimConsole;
                     if (victim != null && at != null && !at.equals(victim)) {
                         firstOutputAfter.compareAndSet(0, System.nanoTime());
+                    } else if (victim != null && at != null && firstOutputAfter.get() == 0) {
+                        lastOutputFromVictim.set(System.nanoTime());
                     }
                 }, e -> { });
         holder[0] = client;
@@ -74,6 +81,7 @@ final class ClusterFailovers implements AutoCloseable {
     Figures measure(Fault fault, int n) throws Exception {
         List<Double> takeovers = new ArrayList<>();
         List<Double> failovers = new ArrayList<>();
+        List<Double> reprotected = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             VersionedState s = cluster.await(vm, v -> v.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(90));
             cluster.awaitCaughtUp(vm, 2_000_000, Duration.ofSeconds(60));
@@ -106,10 +114,53 @@ final class ClusterFailovers implements AutoCloseable {
             }
             takeovers.add((tookOver - t0) / 1e6);
             failovers.add((firstOutputAfter.get() - t0) / 1e6);
+            if (fault == Fault.KILL) { // the killed host stays down until the VM is protected on the third one
+                cluster.await(vm, v -> v.state().status() == VmStatus.PROTECTED && !victim.equals(v.state().backup()),
+                        Duration.ofSeconds(90));
+                reprotected.add((System.nanoTime() - t0) / 1e6);
+            }
             cluster.kill(victim); // a frozen ftd dies frozen: it never runs again
             cluster.start(victim);
         }
-        return new Figures(takeovers, failovers);
+        return new Figures(takeovers, failovers, reprotected);
+    }
+
+    /**
+     * {@code n} planned switchovers (the admin API of the primary's host), each once the VM is protected again: the
+     * client-visible stall, from the last output the client got from the old primary to the first from the new one
+     * (the feeder types every 10 ms, so a stall below that cannot be seen).
+     */
+    List<Double> switchovers(int n) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(cluster.clientSsl())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        List<Double> stalls = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            VersionedState s = cluster.await(vm, v -> v.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(90));
+            cluster.awaitCaughtUp(vm, 2_000_000, Duration.ofSeconds(60));
+            Thread.sleep(200 + random.nextInt(300));
+            String from = s.state().primary();
+            firstOutputAfter.set(0);
+            lastOutputFromVictim.set(0);
+            victimConsole = Endpoint.parse(cluster.host(from).orElseThrow().address());
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(cluster.adminUrl(from) + "/v1/local/vms/" + vm + "/switchover"))
+                    .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                    .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("switchover " + k + " refused: " + r.body());
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (firstOutputAfter.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            victimConsole = null;
+            if (firstOutputAfter.get() == 0 || lastOutputFromVictim.get() == 0) {
+                throw new IllegalStateException("no output from the new primary within 30 s of switchover " + k);
+            }
+            stalls.add((firstOutputAfter.get() - lastOutputFromVictim.get()) / 1e6);
+        }
+        return stalls;
     }
 
     /**

@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (SIGSTOP), {@code n} of each (argument 1, default 20), to the record naming the new primary ({@code *_takeover})
  * and to the client's first output from it ({@code *_failover}); then a soak of {@code m} minutes (argument 2,
  * default 10; 0: none) under CPU and allocation pressure that counts failovers and backup drops no fault caused.
+ * Before the failovers, N planned switchovers ({@code switchover_stall_*}: the client's gap between the last output
+ * of the old primary and the first of the new), and with the kills {@code reprotect_after_kill_*} (kill to protected
+ * again on the third host).
  */
 public final class FailoverBenchmark {
     private FailoverBenchmark() {
@@ -141,8 +144,11 @@ public final class FailoverBenchmark {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
             try (ClusterFailovers f = new ClusterFailovers(cluster, "kv")) {
+                List<Double> stalls = f.switchovers(n);
                 ClusterFailovers.Figures kill = f.measure(ClusterFailovers.Fault.KILL, n);
                 ClusterFailovers.Figures crash = f.measure(ClusterFailovers.Fault.CRASH, n);
+                percentiles("switchover_stall", stalls);
+                percentiles("reprotect_after_kill", kill.reprotectMs());
                 percentiles("kill_failover", kill.failoverMs());
                 percentiles("kill_takeover", kill.takeoverMs());
                 percentiles("crash_failover", crash.failoverMs());

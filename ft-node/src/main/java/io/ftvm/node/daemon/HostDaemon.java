@@ -149,7 +149,8 @@ public final class HostDaemon implements AutoCloseable {
         VmRecords records = new VmRecords(client);
         context = new NodeContext(config.hostId(), config.cluster(), config.advertiseAddress(), records,
                 new EndpointDirectory(client), primarySettings(), backupSettings(), clock, metrics, this::consoleOf,
-                () -> manager != null && manager.acting(), machines, () -> drained.isDrained(config.hostId()));
+                () -> manager != null && manager.acting(), machines, () -> drained.isDrained(config.hostId()),
+                this::protectionCode);
         catalog = new VmCatalog(client, () -> reconciler.execute(this::reconcile)).start();
         if (!catalog.awaitInitialized(Duration.ofSeconds(30))) {
             throw new IOException("the VM records could not be read within 30 s");
@@ -405,6 +406,14 @@ public final class HostDaemon implements AutoCloseable {
     private TlsConfig tlsConfig() {
         NodeConfig.Tls tls = config.tls();
         return tls == null ? null : new TlsConfig(tls.certificate(), tls.privateKey(), tls.trustedCa());
+    }
+
+    /** The VM's protection reason code as the status API gives it (what the status metric is labelled with). */
+    private String protectionCode(ReconcilePlanner.VmView v) {
+        ClusterManager m = manager;
+        String unplaced = m == null ? null : m.lastReport().unplaced().get(v.vmId());
+        return io.ftvm.node.admin.ProtectionStatus.of(v.spec(), v.state().state(), membership.liveHosts().keySet(),
+                unplaced).code();
     }
 
     private String consoleOf(String hostId) {

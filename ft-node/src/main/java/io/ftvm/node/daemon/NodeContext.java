@@ -21,7 +21,8 @@ record NodeContext(String hostId, String cluster, String advertiseAddress, VmRec
         EndpointDirectory directory,
         PrimarySettings primarySettings, BackupSettings backupSettings, WallClock clock, MetricRegistry metrics,
         Function<String, String> consoleOf, java.util.function.BooleanSupplier managing, VmMachines machines,
-        java.util.function.BooleanSupplier drained) {
+        java.util.function.BooleanSupplier drained,
+        Function<io.ftvm.coordinator.ReconcilePlanner.VmView, String> protectionCode) {
     /** {@code advertiseAddress:port}. */
     String advertise(int port) {
         return advertiseAddress + ":" + port;

@@ -57,6 +57,8 @@ final class VmInstance implements AutoCloseable {
     private long attachedBackupTenure = -1;
     private volatile BackupRole backup;
     private volatile VmState lastState;
+    /** The VM's protection reason code, as of the last reconcile on the manager's host (null elsewhere). */
+    private volatile String protectionCode;
     /** The primary was killed by a drill: its console is not served until another host takes over. */
     private boolean crashed;
     private long backupTenure = -1;
@@ -88,6 +90,11 @@ final class VmInstance implements AutoCloseable {
             @Override
             public boolean exportsRecord() {
                 return ctx.managing().getAsBoolean();
+            }
+
+            @Override
+            public String protectionCode() {
+                return protectionCode;
             }
         });
     }
@@ -277,6 +284,9 @@ final class VmInstance implements AutoCloseable {
     /** Brings this host's part in line with the record. */
     void reconcile(ReconcilePlanner.VmView view) {
         lastState = view.state().state();
+        if (ctx.managing().getAsBoolean()) { // only the manager's host exports the status (and knows what is unplaced)
+            protectionCode = ctx.protectionCode().apply(view);
+        }
         try {
             reconcileRoles(view);
         } finally {

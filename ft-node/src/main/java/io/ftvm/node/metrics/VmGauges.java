@@ -29,11 +29,20 @@ public final class VmGauges {
 
         /** True when this host exports the VM's recorded status and epoch (the acting cluster manager does). */
         boolean exportsRecord();
+
+        /**
+         * The VM's protection reason code as operators read it ({@code PROTECTED}, {@code STARTING},
+         * {@code NO_CAPACITY}, {@code PRIMARY_LOST}, {@code DISABLED}...), or null when this host does not know it.
+         */
+        String protectionCode();
     }
 
     private static final double SMOOTHING = 0.3;
 
     private final MetricRegistry registry;
+    private final VmMetrics names;
+    /** The reason code the status series carry now (reconcile thread; null before the first). */
+    private String exportedCode;
     private final String vmId;
     private final Source source;
     private long lastSampleNanos = -1;
@@ -49,6 +58,7 @@ public final class VmGauges {
 
     public VmGauges(MetricRegistry registry, VmMetrics names, Source source) {
         this.registry = registry;
+        this.names = names;
         this.vmId = names.vmId();
         this.source = source;
         for (PrimaryRole.State s : PrimaryRole.State.values()) {
@@ -69,10 +79,28 @@ public final class VmGauges {
         gauge(names.name("ftvm_backup_lag_seconds"), () -> backup(this::lagSeconds));
         gauge(names.name("ftvm_snapshot_received_bytes"), () -> backup(BackupRole::snapshotReceivedBytes));
         gauge(names.name("ftvm_snapshot_size_bytes"), () -> backup(BackupRole::snapshotOfferedBytes));
-        for (VmStatus st : VmStatus.values()) {
-            gauge(names.name("ftvm_vm_status", "status", st.name()), () -> recorded(s -> s.status() == st ? 1 : 0));
-        }
+        exportStatus("UNKNOWN");
         gauge(names.name("ftvm_vm_epoch"), () -> recorded(VmState::epoch));
+    }
+
+    /**
+     * {@code ftvm_vm_status{status, reason}}: 1 for the recorded status, 0 for the others, every series labelled with
+     * the VM's current protection reason code (so an alert can tell "not protected, and it should be" from "fault
+     * tolerance turned off"). The series are registered again when the code changes.
+     */
+    private void exportStatus(String code) {
+        if (code.equals(exportedCode)) {
+            return;
+        }
+        String old = exportedCode;
+        exportedCode = code;
+        for (VmStatus st : VmStatus.values()) {
+            if (old != null) {
+                registry.remove(names.name("ftvm_vm_status", "status", st.name(), "reason", old));
+            }
+            gauge(names.name("ftvm_vm_status", "status", st.name(), "reason", code),
+                    () -> recorded(s -> s.status() == st ? 1 : 0));
+        }
     }
 
     /** The guest MIPS of this host's primary (smoothed). */
@@ -135,8 +163,10 @@ public final class VmGauges {
         return s == null || !source.exportsRecord() ? null : f.apply(s);
     }
 
-    /** Samples the instruction counts (reconcile thread). */
+    /** Samples the instruction counts, and relabels the status series when the reason changed (reconcile thread). */
     public void sample(long nowNanos) {
+        String code = source.protectionCode();
+        exportStatus(code == null ? "UNKNOWN" : code);
         PrimaryRole p = source.primary();
         BackupRole b = source.backup();
         long pi = p == null ? -1 : p.machine().icount();

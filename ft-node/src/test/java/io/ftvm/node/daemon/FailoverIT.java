@@ -44,7 +44,7 @@ class FailoverIT {
             // A running ftd exports its roles' metrics and health on its admin endpoint.
             java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(cluster.clientSsl())
                     .build();
-            String want = "ftvm_vm_status{vm=\"kv\",status=\"PROTECTED\",} 1.0"; // the manager's next reconcile
+            String want = "ftvm_vm_status{vm=\"kv\",status=\"PROTECTED\",reason=\"PROTECTED\",} 1.0"; // the manager's next reconcile
             List<String> exporters = new ArrayList<>();
             String primaryMetrics = "";
             for (long end = System.nanoTime() + 30_000_000_000L; System.nanoTime() < end

@@ -143,6 +143,50 @@ class MonitoringIT {
     }
 
     @Test
+    void theShippedAlertRulesQueryExportedMetricsAndPassTheirPromtoolTests() throws Exception {
+        Exposition exported = new Exposition();
+        for (String endpoint : endpoints) {
+            exported.add(scrape(endpoint));
+        }
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(FILES.resolve("ftvm-alerts.yml").toFile());
+        List<String> problems = new ArrayList<>();
+        Set<String> alerts = new TreeSet<>();
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String name = rule.path("alert").asText();
+                alerts.add(name);
+                for (Selector sel : PromQlSelectors.of(rule.path("expr").asText()).selectors()) {
+                    if (PROMETHEUS_SERIES.contains(sel.metric())) {
+                        continue;
+                    }
+                    if (!exported.has(sel.metric())) {
+                        problems.add(name + ": " + sel.metric() + " is not exported");
+                        continue;
+                    }
+                    Set<String> labels = exported.labelNames(sel.metric());
+                    for (LabelMatcher m : sel.matchers()) {
+                        // host_id is the scrape config's target label (prometheus.yml.j2)
+                        if (!TARGET_LABELS.contains(m.label()) && !m.label().equals("host_id")
+                                && !labels.contains(m.label())) {
+                            problems.add(name + ": " + sel.metric() + " has no label '" + m.label() + "'");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(problems).as("alert rules vs. the hosts' exposition").isEmpty();
+        assertThat(alerts).contains("FtvmVmNotProtected", "FtvmDigestMismatch", "FtvmZooKeeperDisconnected",
+                "FtvmBackupLagging", "FtvmHostDown", "FtvmFailover");
+        Path promtool = tool("promtool");
+        Run check = run(List.of(promtool.toString(), "check", "rules",
+                FILES.resolve("ftvm-alerts.yml").toAbsolutePath().toString()), null);
+        assertThat(check.exit()).as("promtool check rules:%n%s", check.output()).isZero();
+        Run test = run(List.of(promtool.toString(), "test", "rules",
+                FILES.resolve("ftvm-alerts.test.yml").toAbsolutePath().toString()), null);
+        assertThat(test.exit()).as("promtool test rules:%n%s", test.output()).isZero();
+    }
+
+    @Test
     void promtoolAcceptsTheExpositionAndTheScrapeConfig() throws Exception {
         Path promtool = tool("promtool");
         for (String endpoint : endpoints) {
