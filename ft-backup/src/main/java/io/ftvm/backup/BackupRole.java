@@ -481,7 +481,11 @@ public final class BackupRole implements AutoCloseable {
         long live = clock.nanoTime();
         lastTakeover = new Takeover(o.epoch(), decidedUnixMillis, decidedUnixMillis + (live - decided) / 1_000_000,
                 decided - noticed, live - decided);
-        metrics.tookOver(decided - noticed, live - decided);
+        if (planned) {
+            metrics.switchedOver(live - decided);
+        } else {
+            metrics.tookOver(decided - noticed, live - decided);
+        }
         transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + "): CAS "
                 + ms(won - decided) + " ms, replay to the end " + ms(replayed - won) + " ms, record mode started "
                 + ms(live - replayed) + " ms; " + resent + " recent frames sent again)");

@@ -237,12 +237,11 @@ public final class Ftctl implements Runnable {
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    /** The version from the jar's manifest. */
+    /** The build's version ({@link io.ftvm.vmm.BuildInfo}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Ftctl.class.getPackage().getImplementationVersion();
-            return new String[] {"ftctl " + (v == null ? "dev" : v)};
+            return new String[] {"ftctl " + io.ftvm.vmm.BuildInfo.version()};
         }
     }
 

@@ -527,7 +527,8 @@ class FtctlIT {
         assertThat(c.out()).contains("complete").contains("ftctl").contains("drill");
         Run h = ok("--help");
         assertThat(h.out()).contains("Exit codes:").contains("status").contains("drill");
-        assertThat(ok("--version").out()).contains("ftctl");
+        assertThat(ok("--version").out().strip()).isEqualTo("ftctl " + io.ftvm.vmm.BuildInfo.version())
+                .doesNotContain("dev").matches("ftctl [0-9]+\\.[0-9]+\\.[0-9]+.*");
         assertThat(ok("vm", "start", "--help").out()).contains("--wait").contains("--timeout");
     }
 

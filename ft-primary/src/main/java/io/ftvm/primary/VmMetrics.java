@@ -24,6 +24,7 @@ public final class VmMetrics {
     private final Timer detection;
     private final Timer takeover;
     private final Counter failovers;
+    private final Counter switchovers;
     private final Counter digestChecks;
     private final Counter digestMismatches;
     private volatile LongConsumer outputHoldObserver = ns -> { };
@@ -36,6 +37,7 @@ public final class VmMetrics {
         this.detection = registry.timer(name("ftvm_failure_detection_seconds"), SummingTimer::new);
         this.takeover = registry.timer(name("ftvm_takeover_duration_seconds"), SummingTimer::new);
         this.failovers = registry.counter(name("ftvm_failovers_total"));
+        this.switchovers = registry.counter(name("ftvm_switchovers_total"));
         this.digestChecks = registry.counter(name("ftvm_digest_checks_total"));
         this.digestMismatches = registry.counter(name("ftvm_digest_mismatches_total"));
     }
@@ -96,6 +98,12 @@ public final class VmMetrics {
     public void tookOver(long detectionNanos, long takeoverNanos) {
         failovers.inc();
         detection.update(detectionNanos, TimeUnit.NANOSECONDS);
+        takeover.update(takeoverNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A backup took over in a planned switchover (not a failover), going live {@code takeoverNanos} after the hand-over. */
+    public void switchedOver(long takeoverNanos) {
+        switchovers.inc();
         takeover.update(takeoverNanos, TimeUnit.NANOSECONDS);
     }
 

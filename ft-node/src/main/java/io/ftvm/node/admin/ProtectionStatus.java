@@ -34,15 +34,20 @@ public record ProtectionStatus(boolean protectedNow, String code, String reason)
             case PROTECTED:
                 return new ProtectionStatus(true, "PROTECTED", "backup on " + state.backup()
                         + " replays in lockstep since epoch " + state.backupSince());
-            case SYNCING:
-                return new ProtectionStatus(false, "STARTING", "backup on " + state.backup()
-                        + " is being synchronised (snapshot, then the log)");
             default:
                 break;
         }
         if (!liveHosts.contains(state.primary())) {
+            // a backup still being synchronised cannot take over: the record says SYNCING, but the VM is gone
             return new ProtectionStatus(false, "PRIMARY_LOST", "the primary's host " + state.primary()
-                    + " is not live and the VM had no backup in sync to take over");
+                    + " is not live and the VM had no backup in sync to take over"
+                    + (state.status() == VmStatus.SYNCING ? " (the backup on " + state.backup()
+                            + " was still being synchronised)" : "")
+                    + ": the VM is lost unless that host comes back; ftctl vm stop, then vm start, boots it afresh");
+        }
+        if (state.status() == VmStatus.SYNCING) {
+            return new ProtectionStatus(false, "STARTING", "backup on " + state.backup()
+                    + " is being synchronised (snapshot, then the log)");
         }
         if (spec.protection() == DesiredProtection.NONE) {
             return new ProtectionStatus(false, "DISABLED", "fault tolerance is turned off");

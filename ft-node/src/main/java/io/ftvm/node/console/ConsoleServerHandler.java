@@ -138,6 +138,10 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         }
         ConsoleBackend backend = found.backend;
         ServingState serving = backend.servingState();
+        if (serving instanceof ServingState.Lost lost) {
+            refuse(new ConsoleException(ConsoleError.VM_LOST, "VM " + h.vmId() + " lost: " + lost.reason()));
+            return;
+        }
         if (serving instanceof ServingState.NotServing ns) {
             state = State.CLOSED;
             ConsoleFraming.sendAndClose(ctx, server.stats(),
@@ -349,6 +353,10 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
             }
         }
         ServingState serving = backend.servingState();
+        if (serving instanceof ServingState.Lost lost) {
+            refuse(new ConsoleException(ConsoleError.VM_LOST, "the VM is lost: " + lost.reason()));
+            return;
+        }
         if (serving instanceof ServingState.NotServing ns) {
             end(ns.hint().orElse(""), "this host no longer serves the VM: " + ns.reason());
             return;

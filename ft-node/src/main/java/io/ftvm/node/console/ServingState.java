@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** Whether a host serves a VM's console: {@link Serving}, or {@link NotServing} with where to go instead. */
-public sealed interface ServingState permits ServingState.Serving, ServingState.NotServing {
+public sealed interface ServingState permits ServingState.Serving, ServingState.NotServing, ServingState.Lost {
     /** The one serving state. */
     ServingState SERVING = new Serving();
 
@@ -25,7 +25,14 @@ public sealed interface ServingState permits ServingState.Serving, ServingState.
         }
     }
 
-    static ServingState notServing(String hint, String reason) {
+    /** No host serves the VM any more (its primary's host is gone and no backup could take over): clients stop. */
+    record Lost(String reason) implements ServingState {
+        public Lost {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    public static ServingState notServing(String hint, String reason) {
         return new NotServing(Optional.ofNullable(hint).filter(h -> !h.isEmpty()), reason);
     }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ftd}: the ftvm host daemon. Runs until it is terminated (SIGTERM / Ctrl-C stop it cleanly). */
-@Command(name = "ftd", mixinStandardHelpOptions = true, version = "ftd 0.1",
+@Command(name = "ftd", mixinStandardHelpOptions = true, versionProvider = Ftd.Version.class,
         description = "The ftvm host daemon: registers this host, runs the VM roles ZooKeeper assigns to it and "
                 + "serves their consoles.",
         exitCodeListHeading = "%nExit codes (every failure is one line on stderr):%n",
@@ -82,5 +82,13 @@ public final class Ftd implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
+    }
+
+    /** The build's version ({@link io.ftvm.vmm.BuildInfo}). */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ftd " + io.ftvm.vmm.BuildInfo.version()};
+        }
     }
 }

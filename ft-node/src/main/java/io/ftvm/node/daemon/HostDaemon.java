@@ -268,6 +268,7 @@ public final class HostDaemon implements AutoCloseable {
             return m == null || !m.acting() || m.lastReport() == null ? null : m.lastReport().unplaced().size();
         });
         metrics.gauge("ftvm_host_up", () -> () -> health().healthy() ? 1 : 0);
+        metrics.gauge("ftvm_build_info{version=" + version() + "}", () -> () -> 1);
         metrics.gauge("ftvm_hosts_live", () -> () -> membership.liveHosts().size());
         metrics.gauge("ftvm_zookeeper_connected",
                 () -> () -> client.connection().state() == CoordinationState.CONNECTED ? 1 : 0);
@@ -376,8 +377,7 @@ public final class HostDaemon implements AutoCloseable {
     }
 
     private static String version() {
-        String v = HostDaemon.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return io.ftvm.vmm.BuildInfo.version();
     }
 
     private PrimarySettings primarySettings() {

@@ -19,6 +19,8 @@ final class VmConsoleBackend implements ConsoleBackend {
     private volatile OutputHistory history;
     private volatile String hint = "";
     private volatile String reason = "this host does not run the VM";
+    /** Set when no host will serve the VM again (see {@link #lost}); null otherwise. */
+    private volatile String lost;
 
     /** Serves from {@code role} (this host became the VM's primary). */
     void serve(PrimaryRole role, OutputHistory out) {
@@ -37,9 +39,23 @@ final class VmConsoleBackend implements ConsoleBackend {
     void redirect(String primaryConsole, String why) {
         PrimaryRole p = primary;
         primary = null;
+        lost = null;
         hint = primaryConsole == null ? "" : primaryConsole;
         reason = why;
         if (p != null) {
+            fire();
+        }
+    }
+
+    /** No host serves the VM any more ({@code why}: its primary's host is gone, no backup could take over). */
+    void lost(String why) {
+        PrimaryRole p = primary;
+        primary = null;
+        hint = "";
+        reason = why;
+        boolean changed = lost == null;
+        lost = why;
+        if (p != null || changed) {
             fire();
         }
     }
@@ -120,6 +136,10 @@ final class VmConsoleBackend implements ConsoleBackend {
 
     @Override
     public ServingState servingState() {
-        return live() != null ? ServingState.SERVING : ServingState.notServing(hint, reason);
+        if (live() != null) {
+            return ServingState.SERVING;
+        }
+        String l = lost;
+        return l != null ? new ServingState.Lost(l) : ServingState.notServing(hint, reason);
     }
 }

@@ -373,8 +373,37 @@ final class VmInstance implements AutoCloseable {
             }
             crashed = false;
             String where = s.primary() == null ? null : ctx.consoleOf().apply(s.primary());
-            console.redirect(where, s.primary() == null ? "the VM is " + s.status() : "the primary is " + s.primary());
+            if (lostFor(s, where)) {
+                console.lost("no primary: host " + s.primary() + " is gone and the VM had no backup in sync to take "
+                        + "over (" + s + ")");
+            } else {
+                console.redirect(where, s.primary() == null ? "the VM is " + s.status()
+                        : "the primary is " + s.primary());
+            }
         }
+    }
+
+    /** How long the VM's primary host must stay gone (with no backup in sync) before its clients are told it is lost. */
+    private static final long LOST_AFTER_NANOS = 10_000_000_000L;
+    private long goneSince = -1;
+    private long goneEpoch = -1;
+
+    /**
+     * True once the record has named a primary whose host is not live, with no backup in sync to take over, for
+     * {@link #LOST_AFTER_NANOS} (a host whose registration blinked during a ZooKeeper outage comes back sooner).
+     */
+    private boolean lostFor(VmState s, String primaryConsole) {
+        boolean gone = s.primary() != null && primaryConsole == null && s.status() != VmStatus.PROTECTED;
+        long now = ctx.clock().nanoTime();
+        if (!gone) {
+            goneSince = -1;
+            return false;
+        }
+        if (goneSince < 0 || goneEpoch != s.epoch()) {
+            goneSince = now;
+            goneEpoch = s.epoch();
+        }
+        return now - goneSince >= LOST_AFTER_NANOS;
     }
 
     private void boot(VmSpec spec, long tenure) {

@@ -40,6 +40,10 @@ public final class Demo implements Callable<Integer> {
             + "and their logs (default: a new directory under the system temp dir)")
     private Path dir;
 
+    @Option(names = "--keep", description = "keep the working directory (ZooKeeper's and the hosts' data and logs) "
+            + "at the end; without --dir, a temporary directory is removed unless this is given")
+    private boolean keep;
+
     @Option(names = "--hosts", defaultValue = "3", description = "ftd hosts to start (at least 2; default 3)")
     private int hosts;
 
@@ -91,6 +95,22 @@ public final class Demo implements Callable<Integer> {
             info.println("[demo] not the Linux guest: " + whyNot + "; running the kvstore console guest");
         }
         Path work = dir != null ? dir : Files.createTempDirectory("ftvm-demo-");
+        try {
+            return runIn(work, whyNot, linuxImages);
+        } finally {
+            if (dir == null && !keep) {
+                try {
+                    io.ftvm.node.daemon.FileTrees.delete(work);
+                } catch (java.io.IOException e) {
+                    info.println("[demo] cannot remove " + work + ": " + e.getMessage());
+                }
+            } else {
+                info.println("[demo] its data and logs stay in " + work);
+            }
+        }
+    }
+
+    private int runIn(Path work, String whyNot, Path linuxImages) throws Exception {
         if (whyNot == null) {
             vm = LinuxDemo.VM;
             linux = new LinuxDemo(info, linuxImages);

@@ -155,7 +155,8 @@ public final class RegistryCollector extends Collector {
             Map.entry("ftvm_output_hold_seconds", "Time console output waited in the Output Gate for the backup's ACK"),
             Map.entry("ftvm_backup_lag_instructions", "Guest instructions the backup's replay is behind what it received"),
             Map.entry("ftvm_backup_lag_seconds", "Backup replay lag in seconds of guest execution"),
-            Map.entry("ftvm_failovers_total", "Takeovers this host's backups made"),
+            Map.entry("ftvm_failovers_total", "Takeovers this host's backups made after their primary went silent"),
+            Map.entry("ftvm_switchovers_total", "Planned switchovers to this host's backups (the primary handed over)"),
             Map.entry("ftvm_failure_detection_seconds", "Time from noticing the primary's absence to deciding to take over"),
             Map.entry("ftvm_takeover_duration_seconds", "Time from deciding to take over to running live"),
             Map.entry("ftvm_digest_checks_total", "State digests the backup's replay checked against the primary's"),
@@ -170,6 +171,7 @@ public final class RegistryCollector extends Collector {
             Map.entry("ftvm_admin_limited_total", "Admin connections or requests refused by the endpoint's limits "
                     + "(connections, timeouts, sizes, busy workers, TLS), by reason"),
             Map.entry("ftvm_host_up", "1 while this host is registered and connected to ZooKeeper"),
+            Map.entry("ftvm_build_info", "1, labelled with the version of ftvm this host runs"),
             Map.entry("ftvm_hosts_live", "Hosts this host sees registered in the cluster"),
             Map.entry("ftvm_zookeeper_connected", "1 while this host's ZooKeeper session is connected"),
             Map.entry("ftvm_role_transitions_total", "Role state changes on this host, by the state entered"),

@@ -51,4 +51,17 @@ class ProtectionStatusTest {
                 .isEqualTo(new ProtectionStatus(false, "VM_NOT_RUNNING",
                         "the VM is not running (guest powered off)"));
     }
+
+    @Test
+    void aSyncingVmWhosePrimaryHostIsGoneIsLostNotStarting() {
+        VmState syncing = state(VmStatus.SYNCING, "h1", "h2", "backup h2 assigned");
+        ProtectionStatus lost = ProtectionStatus.of(ON, syncing, Set.of("h2", "h3"), null);
+        assertThat(lost.code()).isEqualTo("PRIMARY_LOST");
+        assertThat(lost.reason()).contains("h1").contains("the backup on h2 was still being synchronised")
+                .contains("ftctl vm stop");
+        assertThat(ProtectionStatus.of(ON, syncing, LIVE, null).code()).isEqualTo("STARTING");
+        // a protected VM whose primary's host left is failing over to its backup: still PROTECTED until it has
+        assertThat(ProtectionStatus.of(ON, state(VmStatus.PROTECTED, "h1", "h2", ""), Set.of("h2"), null).code())
+                .isEqualTo("PROTECTED");
+    }
 }

@@ -293,7 +293,7 @@ public final class ConsoleClient implements AutoCloseable {
         String detail = from + " refused: " + (code == null ? "error " + e.code() : code) + ": " + e.message();
         if (code == ConsoleError.UNSUPPORTED_VERSION || code == ConsoleError.UNAUTHENTICATED
                 || code == ConsoleError.READ_ONLY || code == ConsoleError.WRITE_LEASE_HELD
-                || code == ConsoleError.WRITE_LEASE_LOST) {
+                || code == ConsoleError.WRITE_LEASE_LOST || code == ConsoleError.VM_LOST) {
             return new Ending(detail, null, false, true); // asking again cannot help
         }
         if (code == ConsoleError.OFFSET_NOT_HELD && e.offset() > outputNext) {

@@ -25,7 +25,12 @@ public enum ConsoleError {
     /** Another connection holds the VM's write lease; the message names it. Fatal for a client. */
     WRITE_LEASE_HELD(11),
     /** Another client took the write lease over; the message names it. Fatal for a client. */
-    WRITE_LEASE_LOST(12);
+    WRITE_LEASE_LOST(12),
+    /**
+     * The VM is lost: its primary's host is gone and no backup in sync could take over; the message says why.
+     * Fatal for a client (no host will serve this VM's output again).
+     */
+    VM_LOST(13);
 
     private final int wire;
 

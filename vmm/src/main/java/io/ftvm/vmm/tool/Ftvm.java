@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code bin/ftvm}. */
-@Command(name = "ftvm", mixinStandardHelpOptions = true, version = "ftvm 0.1.0",
+@Command(name = "ftvm", mixinStandardHelpOptions = true, versionProvider = Ftvm.Version.class,
         description = "The ftvm single-host VMM: run guest images on the deterministic RV64 machine.",
         subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ReplayBenchCommand.class,
             DumpDtbCommand.class, CommandLine.HelpCommand.class},
@@ -30,5 +30,13 @@ public final class Ftvm {
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int execute(String... args) {
         return new CommandLine(new Ftvm()).execute(args);
+    }
+
+    /** The build's version ({@link io.ftvm.vmm.BuildInfo}). */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ftvm " + io.ftvm.vmm.BuildInfo.version()};
+        }
     }
 }
