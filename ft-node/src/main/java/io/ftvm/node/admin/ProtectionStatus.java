@@ -3,6 +3,7 @@ package io.ftvm.node.admin;
 import io.ftvm.coordinator.DesiredProtection;
 import io.ftvm.coordinator.VmSpec;
 import io.ftvm.coordinator.VmState;
+import io.ftvm.coordinator.VmStatus;
 import java.util.Set;
 
 /**
