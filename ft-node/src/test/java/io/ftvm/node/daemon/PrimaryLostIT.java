@@ -21,8 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The primary's host dies while its only backup is still joining (the backup's host hangs meanwhile, so the join
- * cannot finish): the record still says SYNCING, but the status must say what happened — PRIMARY_LOST, with what to
+ * The primary's host dies while its only backup is still joining (the backup's host hangs at that moment, so the
+ * join cannot finish): the record still says SYNCING, but the status must say what happened — PRIMARY_LOST, with what to
  * do — not "STARTING: the backup is being synchronised". A console client of the VM is told the VM is lost and stops
  * instead of retrying forever, and the operator can stop the VM and start it again on the surviving host.
  */
@@ -46,11 +46,15 @@ class PrimaryLostIT {
                 }
                 assertThat(out.received()).as("the client sees the VM's output").isPositive();
 
-                cluster.freeze("host-2"); // the only backup candidate hangs: its join cannot finish
                 cluster.setProtection("kv", DesiredProtection.PROTECTED);
                 cluster.await("kv", s -> s.state().status() == VmStatus.SYNCING, Duration.ofSeconds(30));
+                // within 20 ms of the assignment the backup has not even published its endpoint: hang it (no join
+                // can finish), kill the primary's host, and let the backup's host run on
+                cluster.freeze("host-2");
                 cluster.kill("host-1");
                 cluster.thaw("host-2");
+                assertThat(cluster.state("kv").state().status()).as("the join never finished")
+                        .isEqualTo(VmStatus.SYNCING);
 
                 JsonNode vm = awaitCode(http, cluster, "host-2", "PRIMARY_LOST", Duration.ofSeconds(60));
                 assertThat(vm.path("reason").asText()).contains("host-1")
