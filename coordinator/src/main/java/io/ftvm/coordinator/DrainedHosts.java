@@ -81,10 +81,7 @@ public final class DrainedHosts implements Closeable {
         String path = paths.drained(hostId);
         try {
             curator.create().withMode(CreateMode.PERSISTENT).forPath(path, by.getBytes(StandardCharsets.UTF_8));
-            if (drained.add(hostId)) { // seen at once by this host's readers; the watch confirms it
-                fire();
-            }
-            return true;
+            return true; // the view changes when the watch says so (in ZooKeeper's order of changes)
         } catch (KeeperException.NodeExistsException already) {
             return false;
         } catch (Exception e) {
@@ -102,9 +99,6 @@ public final class DrainedHosts implements Closeable {
         String path = paths.drained(hostId);
         try {
             curator.delete().forPath(path);
-            if (drained.remove(hostId)) {
-                fire();
-            }
             return true;
         } catch (KeeperException.NoNodeException notDrained) {
             return false;

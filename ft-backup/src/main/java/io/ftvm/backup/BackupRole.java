@@ -246,6 +246,12 @@ public final class BackupRole implements AutoCloseable {
             throw new IllegalStateException("backup of VM " + vmId + " is " + s + ": entry not accepted");
         }
         everConnected = true;
+        if (handOverAt >= 0) {
+            // the primary sent more after its hand-over: it gave the switchover up (its deadline passed) and runs on
+            LOG.warn("VM {}: the primary resumed after handing over at icount {}: the hand-over is void", vmId,
+                    handOverAt);
+            handOverAt = -1;
+        }
         try {
             log.receive(e);
             recording.appendShipped(e);
@@ -433,6 +439,12 @@ public final class BackupRole implements AutoCloseable {
                 : "primary silent: " + (endpoint.lastCloseReason() == null ? "its connection closed"
                         : endpoint.lastCloseReason());
         transition(State.TAKING_OVER, why);
+        if (planned && (handOverAt < 0 || log.receivedIcount() != handOverAt)) {
+            // void meanwhile (the primary resumed): entries are refused from TAKING_OVER on, so this is final
+            handOverAt = -1;
+            transition(State.REPLAYING, "planned switchover given up by the primary");
+            return;
+        }
         TakeoverAuthority.Outcome o = authority.takeOver(why, planned);
         long won = clock.nanoTime();
         if (o.verdict() == RoleAuthority.Verdict.RETRY) {

@@ -200,6 +200,9 @@ public final class PrimaryRole implements AutoCloseable {
                 Link wanted = snapshotFor;
                 if (wanted != null) {
                     takeSnapshot(wanted);
+                    if (switchover != null) {
+                        driver.requestPause(); // the snapshot's pause took the request: the switchover needs its own
+                    }
                     continue;
                 }
                 Switchover so = switchover;
@@ -222,6 +225,13 @@ public final class PrimaryRole implements AutoCloseable {
             transition(State.STOPPED, "record mode failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            Switchover so = switchover;
+            if (so != null) {
+                switchover = null;
+                so.done.completeExceptionally(new IllegalStateException("the primary of VM " + vmId + " ended ("
+                        + state + ") before the switchover"));
+            }
         }
     }
 

@@ -43,6 +43,11 @@ public final class Switchover {
         }
     }
 
+    /** The least time a backup is given to take over after the hand-over (its CAS and going live take tens of ms). */
+    static final long MIN_TAKEOVER_NANOS = 200_000_000L;
+    /** How often the wait for fencing looks whether the backup is still there. */
+    private static final long SLICE_NANOS = 5_000_000L;
+
     private final String backup;
     private final SenderLog log;
     private final Supplier<PrimaryConnection> connection;
@@ -85,14 +90,25 @@ public final class Switchover {
             log.awaitAckedIcount(log.ackedIcount() + 1, 1);
         }
         long acked = nanoClock.getAsLong();
+        if (deadlineNanos - acked < MIN_TAKEOVER_NANOS) {
+            // the backup could not take over before this end gives up and resumes: do not ask it to
+            throw new AbandonedException("too little time left for backup " + backup + " to take over (less than "
+                    + MIN_TAKEOVER_NANOS / 1_000_000 + " ms after the last ACK)");
+        }
         PrimaryConnection c = connection.get();
         if (!stillProtected.getAsBoolean() || c == null || !c.handOver(log.ackedSequence(), log.ackedIcount())) {
             throw new AbandonedException("the connection to backup " + backup + " is down");
         }
-        long left = deadlineNanos - nanoClock.getAsLong();
-        if (!fenced.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-            throw new AbandonedException("backup " + backup + " did not take over in time (the record still names "
-                    + "this host primary)");
+        while (!fenced.await(Math.min(SLICE_NANOS, Math.max(0, deadlineNanos - nanoClock.getAsLong())),
+                TimeUnit.NANOSECONDS)) {
+            if (!stillProtected.getAsBoolean()) {
+                // the backup was lost after the hand-over (this role went unprotected): nobody takes over
+                throw new AbandonedException("backup " + backup + " was lost after the hand-over");
+            }
+            if (nanoClock.getAsLong() - deadlineNanos >= 0) {
+                throw new AbandonedException("backup " + backup + " did not take over in time (the record still "
+                        + "names this host primary)");
+            }
         }
         long end = nanoClock.getAsLong();
         return new Result(backup, log.ackedIcount(), acked - t0, end - t0);

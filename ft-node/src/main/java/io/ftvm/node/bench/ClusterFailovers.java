@@ -42,8 +42,10 @@ final class ClusterFailovers implements AutoCloseable {
     private final String vm;
     private final Random random = new Random(7);
     private final AtomicLong firstOutputAfter = new AtomicLong();
-    /** When the client last got output from the victim's console (a switchover's old primary). */
-    private final AtomicLong lastOutputFromVictim = new AtomicLong();
+    /** When the client last got output (any host). */
+    private final AtomicLong lastOutput = new AtomicLong();
+    /** The last output before the first one from the new primary: where a switchover's stall starts. */
+    private final AtomicLong lastBeforeNew = new AtomicLong();
     private volatile Endpoint victimConsole;
     private final ConsoleClient client;
     private final AtomicBoolean sending = new AtomicBoolean(true);
@@ -57,11 +59,12 @@ final class ClusterFailovers implements AutoCloseable {
                 .withKeepalive(Duration.ofMillis(10), Duration.ofMillis(60)), (offset, bytes) -> {
                     Endpoint at = holder[0] == null ? null : holder[0].connectedTo();
                     Endpoint victim = victimConsole;
-                    if (victim != null && at != null && !at.equals(victim)) {
-                        firstOutputAfter.compareAndSet(0, System.nanoTime());
-                    } else if (victim != null && at != null && firstOutputAfter.get() == 0) {
-                        lastOutputFromVictim.set(System.nanoTime());
+                    long now = System.nanoTime();
+                    if (victim != null && at != null && !at.equals(victim)
+                            && firstOutputAfter.compareAndSet(0, now)) {
+                        lastBeforeNew.set(lastOutput.get());
                     }
+                    lastOutput.set(now);
                 }, e -> { });
         holder[0] = client;
         this.feeder = new Thread(() -> {
@@ -140,7 +143,6 @@ final class ClusterFailovers implements AutoCloseable {
             Thread.sleep(200 + random.nextInt(300));
             String from = s.state().primary();
             firstOutputAfter.set(0);
-            lastOutputFromVictim.set(0);
             victimConsole = Endpoint.parse(cluster.host(from).orElseThrow().address());
             java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(cluster.adminUrl(from) + "/v1/local/vms/" + vm + "/switchover"))
@@ -155,10 +157,10 @@ final class ClusterFailovers implements AutoCloseable {
                 Thread.sleep(1);
             }
             victimConsole = null;
-            if (firstOutputAfter.get() == 0 || lastOutputFromVictim.get() == 0) {
+            if (firstOutputAfter.get() == 0) {
                 throw new IllegalStateException("no output from the new primary within 30 s of switchover " + k);
             }
-            stalls.add((firstOutputAfter.get() - lastOutputFromVictim.get()) / 1e6);
+            stalls.add((firstOutputAfter.get() - lastBeforeNew.get()) / 1e6);
         }
         return stalls;
     }

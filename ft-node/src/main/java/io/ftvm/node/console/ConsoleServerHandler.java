@@ -247,6 +247,17 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
 
     /** Offers {@code in} to the backend; holds what it does not take and pauses reading. */
     private void offer(Input in) throws ConsoleException {
+        ServingState serving = vm.backend.servingState();
+        if (serving instanceof ServingState.Lost lost) {
+            refuse(new ConsoleException(ConsoleError.VM_LOST, "the VM is lost: " + lost.reason()));
+            return;
+        }
+        if (serving instanceof ServingState.NotServing ns) {
+            // the role moved on (a switchover, fencing): send the client where the primary is now, with its input
+            // undelivered here (it resends it there by offset), rather than an error without a hint
+            end(ns.hint().orElse(""), "this host no longer serves the VM: " + ns.reason());
+            return;
+        }
         long after;
         vm.inputLock.lock();
         try {

@@ -78,6 +78,9 @@ public final class HostDaemon implements AutoCloseable {
     private HostMembership membership;
     private volatile ClusterManager manager;
     private io.ftvm.coordinator.DrainedHosts drained;
+    /** Admin requests for a switchover that may wait at once (each holds an API worker). */
+    private static final int MAX_SWITCHOVERS = 2;
+    private final java.util.concurrent.Semaphore switchovers = new java.util.concurrent.Semaphore(MAX_SWITCHOVERS);
     private VmCatalog catalog;
     private NodeContext context;
     private AdminServer admin;
@@ -307,8 +310,24 @@ public final class HostDaemon implements AutoCloseable {
         public Optional<io.ftvm.primary.Switchover.Result> switchOver(String vmId, java.time.Duration timeout)
                 throws IOException {
             VmInstance i = instances.get(vmId);
-            java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> f =
-                    i == null ? null : i.switchOver(timeout);
+            if (i == null) {
+                return Optional.empty();
+            }
+            // each request holds an admin worker while its VM stands still: a few at a time, the rest refused
+            if (!switchovers.tryAcquire()) {
+                throw new OperationsApi.SwitchoverFailed("host " + config.hostId() + " runs " + MAX_SWITCHOVERS
+                        + " switchovers already; try again when they are done");
+            }
+            try {
+                return switchOverHere(i, timeout);
+            } finally {
+                switchovers.release();
+            }
+        }
+
+        private Optional<io.ftvm.primary.Switchover.Result> switchOverHere(VmInstance i, java.time.Duration timeout)
+                throws IOException {
+            java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> f = i.switchOver(timeout);
             if (f == null) {
                 return Optional.empty();
             }

@@ -66,6 +66,7 @@ final class HostDrainApi {
         if (action.equals("undrain")) {
             boolean was = drained.undrain(host);
             Map<String, Object> out = progress(host);
+            out.put("drained", false); // this host's view follows by its watch
             out.put("changed", was);
             return Response.json(200, out);
         }
@@ -75,6 +76,7 @@ final class HostDrainApi {
         }
         boolean added = drained.drain(host, "drained through " + servedBy);
         Map<String, Object> out = progress(host);
+        out.put("drained", true); // this host's view follows by its watch
         out.put("changed", added);
         return Response.json(200, out);
     }

@@ -252,29 +252,35 @@ final class VmInstance implements AutoCloseable {
         return p.switchOver(timeout);
     }
 
-    /** When this drained host may next try to switch its primary over (a failed attempt waits a while). */
-    private long nextDrainAttempt;
+    /** When this drained host may next try to switch its primary over (set when an attempt fails). */
+    private volatile long nextDrainAttempt;
+    private volatile long drainBackoffNanos = DRAIN_RETRY_NANOS;
     private java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> draining;
     private static final long DRAIN_RETRY_NANOS = 2_000_000_000L;
+    private static final long DRAIN_RETRY_MAX_NANOS = 60_000_000_000L;
 
     /**
      * This host is drained and its primary is protected by another host: hand the VM over (a planned switchover),
-     * without blocking the reconcile thread, which fences this role when the record names the new primary.
+     * without blocking the reconcile thread, which fences this role when the record names the new primary. A failed
+     * attempt is tried again after 2 s, then twice as long each time up to a minute (the VM stands still during each).
      */
     private void drainPrimary() {
-        long now = ctx.clock().nanoTime();
-        if (draining != null && (!draining.isDone() || now - nextDrainAttempt < 0)) {
+        if (draining != null && (!draining.isDone() || ctx.clock().nanoTime() - nextDrainAttempt < 0)) {
             return;
         }
         LOG.info("VM {}: host {} is drained: switching the primary over to the backup", vmId, ctx.hostId());
         draining = primary.switchOver(java.time.Duration.ofSeconds(5));
         draining.whenComplete((r, e) -> {
-            if (e != null) {
-                LOG.warn("VM {}: the drain's switchover failed (tried again in {} s): {}", vmId,
-                        DRAIN_RETRY_NANOS / 1_000_000_000L, e.getMessage());
+            if (e == null) {
+                drainBackoffNanos = DRAIN_RETRY_NANOS;
+                return;
             }
+            long wait = drainBackoffNanos;
+            drainBackoffNanos = Math.min(DRAIN_RETRY_MAX_NANOS, wait * 2);
+            nextDrainAttempt = ctx.clock().nanoTime() + wait;
+            LOG.warn("VM {}: the drain's switchover failed (tried again in {} s): {}", vmId, wait / 1_000_000_000L,
+                    e.getMessage());
         });
-        nextDrainAttempt = now + DRAIN_RETRY_NANOS;
     }
 
     VmConsoleBackend console() {
@@ -384,13 +390,13 @@ final class VmInstance implements AutoCloseable {
     }
 
     /** How long the VM's primary host must stay gone (with no backup in sync) before its clients are told it is lost. */
-    private static final long LOST_AFTER_NANOS = 10_000_000_000L;
+    private static final long LOST_AFTER_NANOS = 30_000_000_000L;
     private long goneSince = -1;
     private long goneEpoch = -1;
 
     /**
      * True once the record has named a primary whose host is not live, with no backup in sync to take over, for
-     * {@link #LOST_AFTER_NANOS} (a host whose registration blinked during a ZooKeeper outage comes back sooner).
+     * {@link #LOST_AFTER_NANOS} (longer than a session timeout and the return grace: a host whose registration blinked during a ZooKeeper outage comes back sooner).
      */
     private boolean lostFor(VmState s, String primaryConsole) {
         boolean gone = s.primary() != null && primaryConsole == null && s.status() != VmStatus.PROTECTED;

@@ -94,12 +94,14 @@ public final class VmGauges {
         }
         String old = exportedCode;
         exportedCode = code;
-        for (VmStatus st : VmStatus.values()) {
-            if (old != null) {
-                registry.remove(names.name("ftvm_vm_status", "status", st.name(), "reason", old));
-            }
+        for (VmStatus st : VmStatus.values()) { // the new series first: a scrape meanwhile never finds none
             gauge(names.name("ftvm_vm_status", "status", st.name(), "reason", code),
                     () -> recorded(s -> s.status() == st ? 1 : 0));
+        }
+        if (old != null) {
+            for (VmStatus st : VmStatus.values()) {
+                registry.remove(names.name("ftvm_vm_status", "status", st.name(), "reason", old));
+            }
         }
     }
 
