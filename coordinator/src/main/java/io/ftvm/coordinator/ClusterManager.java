@@ -70,6 +70,8 @@ public final class ClusterManager implements Closeable {
     private final Consumer<Report> reports;
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private final Map<String, VersionedState> written = new ConcurrentHashMap<>();
+    /** The epoch at which this host last placed a backup for a VM as a deputy (manager thread only). */
+    private final Map<String, Long> deputized = new java.util.HashMap<>();
     private final ConnectionMonitor.Listener linkListener;
     private volatile boolean leading;
     private volatile Report lastReport = new Report(0, 0, 0, new TreeMap<>());
@@ -212,14 +214,14 @@ public final class ClusterManager implements Closeable {
 
     private void reconcile() {
         reconcileQueued.set(false);
-        if (!acting() || !viewsLoaded()) {
+        if (!viewsLoaded()) {
             return; // never plan from a partial view: a host or VM not yet loaded would be missed
         }
         SortedMap<String, HostInfo> live = membership.liveHosts();
         List<ReconcilePlanner.VmView> views = freshest(catalog.views());
         java.util.Set<String> backups = new java.util.HashSet<>();
         java.util.Set<String> ids = new java.util.HashSet<>();
-        for (ReconcilePlanner.VmView v : views) {
+        for (ReconcilePlanner.VmView v : views) { // every host watches for takeovers: a deputy needs them too
             ids.add(v.vmId());
             victims.observe(v.vmId(), v.state().state());
             if (v.state().state().status().hasBackup()) {
@@ -227,6 +229,11 @@ public final class ClusterManager implements Closeable {
             }
         }
         victims.retain(ids);
+        deputized.keySet().retainAll(ids);
+        if (!acting()) {
+            deputize(live, views);
+            return;
+        }
         java.util.Set<String> returning = returnGrace.returning(backups, live.keySet());
         java.util.Set<String> avoided = victims.avoided();
         if (!returning.equals(lastReturning) && !returning.isEmpty()) {
@@ -282,6 +289,49 @@ public final class ClusterManager implements Closeable {
         reports.accept(report);
         if (lost > 0 || skipped > 0) {
             requestReconcile();
+        }
+    }
+
+    /**
+     * Not the leader: place a backup for the VMs this host has just become the primary of (a takeover, or a start),
+     * without waiting for the leader, which may have died with the former primary (its latch outlives it by a session
+     * timeout). Once per VM and epoch, only that AssignBackup, planned from the same views and avoiding the former
+     * primary's host; the write is a CAS on the version planned from, so a leader acting at the same time makes one of
+     * the two changes, never both.
+     */
+    private void deputize(SortedMap<String, HostInfo> live, List<ReconcilePlanner.VmView> views) {
+        if (client.connection().state() != CoordinationState.CONNECTED) {
+            return;
+        }
+        java.util.Set<String> mine = new java.util.HashSet<>();
+        for (ReconcilePlanner.VmView v : views) {
+            VmState s = v.state().state();
+            if (hostId.equals(s.primary()) && s.status() == VmStatus.UNPROTECTED && s.primarySince() == s.epoch()
+                    && v.spec().protection() == DesiredProtection.PROTECTED
+                    && deputized.getOrDefault(v.vmId(), -1L) < s.epoch()) {
+                deputized.put(v.vmId(), s.epoch());
+                mine.add(v.vmId());
+            }
+        }
+        if (mine.isEmpty()) {
+            return;
+        }
+        ReconcilePlanner.Plan plan = planner.plan(live, java.util.Set.of(), victims.avoided(), drained.hosts(), views);
+        for (ReconcilePlanner.Action a : plan.actions()) {
+            if (mine.contains(a.expected().vmId()) && a.transition() instanceof Transition.AssignBackup) {
+                writers.execute(() -> {
+                    try {
+                        TransitionOutcome o = records.transition(a.expected(), a.transition());
+                        if (o.won()) {
+                            written.put(a.expected().vmId(), o.state());
+                            LOG.info("manager (deputy for its own VM): {} {} -> {}", a.expected().vmId(),
+                                    a.transition(), o.state().state());
+                        }
+                    } catch (CoordinatorException e) {
+                        LOG.debug("deputy: {} {} not made: {}", a.expected().vmId(), a.transition(), e.getMessage());
+                    }
+                });
+            }
         }
     }
 

@@ -149,4 +149,44 @@ class ClusterManagerIT {
         await().atMost(WAIT).until(() -> records.state("vm2").state().status() == VmStatus.SYNCING);
         assertThat(leader.acting() && follower.acting()).isFalse();
     }
+
+    @Test
+    void aNewPrimarysHostPlacesItsBackupWhileTheLeaderIsDeadButHoldsTheLatch() throws Exception {
+        String cl = "deputy";
+        hostUp(cl, "h1", 4000);
+        hostUp(cl, "h2", 4000);
+        hostUp(cl, "h3", 4000);
+        // a leader that died with the former primary: its latch lives until its session expires, and it acts no more
+        CoordinatorClient ghost = keep(client(server.getConnectString(), cl));
+        org.apache.curator.framework.recipes.leader.LeaderLatch dead =
+                new org.apache.curator.framework.recipes.leader.LeaderLatch(ghost.curator(), ClusterPaths.MANAGER,
+                        "ghost");
+        dead.start();
+        keep(dead);
+        await().atMost(WAIT).until(dead::hasLeadership);
+        VmRecords records = new VmRecords(keep(client(server.getConnectString(), cl)));
+        startVm(records, "vm1", 100, DesiredProtection.PROTECTED, "h1");
+        records.transition("vm1", 1, new Transition.AssignBackup("h2"));
+        records.transition("vm1", 2, new Transition.BackupInSync("h2"));
+        ClusterManager h2 = keep(new ClusterManager(keep(client(server.getConnectString(), cl)), "h2", r -> { })
+                .start());
+        ClusterManager h3 = keep(new ClusterManager(keep(client(server.getConnectString(), cl)), "h3", r -> { })
+                .start());
+        await().atMost(WAIT).until(() -> records.state("vm1").state().status() == VmStatus.PROTECTED);
+        Thread.sleep(300); // both managers have seen the pair in sync
+        assertThat(h2.acting() || h3.acting()).as("the dead leader still holds the latch").isFalse();
+
+        // h2's backup takes over from h1, whose registration outlives it: h2 places its own backup, not on h1
+        records.transition("vm1", 3, new Transition.TakeOver("h2"));
+        VmState placed = await().atMost(WAIT).until(() -> records.state("vm1").state(),
+                s -> s.status() == VmStatus.SYNCING);
+        assertThat(placed.primary()).isEqualTo("h2");
+        assertThat(placed.backup()).as("not on the former primary's host").isEqualTo("h3");
+        assertThat(placed.epoch()).isEqualTo(5);
+
+        // hosts do not act for a VM whose primary is elsewhere (h1 runs no manager here): only a leader would
+        startVm(records, "vm2", 100, DesiredProtection.PROTECTED, "h1");
+        Thread.sleep(1_000);
+        assertThat(records.state("vm2").state().status()).isEqualTo(VmStatus.UNPROTECTED);
+    }
 }

@@ -251,6 +251,7 @@ public final class ConsoleClient implements AutoCloseable {
         long missing = input.onWelcome(w.inputNext(), w.inputAcked());
         backoff.reset();
         followedHint = false;
+        selfRedirects = 0;
         connectedTo = h.endpoint();
         state = State.CONNECTED;
         ConnectionEvent.Kind kind = welcomedOnce ? ConnectionEvent.Kind.RECONNECTED : ConnectionEvent.Kind.CONNECTED;
@@ -335,6 +336,10 @@ public final class ConsoleClient implements AutoCloseable {
 
     /** A redirect hint was followed at once since the last welcome (event loop only). */
     private boolean followedHint;
+    /** Redirects of a host to itself since the last welcome (event loop only). */
+    private int selfRedirects;
+    private static final int SELF_REDIRECTS = 40;
+    private static final Duration SELF_REDIRECT_DELAY = Duration.ofMillis(5);
 
     /** A connection (attempt) ended; decides where and when to try next. Runs once per connection. */
     void connectionEnded(ConsoleClientHandler h, Ending e) {
@@ -365,6 +370,12 @@ public final class ConsoleClient implements AutoCloseable {
         if (e.sameEndpoint()) {
             next = h.endpoint();
             delay = Duration.ZERO;
+        } else if (e.hint() != null && e.hint().equals(h.endpoint()) && selfRedirects < SELF_REDIRECTS) {
+            // the host names itself the primary but does not serve yet: it is going live (the last milliseconds of
+            // a takeover, after its record change). Ask it again shortly, a bounded number of times.
+            selfRedirects++;
+            next = e.hint();
+            delay = SELF_REDIRECT_DELAY;
         } else if (e.hint() != null && !avoided(e.hint()) && !followedHint) {
             // the first redirect since the last welcome goes at once: the server named where the primary is now (a
             // switchover, a failover it has seen); a second one backs off, so two hosts that disagree for a moment
