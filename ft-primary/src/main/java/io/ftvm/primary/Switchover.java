@@ -47,6 +47,8 @@ public final class Switchover {
     static final long MIN_TAKEOVER_NANOS = 200_000_000L;
     /** How often the wait for fencing looks whether the backup is still there. */
     private static final long SLICE_NANOS = 5_000_000L;
+    /** How long a role no longer PROTECTED may take to count as fenced (its listeners run in between). */
+    private static final long FENCING_NANOS = 100_000_000L;
 
     private final String backup;
     private final SenderLog log;
@@ -102,6 +104,9 @@ public final class Switchover {
         while (!fenced.await(Math.min(SLICE_NANOS, Math.max(0, deadlineNanos - nanoClock.getAsLong())),
                 TimeUnit.NANOSECONDS)) {
             if (!stillProtected.getAsBoolean()) {
+                if (fenced.await(FENCING_NANOS, TimeUnit.NANOSECONDS)) {
+                    break; // being fenced: the role's state changes a moment before the latch
+                }
                 // the backup was lost after the hand-over (this role went unprotected): nobody takes over
                 throw new AbandonedException("backup " + backup + " was lost after the hand-over");
             }
