@@ -124,12 +124,32 @@ final class ClusterFailovers implements AutoCloseable {
             }
             cluster.kill(victim); // a frozen ftd dies frozen: it never runs again
             cluster.start(victim);
-            long registered = System.nanoTime() + 60_000_000_000L; // the next round's third host is this one
-            while (cluster.host(victim).isEmpty() && System.nanoTime() < registered) {
-                Thread.sleep(20);
-            }
+            awaitHealthy(victim); // the next round's third host is this one: up before that round starts
         }
         return new Figures(takeovers, failovers, reprotected);
+    }
+
+    /**
+     * Waits (up to 60 s) until {@code host}'s restarted ftd answers its health check: registered and connected (the
+     * killed process's registration lingers until its session expires, so the record of hosts cannot tell).
+     */
+    private void awaitHealthy(String host) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(cluster.clientSsl())
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        java.net.http.HttpRequest health = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(cluster.adminUrl(host) + "/health")).timeout(Duration.ofSeconds(2)).build();
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < end) {
+            try {
+                if (http.send(health, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(host + " did not come back healthy within 60 s of its restart");
     }
 
     /**
