@@ -266,7 +266,10 @@ public final class BackupRole implements AutoCloseable {
 
     /** Network thread: the primary paused its VM with every entry acknowledged here and asks this backup to go live. */
     private void handOverRequested(Messages.HandOver h) {
-        if (state != State.REPLAYING) {
+        State now = state;
+        // LOADING_SNAPSHOT: the primary counts this backup in sync from its first ACK, which comes before the
+        // snapshot is restored; replay takes over once it is, at the end of the log
+        if (now != State.REPLAYING && now != State.LOADING_SNAPSHOT) {
             throw new IllegalStateException("backup of VM " + vmId + " is " + state + ": hand-over at icount "
                     + h.icount() + " refused");
         }

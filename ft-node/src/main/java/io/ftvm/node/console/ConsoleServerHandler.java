@@ -245,18 +245,27 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         offer(in);
     }
 
-    /** Offers {@code in} to the backend; holds what it does not take and pauses reading. */
-    private void offer(Input in) throws ConsoleException {
+    /**
+     * Ends this connection when the host no longer serves the VM: the client is sent where the primary is now (the
+     * role moved on: a switchover, fencing), or told the VM is lost. True when it ended.
+     */
+    private boolean endUnlessServed() {
         ServingState serving = vm.backend.servingState();
         if (serving instanceof ServingState.Lost lost) {
             refuse(new ConsoleException(ConsoleError.VM_LOST, "the VM is lost: " + lost.reason()));
-            return;
+            return true;
         }
         if (serving instanceof ServingState.NotServing ns) {
-            // the role moved on (a switchover, fencing): send the client where the primary is now, with its input
-            // undelivered here (it resends it there by offset), rather than an error without a hint
             end(ns.hint().orElse(""), "this host no longer serves the VM: " + ns.reason());
-            return;
+            return true;
+        }
+        return false;
+    }
+
+    /** Offers {@code in} to the backend; holds what it does not take and pauses reading. */
+    private void offer(Input in) throws ConsoleException {
+        if (endUnlessServed()) {
+            return; // the input stays undelivered here: the client resends it to the primary by offset
         }
         long after;
         vm.inputLock.lock();
@@ -363,13 +372,7 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
                 return;
             }
         }
-        ServingState serving = backend.servingState();
-        if (serving instanceof ServingState.Lost lost) {
-            refuse(new ConsoleException(ConsoleError.VM_LOST, "the VM is lost: " + lost.reason()));
-            return;
-        }
-        if (serving instanceof ServingState.NotServing ns) {
-            end(ns.hint().orElse(""), "this host no longer serves the VM: " + ns.reason());
+        if (endUnlessServed()) {
             return;
         }
         Channel ch = ctx.channel();

@@ -37,6 +37,15 @@ final class CommandFeeder {
         thread.start();
     }
 
+    /** Starts typing once the kvstore guest's greeting (14 bytes) reached {@code out}, or after 30 s. */
+    void startOnceGreeted(RecordedOutput out) throws InterruptedException {
+        long attached = System.nanoTime() + 30_000_000_000L;
+        while (out.received() < 14 && System.nanoTime() < attached) {
+            Thread.sleep(5);
+        }
+        start();
+    }
+
     /** Stops typing and waits (up to 10 s) for the thread to end. */
     void stop() throws InterruptedException {
         sending.set(false);

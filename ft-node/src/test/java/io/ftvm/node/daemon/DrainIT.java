@@ -53,11 +53,7 @@ class DrainIT {
                     .withKeepalive(Duration.ofMillis(20), Duration.ofMillis(100)), out,
                     e -> System.err.println("DrainIT client: " + e))) {
                 CommandFeeder feeder = new CommandFeeder(client, 42);
-                long attached = System.nanoTime() + 30_000_000_000L;
-                while (out.received() < 14 && System.nanoTime() < attached) {
-                    Thread.sleep(5);
-                }
-                feeder.start();
+                feeder.startOnceGreeted(out);
                 Thread.sleep(300);
                 HttpResponse<String> drain = call(http, cluster, "POST", "/hosts/host-1/drain");
                 assertThat(drain.statusCode()).as(drain.body()).isEqualTo(200);

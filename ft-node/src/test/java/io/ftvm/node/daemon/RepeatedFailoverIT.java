@@ -54,11 +54,7 @@ class RepeatedFailoverIT {
                         }
                     })) {
                 CommandFeeder feeder = new CommandFeeder(client, random.nextLong());
-                long attached = System.nanoTime() + 30_000_000_000L;
-                while (out.received() < 14 && System.nanoTime() < attached) {
-                    Thread.sleep(5); // the console is attached and has the banner before the first kill
-                }
-                feeder.start();
+                feeder.startOnceGreeted(out); // the console is attached and has the banner before the first kill
                 for (int k = 0; k < kills; k++) {
                     VersionedState s = cluster.await("kv", v -> v.state().status() == VmStatus.PROTECTED,
                             Duration.ofSeconds(60));

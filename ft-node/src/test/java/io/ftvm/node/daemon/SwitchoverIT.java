@@ -57,11 +57,7 @@ class SwitchoverIT {
                     .withKeepalive(Duration.ofMillis(20), Duration.ofMillis(100)), out,
                     e -> System.err.println("SwitchoverIT client: " + e))) {
                 CommandFeeder feeder = new CommandFeeder(client, random.nextLong());
-                long attached = System.nanoTime() + 30_000_000_000L;
-                while (out.received() < 14 && System.nanoTime() < attached) {
-                    Thread.sleep(5);
-                }
-                feeder.start();
+                feeder.startOnceGreeted(out);
                 for (int k = 0; k < rounds; k++) {
                     VersionedState s = cluster.await("kv", v -> v.state().status() == VmStatus.PROTECTED,
                             Duration.ofSeconds(60));
