@@ -63,6 +63,10 @@ final class VmInstance implements AutoCloseable {
     private boolean crashed;
     private long backupTenure = -1;
     private volatile long tookOverAt = -1;
+    /** A drained host's switchovers of this VM's primary. */
+    private final DrainSwitchovers drains;
+    /** When the VM counts as lost for its console clients. */
+    private final LostVmWatch lostWatch;
     /** The disk copies and NIC the roles hold on this host. */
     private final RoleFootprint footprint;
 
@@ -71,6 +75,8 @@ final class VmInstance implements AutoCloseable {
         this.ctx = ctx;
         this.metrics = VmMetrics.of(ctx.metrics(), vmId);
         this.footprint = new RoleFootprint(ctx.backupSettings().snapshotDir(), vmId);
+        this.drains = new DrainSwitchovers(vmId, ctx.clock()::nanoTime);
+        this.lostWatch = new LostVmWatch(ctx.clock()::nanoTime);
         this.gauges = new VmGauges(ctx.metrics(), metrics, new VmGauges.Source() {
             @Override
             public PrimaryRole primary() {
@@ -252,37 +258,6 @@ final class VmInstance implements AutoCloseable {
         return p.switchOver(timeout);
     }
 
-    /** When this drained host may next try to switch its primary over (set when an attempt fails). */
-    private volatile long nextDrainAttempt;
-    private volatile long drainBackoffNanos = DRAIN_RETRY_NANOS;
-    private java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> draining;
-    private static final long DRAIN_RETRY_NANOS = 2_000_000_000L;
-    private static final long DRAIN_RETRY_MAX_NANOS = 60_000_000_000L;
-
-    /**
-     * This host is drained and its primary is protected by another host: hand the VM over (a planned switchover),
-     * without blocking the reconcile thread, which fences this role when the record names the new primary. A failed
-     * attempt is tried again after 2 s, then twice as long each time up to a minute (the VM stands still during each).
-     */
-    private void drainPrimary() {
-        if (draining != null && (!draining.isDone() || ctx.clock().nanoTime() - nextDrainAttempt < 0)) {
-            return;
-        }
-        LOG.info("VM {}: host {} is drained: switching the primary over to the backup", vmId, ctx.hostId());
-        draining = primary.switchOver(java.time.Duration.ofSeconds(5));
-        draining.whenComplete((r, e) -> {
-            if (e == null) {
-                drainBackoffNanos = DRAIN_RETRY_NANOS;
-                return;
-            }
-            long wait = drainBackoffNanos;
-            drainBackoffNanos = Math.min(DRAIN_RETRY_MAX_NANOS, wait * 2);
-            nextDrainAttempt = ctx.clock().nanoTime() + wait;
-            LOG.warn("VM {}: the drain's switchover failed (tried again in {} s): {}", vmId, wait / 1_000_000_000L,
-                    e.getMessage());
-        });
-    }
-
     VmConsoleBackend console() {
         return console;
     }
@@ -360,7 +335,8 @@ final class VmInstance implements AutoCloseable {
                 }
             } else if (s.status() == VmStatus.PROTECTED && ps == PrimaryRole.State.PROTECTED
                     && ctx.drained().getAsBoolean()) {
-                drainPrimary();
+                PrimaryRole p = primary;
+                drains.maybeStart(() -> p.switchOver(java.time.Duration.ofSeconds(5)));
             }
         }
         if (primary == null && backup == null) {
@@ -379,7 +355,7 @@ final class VmInstance implements AutoCloseable {
             }
             crashed = false;
             String where = s.primary() == null ? null : ctx.consoleOf().apply(s.primary());
-            if (lostFor(s, where)) {
+            if (lostWatch.lost(s, where)) {
                 console.lost("no primary: host " + s.primary() + " is gone and the VM had no backup in sync to take "
                         + "over (" + s + ")");
             } else {
@@ -387,29 +363,6 @@ final class VmInstance implements AutoCloseable {
                         : "the primary is " + s.primary());
             }
         }
-    }
-
-    /** How long the VM's primary host must stay gone (with no backup in sync) before its clients are told it is lost. */
-    private static final long LOST_AFTER_NANOS = 30_000_000_000L;
-    private long goneSince = -1;
-    private long goneEpoch = -1;
-
-    /**
-     * True once the record has named a primary whose host is not live, with no backup in sync to take over, for
-     * {@link #LOST_AFTER_NANOS} (longer than a session timeout and the return grace: a host whose registration blinked during a ZooKeeper outage comes back sooner).
-     */
-    private boolean lostFor(VmState s, String primaryConsole) {
-        boolean gone = s.primary() != null && primaryConsole == null && s.status() != VmStatus.PROTECTED;
-        long now = ctx.clock().nanoTime();
-        if (!gone) {
-            goneSince = -1;
-            return false;
-        }
-        if (goneSince < 0 || goneEpoch != s.epoch()) {
-            goneSince = now;
-            goneEpoch = s.epoch();
-        }
-        return now - goneSince >= LOST_AFTER_NANOS;
     }
 
     private void boot(VmSpec spec, long tenure) {
