@@ -275,6 +275,7 @@ public final class BackupRole implements AutoCloseable {
         }
         LOG.info("VM {}: the primary hands the VM over at icount {} (planned switchover)", vmId, h.icount());
         handOverAt = h.icount();
+        log.wake(); // the replay thread takes over now, not at the end of its wait for entries
     }
 
     /** The console output that came with the snapshot being installed (null: none). */
@@ -477,6 +478,7 @@ public final class BackupRole implements AutoCloseable {
         PrimaryRole p = new PrimaryRole(vmId, settings.asPrimary(), machine, router, history, l.inputTotal(),
                 o.asPrimary(), clock, metrics, recording);
         primary = p;
+        long built = clock.nanoTime();
         GuestNetwork net = GuestNetwork.NONE;
         try {
             net = networkOnLive.get();
@@ -491,6 +493,7 @@ public final class BackupRole implements AutoCloseable {
             net.send(f);
             resent++;
         }
+        long networked = clock.nanoTime();
         p.start();
         net.announce(); // the bridge and the clients learn that the guest's MAC is here now
         long live = clock.nanoTime();
@@ -503,7 +506,8 @@ public final class BackupRole implements AutoCloseable {
         }
         transition(State.LIVE, "took over at icount " + end.icount() + " (epoch " + o.epoch() + "): CAS "
                 + ms(won - decided) + " ms, replay to the end " + ms(replayed - won) + " ms, record mode started "
-                + ms(live - replayed) + " ms; " + resent + " recent frames sent again)");
+                + ms(live - replayed) + " ms (role " + ms(built - replayed) + ", network " + ms(networked - built)
+                + ", start " + ms(live - networked) + "); " + resent + " recent frames sent again)");
         for (Consumer<PrimaryRole> c : liveListeners) {
             c.accept(p);
         }

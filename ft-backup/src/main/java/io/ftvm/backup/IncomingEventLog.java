@@ -83,7 +83,8 @@ public final class IncomingEventLog implements EventLog {
         long deadline = System.nanoTime() + timeoutNanos;
         while (index >= size && !closed) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 || woken) {
+                woken = false;
                 return null;
             }
             wait(Math.max(1, left / 1_000_000), (int) Math.min(999_999, left % 1_000_000));
@@ -95,6 +96,15 @@ public final class IncomingEventLog implements EventLog {
             throw new IllegalStateException("entry " + index + " was already dropped (first held: " + first + ")");
         }
         return index == first ? queue.peek() : queue.stream().skip(index - first).findFirst().orElseThrow();
+    }
+
+    /** Set by {@link #wake}: the waiting replayer returns at once (as on its timeout). */
+    private boolean woken;
+
+    /** Makes a replayer waiting for the next entry return now (something else needs its thread: a hand-over). */
+    public synchronized void wake() {
+        woken = true;
+        notifyAll();
     }
 
     /** Console input bytes delivered by the log so far, from the VM's start. */

@@ -286,7 +286,17 @@ public final class PrimaryRole implements AutoCloseable {
      * happened once this role is fenced, or fails when the switchover cannot start or was abandoned (the VM then
      * runs on here, still protected unless the backup was lost meanwhile).
      */
-    public synchronized CompletableFuture<Switchover.Result> switchOver(java.time.Duration timeout) {
+    public CompletableFuture<Switchover.Result> switchOver(java.time.Duration timeout) {
+        return switchOver(timeout, backup -> { });
+    }
+
+    /**
+     * {@link #switchOver(java.time.Duration)}, calling {@code handedOver} with the backup's name (on the VM thread)
+     * the moment the backup is told to take over: this host's clients can be sent there then, before the record
+     * names it (if the switchover is abandoned after that, the future fails and the VM runs on here).
+     */
+    public synchronized CompletableFuture<Switchover.Result> switchOver(java.time.Duration timeout,
+            java.util.function.Consumer<String> handedOver) {
         Link l = link;
         PrimaryConnection c = l == null ? null : l.connection;
         if (state != State.PROTECTED || l == null) {
@@ -302,7 +312,7 @@ public final class PrimaryRole implements AutoCloseable {
                     + " is busy (a switchover or a snapshot is under way)"));
         }
         Switchover so = new Switchover(l.name, l.log, () -> l.connection,
-                () -> link == l && state == State.PROTECTED, this::flush, clock::nanoTime,
+                () -> link == l && state == State.PROTECTED, this::flush, handedOver, clock::nanoTime,
                 clock.nanoTime() + timeout.toNanos());
         switchover = so;
         driver.requestPause();

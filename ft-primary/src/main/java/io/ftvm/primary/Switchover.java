@@ -55,21 +55,25 @@ public final class Switchover {
     private final Supplier<PrimaryConnection> connection;
     private final BooleanSupplier stillProtected;
     private final Runnable flush;
+    private final java.util.function.Consumer<String> handedOver;
     private final LongSupplier nanoClock;
     private final long deadlineNanos;
     final CompletableFuture<Result> done = new CompletableFuture<>();
 
     /**
      * A switchover to {@code backup} (whose log is {@code log}), abandoned at {@code deadlineNanos}.
-     * {@code stillProtected} is false once the backup is lost or the role ended; {@code flush} sends the log's tail.
+     * {@code stillProtected} is false once the backup is lost or the role ended; {@code flush} sends the log's tail;
+     * {@code handedOver} is told the backup's name once it was told to take over.
      */
     Switchover(String backup, SenderLog log, Supplier<PrimaryConnection> connection, BooleanSupplier stillProtected,
-            Runnable flush, LongSupplier nanoClock, long deadlineNanos) {
+            Runnable flush, java.util.function.Consumer<String> handedOver, LongSupplier nanoClock,
+            long deadlineNanos) {
         this.backup = backup;
         this.log = log;
         this.connection = connection;
         this.stillProtected = stillProtected;
         this.flush = flush;
+        this.handedOver = handedOver;
         this.nanoClock = nanoClock;
         this.deadlineNanos = deadlineNanos;
     }
@@ -101,6 +105,7 @@ public final class Switchover {
         if (!stillProtected.getAsBoolean() || c == null || !c.handOver(log.ackedSequence(), log.ackedIcount())) {
             throw new AbandonedException("the connection to backup " + backup + " is down");
         }
+        handedOver.accept(backup);
         while (!fenced.await(Math.min(SLICE_NANOS, Math.max(0, deadlineNanos - nanoClock.getAsLong())),
                 TimeUnit.NANOSECONDS)) {
             if (!stillProtected.getAsBoolean()) {

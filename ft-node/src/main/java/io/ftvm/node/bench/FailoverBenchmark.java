@@ -46,6 +46,10 @@ public final class FailoverBenchmark {
                     args.length > 2 ? Integer.parseInt(args[2]) : 10);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("switchovers")) { // only the planned switchovers: switchovers [N]
+            switchovers(dir.resolve("cluster"), args.length > 1 ? Integer.parseInt(args[1]) : 20);
+            System.exit(0);
+        }
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int soak = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         steadyState(dir.resolve("steady"));
@@ -143,8 +147,11 @@ public final class FailoverBenchmark {
         try (LocalCluster cluster = new LocalCluster(dir, 3)) {
             cluster.createVm("kv", "kvstore", 32, "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
+            List<Double> stalls;
+            try (ClusterFailovers f = new ClusterFailovers(cluster, "kv", ClusterFailovers.ANNOUNCED)) {
+                stalls = f.switchovers(n);
+            }
             try (ClusterFailovers f = new ClusterFailovers(cluster, "kv")) {
-                List<Double> stalls = f.switchovers(n);
                 ClusterFailovers.Figures kill = f.measure(ClusterFailovers.Fault.KILL, n);
                 ClusterFailovers.Figures crash = f.measure(ClusterFailovers.Fault.CRASH, n);
                 percentiles("switchover_stall", stalls);
@@ -160,6 +167,17 @@ public final class FailoverBenchmark {
                 }
             }
         }
+    }
+
+    private static void switchovers(Path dir, int n) throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3)) {
+            cluster.createVm("kv", "kvstore", 32, "host-1");
+            cluster.await("kv", s -> s.state().status() == VmStatus.PROTECTED, Duration.ofSeconds(60));
+            try (ClusterFailovers f = new ClusterFailovers(cluster, "kv", ClusterFailovers.ANNOUNCED)) {
+                percentiles("switchover_stall", f.switchovers(n));
+            }
+        }
+        System.err.println("hosts' logs: " + dir);
     }
 
     private static void percentiles(String key, List<Double> ms) {

@@ -35,6 +35,14 @@ public interface ConsoleBackend {
 
     void removeListener(Runnable changed);
 
+    /**
+     * Where the VM would go should it move (its in-sync backup's console, {@code host:port}), or empty: sent to
+     * clients as STANDBY so they can hold a connection there ready. Changes fire the listeners.
+     */
+    default String standby() {
+        return "";
+    }
+
     /** Whether this host currently serves the VM (it is the primary); otherwise where the primary is, if known. */
     ServingState servingState();
 }

@@ -53,6 +53,42 @@ public final class ConsoleServer implements AutoCloseable {
             this.vmId = vmId;
             this.backend = backend;
         }
+
+        /**
+         * Gives the write lease to {@code h} for the client {@code name} (call under {@link #inputLock}): refused
+         * (the refusal is returned) while another connection holds it, unless {@code takeOver}, or unless the holder
+         * is the same client reconnecting ({@code named}: the name is the client's own; its old connection may
+         * linger until the peer timeout). A holder that loses the lease is told so.
+         */
+        String takeLease(ConsoleServerHandler h, String name, boolean named, boolean takeOver) {
+            ConsoleServerHandler holder = writer;
+            boolean sameClient = holder != null && named && name.equals(writerName);
+            if (holder != null && holder != h && !takeOver && !sameClient) {
+                return "the write lease of VM " + vmId + " is held by " + writerName + " since " + writerSince
+                        + " (take it over explicitly to type)";
+            }
+            writer = h;
+            writerName = name;
+            writerSince = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            if (holder != null && holder != h) {
+                holder.leaseLost(name);
+            }
+            return null;
+        }
+
+        /** Gives up the write lease if {@code h} holds it. */
+        void releaseLease(ConsoleServerHandler h) {
+            inputLock.lock();
+            try {
+                if (writer == h) {
+                    writer = null;
+                    writerName = null;
+                    writerSince = null;
+                }
+            } finally {
+                inputLock.unlock();
+            }
+        }
     }
 
     /**

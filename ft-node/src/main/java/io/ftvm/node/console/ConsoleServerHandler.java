@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  * AWAITING_HELLO --HELLO, serving, offsets held--> STREAMING --BYE / error / detach / not serving--> CLOSED
  * AWAITING_HELLO --bad version, unknown VM, offset not held, not serving (REDIRECT)--> CLOSED
+ * AWAITING_HELLO --HELLO while this host takes the VM over, or holds its in-sync backup--> HELD --serving--> STREAMING
+ * HELD --takeover failed here, or not done within the hold (REDIRECT)--> CLOSED
  * </pre>
  *
  * <p><b>Output</b> is read from the backend only while the channel is writable, so a slow client holds at most the
@@ -47,7 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ConsoleServerHandler extends SimpleChannelInboundHandler<FromClient> {
     enum State {
-        AWAITING_HELLO, STREAMING, CLOSED
+        AWAITING_HELLO, HELD, STREAMING, CLOSED
     }
 
     private final ConsoleServer server;
@@ -66,6 +68,12 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
     private ScheduledFuture<?> inputRetry;
     /** This connection holds (or held) the VM's write lease. */
     private boolean writing;
+    /** The client speaks STANDBY; the last standby hint it was sent. */
+    private boolean standbys;
+    private String standbySent = "";
+    /** The HELLO held while this host takes the VM over (state HELD). */
+    private HelloHold held;
+    private boolean standbyWaited;
 
     ConsoleServerHandler(ConsoleServer server) {
         this.server = server;
@@ -86,6 +94,9 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         state = State.CLOSED;
+        if (held != null) {
+            held.release();
+        }
         if (vm != null) {
             vm.backend.removeListener(listener);
             vm.connections.remove(this);
@@ -119,9 +130,9 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         if (state != State.AWAITING_HELLO) {
             throw ConsoleCodec.violation("a second HELLO on one connection");
         }
-        if (h.version() != ConsoleCodec.VERSION) {
+        if (h.version() < ConsoleCodec.MIN_VERSION || h.version() > ConsoleCodec.VERSION) {
             refuse(new ConsoleException(ConsoleError.UNSUPPORTED_VERSION, "protocol version " + h.version()
-                    + " not supported; this server speaks " + ConsoleCodec.VERSION));
+                    + " not supported; this server speaks " + ConsoleCodec.MIN_VERSION + ".." + ConsoleCodec.VERSION));
             return;
         }
         // Nothing about this host's VMs before the client proved itself.
@@ -136,8 +147,18 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
             refuse(new ConsoleException(ConsoleError.UNKNOWN_VM, "no console for VM " + h.vmId() + " on this host"));
             return;
         }
+        admit(h, found);
+    }
+
+    /** Answers a proven client's HELLO for {@code found}: WELCOME, a refusal, a redirect, or a hold. */
+    private void admit(Hello h, ConsoleServer.VmConsole found) {
         ConsoleBackend backend = found.backend;
         ServingState serving = backend.servingState();
+        if (serving instanceof ServingState.Arriving
+                || serving instanceof ServingState.NotServing ns && ns.standbyHere() && !standbyWaited) {
+            hold(h, found);
+            return;
+        }
         if (serving instanceof ServingState.Lost lost) {
             refuse(new ConsoleException(ConsoleError.VM_LOST, "VM " + h.vmId() + " lost: " + lost.reason()));
             return;
@@ -176,24 +197,15 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
             inputNext = h.inputFrom() == ConsoleMessage.NO_INPUT ? accepted : Math.max(h.inputFrom(), acked);
             freshMark = accepted;
             if (h.access().writes()) {
-                ConsoleServerHandler holder = found.writer;
                 String name = h.clientName().isEmpty() ? String.valueOf(ctx.channel().remoteAddress())
                         : h.clientName();
-                // The same client reconnecting (its old connection may linger until the peer timeout) keeps it.
-                boolean sameClient = holder != null && !h.clientName().isEmpty() && name.equals(found.writerName);
-                if (holder != null && holder != this && h.access() != ConsoleAccess.TAKE_OVER && !sameClient) {
-                    refuse(new ConsoleException(ConsoleError.WRITE_LEASE_HELD, "the write lease of VM " + h.vmId()
-                            + " is held by " + found.writerName + " since " + found.writerSince
-                            + " (take it over explicitly to type)"));
+                String leaseHeld = found.takeLease(this, name, !h.clientName().isEmpty(),
+                        h.access() == ConsoleAccess.TAKE_OVER);
+                if (leaseHeld != null) {
+                    refuse(new ConsoleException(ConsoleError.WRITE_LEASE_HELD, leaseHeld));
                     return;
                 }
-                found.writer = this;
-                found.writerName = name;
-                found.writerSince = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
                 writing = true;
-                if (holder != null && holder != this) {
-                    holder.leaseLost(found.writerName);
-                }
             }
         } finally {
             found.inputLock.unlock();
@@ -208,9 +220,41 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         outputNext = from;
         lastAckSent = acked;
         backend.addListener(listener);
-        ctx.writeAndFlush(new ConsoleMessage.Welcome(ConsoleCodec.VERSION, historyStart, outputEnd, from, acked,
+        standbys = h.version() >= ConsoleCodec.STANDBY_VERSION;
+        ctx.writeAndFlush(new ConsoleMessage.Welcome(h.version(), historyStart, outputEnd, from, acked,
                 inputNext), ctx.voidPromise());
         pump();
+    }
+
+    /** Holds {@code h} until this host serves the VM, its takeover fails, or {@link ConsoleServerConfig#helloHold}. */
+    private void hold(Hello h, ConsoleServer.VmConsole found) {
+        state = State.HELD;
+        held = new HelloHold(ctx, h, found, config.helloHold(), config.standbyHold(), this::resumeHeld);
+    }
+
+    /** Answers the held HELLO once this host no longer takes the VM over, or ({@code timedOut}) sends it on. */
+    private void resumeHeld(boolean timedOut) {
+        if (state != State.HELD) {
+            return;
+        }
+        HelloHold hold = held;
+        ServingState serving = hold.vm().backend.servingState();
+        if (!timedOut && (serving instanceof ServingState.Arriving
+                || serving instanceof ServingState.NotServing ns && ns.standbyHere() && hold.standbyHoldOn())) {
+            return;
+        }
+        hold.release();
+        if (serving instanceof ServingState.Arriving a) {
+            state = State.CLOSED;
+            ConsoleFraming.sendAndClose(ctx, server.stats(), new ConsoleMessage.Redirect("", "this host did not "
+                    + "take the VM over within " + config.helloHold().toMillis() + " ms (" + a.reason() + ")"),
+                    "redirected: takeover here not done within the hold");
+            return;
+        }
+        state = State.AWAITING_HELLO;
+        held = null;
+        standbyWaited = true; // a standby host's takeover is waited for once
+        admit(hold.hello(), hold.vm());
     }
 
     private void refuse(ConsoleException e) {
@@ -379,6 +423,11 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
         if (!ch.isWritable()) {
             return;
         }
+        String standby = backend.standby();
+        if (standbys && !standby.equals(standbySent)) {
+            standbySent = standby;
+            ctx.write(new ConsoleMessage.Standby(standby), ctx.voidPromise());
+        }
         long acked = backend.inputAcked();
         if (acked > lastAckSent) {
             lastAckSent = acked;
@@ -414,18 +463,8 @@ public final class ConsoleServerHandler extends SimpleChannelInboundHandler<From
 
     /** Gives up the write lease if this connection holds it. */
     private void releaseLease() {
-        if (!writing) {
-            return;
-        }
-        vm.inputLock.lock();
-        try {
-            if (vm.writer == this) {
-                vm.writer = null;
-                vm.writerName = null;
-                vm.writerSince = null;
-            }
-        } finally {
-            vm.inputLock.unlock();
+        if (writing) {
+            vm.releaseLease(this);
         }
     }
 

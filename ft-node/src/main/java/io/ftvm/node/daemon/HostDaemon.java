@@ -80,6 +80,8 @@ public final class HostDaemon implements AutoCloseable {
     private io.ftvm.coordinator.DrainedHosts drained;
     /** Admin requests for a switchover that may wait at once (each holds an API worker). */
     private static final int MAX_SWITCHOVERS = 2;
+    /** How long a switchover request waits for this host's view of the record to catch up with ZooKeeper's. */
+    private static final long VIEW_CATCH_UP_MILLIS = 2_000;
     private final java.util.concurrent.Semaphore switchovers = new java.util.concurrent.Semaphore(MAX_SWITCHOVERS);
     private VmCatalog catalog;
     private NodeContext context;
@@ -319,14 +321,15 @@ public final class HostDaemon implements AutoCloseable {
                         + " switchovers already; try again when they are done");
             }
             try {
-                return switchOverHere(i, timeout);
+                return switchOverHere(vmId, i, timeout);
             } finally {
                 switchovers.release();
             }
         }
 
-        private Optional<io.ftvm.primary.Switchover.Result> switchOverHere(VmInstance i, java.time.Duration timeout)
-                throws IOException {
+        private Optional<io.ftvm.primary.Switchover.Result> switchOverHere(String vmId, VmInstance i,
+                java.time.Duration timeout) throws IOException {
+            awaitCurrentView(vmId, i);
             java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> f = i.switchOver(timeout);
             if (f == null) {
                 return Optional.empty();
@@ -342,6 +345,32 @@ public final class HostDaemon implements AutoCloseable {
                         + " did not finish in time");
             } catch (ExecutionException e) {
                 throw new OperationsApi.SwitchoverFailed(e.getCause().getMessage());
+            }
+        }
+
+        /**
+         * Waits (up to {@link #VIEW_CATCH_UP_MILLIS}) until this host has reconciled {@code i} with the record as
+         * ZooKeeper has it now: a request made right after a takeover (the record already names this host) must not
+         * be answered from the moment before this host saw it.
+         */
+        private void awaitCurrentView(String vmId, VmInstance i) throws IOException {
+            long epoch;
+            try {
+                epoch = context.records().state(vmId).epoch();
+            } catch (io.ftvm.coordinator.CoordinatorException e) {
+                throw new IOException("the record of VM " + vmId + " cannot be read: " + e.getMessage(), e);
+            }
+            long end = System.nanoTime() + VIEW_CATCH_UP_MILLIS * 1_000_000L;
+            if (i.reconciledEpoch() < epoch) {
+                reconciler.execute(HostDaemon.this::reconcile); // the watch brings it too; this is sooner
+            }
+            while (i.reconciledEpoch() < epoch && System.nanoTime() - end < 0) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
             }
         }
 

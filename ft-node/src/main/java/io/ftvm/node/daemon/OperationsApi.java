@@ -121,7 +121,7 @@ final class OperationsApi implements AdminApi {
             return Response.error(503, "COORDINATOR_ERROR", e.getMessage());
         } catch (SwitchoverFailed e) {
             return Response.error(409, "SWITCHOVER_FAILED", e.getMessage());
-        } catch (VmInstance.RecordingUnavailable e) {
+        } catch (RecordingExport.RecordingUnavailable e) {
             return Response.error(409, "RECORDING_UNAVAILABLE", e.getMessage());
         } catch (IOException e) {
             return Response.error(500, "IO_ERROR", e.getMessage());

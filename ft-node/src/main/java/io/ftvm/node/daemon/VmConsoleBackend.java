@@ -21,6 +21,14 @@ final class VmConsoleBackend implements ConsoleBackend {
     private volatile String reason = "this host does not run the VM";
     /** Set when no host will serve the VM again (see {@link #lost}); null otherwise. */
     private volatile String lost;
+    /** Whether this host holds the VM's in-sync backup (see {@link ServingState.NotServing#standbyHere}). */
+    private volatile java.util.function.BooleanSupplier standbyHere = () -> false;
+    /** The in-sync backup's console while this host serves the VM protected, else empty. */
+    private volatile String standby = "";
+    /** Set while this host's backup takes the VM over (see {@link #arriving}); null otherwise. */
+    private volatile String arriving;
+    /** The role that handed the VM over ({@link #handingOver}), served again if the hand-over is abandoned. */
+    private volatile PrimaryRole handedOver;
 
     /** Serves from {@code role} (this host became the VM's primary). */
     void serve(PrimaryRole role, OutputHistory out) {
@@ -30,15 +38,89 @@ final class VmConsoleBackend implements ConsoleBackend {
         }
         history = out;
         primary = role;
+        arriving = null;
+        handedOver = null;
         out.addListener(fire);
         role.addInputAckListener(fire);
         fire();
+    }
+
+    /**
+     * Switches {@code p} over ({@link PrimaryRole#switchOver}); its console clients are sent to the backup's host
+     * ({@code consoleOf}: a host's console endpoint) the moment the backup is told to take over (that host holds them
+     * until it serves), and served here again if the switchover is abandoned.
+     */
+    java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> switchOver(PrimaryRole p,
+            java.time.Duration timeout, java.util.function.Function<String, String> consoleOf) {
+        java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> f = p.switchOver(timeout,
+                b -> handingOver(consoleOf.apply(b), "the VM is being handed over to " + b));
+        f.whenComplete((r, e) -> {
+            if (e != null) {
+                handOverAbandoned();
+            }
+        });
+        return f;
+    }
+
+    /** This host's backup changed state: clients that connect while it takes over wait for it. */
+    void backupTransition(io.ftvm.backup.BackupRole.State from, io.ftvm.backup.BackupRole.State to, String why) {
+        if (to == io.ftvm.backup.BackupRole.State.TAKING_OVER) {
+            arriving(why);
+        } else if (from == io.ftvm.backup.BackupRole.State.TAKING_OVER
+                && to != io.ftvm.backup.BackupRole.State.LIVE) {
+            arrivalEnded();
+        }
+    }
+
+    /**
+     * This host's backup takes the VM over ({@code why}): clients that connect now wait for it to serve (see
+     * {@link ServingState.Arriving}) until {@link #serve} or {@link #arrivalEnded}.
+     */
+    void arriving(String why) {
+        arriving = why;
+        fire();
+    }
+
+    /** The takeover here ended without this host serving: waiting clients are sent on. */
+    void arrivalEnded() {
+        if (arriving != null) {
+            arriving = null;
+            fire();
+        }
+    }
+
+    /**
+     * This host's primary handed the VM over to the backup whose console is {@code backupConsole}: clients go there
+     * at once (it holds them until it serves), while the record still names this host. {@link #handOverAbandoned}
+     * serves them here again.
+     */
+    void handingOver(String backupConsole, String why) {
+        PrimaryRole p = primary;
+        if (p == null) {
+            return;
+        }
+        handedOver = p;
+        primary = null;
+        hint = backupConsole == null ? "" : backupConsole;
+        reason = why;
+        fire();
+    }
+
+    /** The hand-over was abandoned and the VM runs on here: serve it again (unless the role moved on meanwhile). */
+    void handOverAbandoned() {
+        PrimaryRole p = handedOver;
+        handedOver = null;
+        if (p != null && primary == null && lost == null && p.state() != PrimaryRole.State.FENCED) {
+            primary = p;
+            fire();
+        }
     }
 
     /** Not served here; the primary's console is at {@code primaryConsole} (may be empty). */
     void redirect(String primaryConsole, String why) {
         PrimaryRole p = primary;
         primary = null;
+        handedOver = null;
         lost = null;
         hint = primaryConsole == null ? "" : primaryConsole;
         reason = why;
@@ -47,10 +129,26 @@ final class VmConsoleBackend implements ConsoleBackend {
         }
     }
 
+    /**
+     * Where the primary's console is, for clients of a host that does not serve the VM: only the hint changes. A
+     * role this host serves is left alone: a backup that went live here serves from that moment (via its live
+     * listener), before the reconcile pass that adopts it, and a pass that began before must not undo that.
+     */
+    void hintPrimary(String primaryConsole, String why) {
+        if (primary != null) {
+            return;
+        }
+        lost = null;
+        hint = primaryConsole == null ? "" : primaryConsole;
+        reason = why;
+    }
+
     /** No host serves the VM any more ({@code why}: its primary's host is gone, no backup could take over). */
     void lost(String why) {
         PrimaryRole p = primary;
         primary = null;
+        handedOver = null;
+        arriving = null;
         hint = "";
         reason = why;
         boolean changed = lost == null;
@@ -58,6 +156,24 @@ final class VmConsoleBackend implements ConsoleBackend {
         if (p != null || changed) {
             fire();
         }
+    }
+
+    void standbyHere(java.util.function.BooleanSupplier here) {
+        standbyHere = here;
+    }
+
+    /** Where the VM would go should it move: its in-sync backup's console ({@code host:port}), or empty. */
+    void standby(String backupConsole) {
+        String s = backupConsole == null ? "" : backupConsole;
+        if (!s.equals(standby)) {
+            standby = s;
+            fire();
+        }
+    }
+
+    @Override
+    public String standby() {
+        return standby;
     }
 
     String hint() {
@@ -140,6 +256,11 @@ final class VmConsoleBackend implements ConsoleBackend {
             return ServingState.SERVING;
         }
         String l = lost;
-        return l != null ? new ServingState.Lost(l) : ServingState.notServing(hint, reason);
+        if (l != null) {
+            return new ServingState.Lost(l);
+        }
+        String a = arriving;
+        return a != null ? new ServingState.Arriving(a)
+                : ServingState.notServing(hint, reason, standbyHere.getAsBoolean());
     }
 }

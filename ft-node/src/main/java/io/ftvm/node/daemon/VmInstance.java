@@ -12,8 +12,6 @@ import io.ftvm.coordinator.VmStatus;
 import io.ftvm.primary.ConsoleRouter;
 import io.ftvm.primary.OutputHistory;
 import io.ftvm.primary.PrimaryRole;
-import io.ftvm.primary.RecordingCopy;
-import io.ftvm.primary.RecordingUnavailableException;
 import io.ftvm.primary.VmMetrics;
 import io.ftvm.node.metrics.VmGauges;
 import io.ftvm.coordinator.Endpoint;
@@ -57,10 +55,14 @@ final class VmInstance implements AutoCloseable {
     private long attachedBackupTenure = -1;
     private volatile BackupRole backup;
     private volatile VmState lastState;
+    /** The epoch of the record this host's roles were last brought in line with (-1: none yet). */
+    private volatile long reconciledEpoch = -1;
     /** The VM's protection reason code, as of the last reconcile on the manager's host (null elsewhere). */
     private volatile String protectionCode;
     /** The primary was killed by a drill: its console is not served until another host takes over. */
     private boolean crashed;
+    /** A primary role of this host's previous life, until a backup takes over or the VM is declared lost. */
+    private final OrphanedPrimary orphan;
     private long backupTenure = -1;
     private volatile long tookOverAt = -1;
     /** A drained host's switchovers of this VM's primary. */
@@ -76,7 +78,14 @@ final class VmInstance implements AutoCloseable {
         this.metrics = VmMetrics.of(ctx.metrics(), vmId);
         this.footprint = new RoleFootprint(ctx.backupSettings().snapshotDir(), vmId);
         this.drains = new DrainSwitchovers(vmId, ctx.clock()::nanoTime);
+        console.standbyHere(() -> {
+            BackupRole b = backup;
+            BackupRole.State bs = b == null ? null : b.state();
+            return bs == BackupRole.State.REPLAYING || bs == BackupRole.State.LOADING_SNAPSHOT
+                    || bs == BackupRole.State.TAKING_OVER; // (a moment before it says it is arriving)
+        });
         this.lostWatch = new LostVmWatch(ctx.clock()::nanoTime);
+        this.orphan = new OrphanedPrimary(vmId, ctx.hostId(), ctx.clock()::nanoTime);
         this.gauges = new VmGauges(ctx.metrics(), metrics, new VmGauges.Source() {
             @Override
             public PrimaryRole primary() {
@@ -115,6 +124,7 @@ final class VmInstance implements AutoCloseable {
     void adopt(VmState s) {
         if (s.names(ctx.hostId(), Role.PRIMARY)) {
             tenuresSeen.add(s.primarySince());
+            orphan.adopted(s.primarySince());
             LOG.warn("VM {}: the record names this host primary since epoch {}, from before this ftd started: "
                     + "not booting it afresh", vmId, s.primarySince());
         }
@@ -143,40 +153,12 @@ final class VmInstance implements AutoCloseable {
     }
 
     /**
-     * Copies the VM's recording as this host's primary holds it into a temporary file under {@code dir} (complete
-     * records only; consistent while the VM runs on).
-     *
-     * @return the file, or null when this host is not the VM's primary
-     * @throws IOException when the recording cannot be copied or is unavailable (the message says why)
+     * Copies the VM's recording as this host's primary holds it into a temporary file under {@code dir} (see
+     * {@link RecordingExport}); null when this host is not the VM's primary.
      */
     java.nio.file.Path copyRecording(java.nio.file.Path dir) throws java.io.IOException {
         PrimaryRole p = primary;
-        if (p == null) {
-            return null;
-        }
-        Files.createDirectories(dir);
-        java.nio.file.Path tmp = Files.createTempFile(dir, vmId + "-", ".recording");
-        try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
-            RecordingCopy c = p.copyRecording(out);
-            LOG.info("VM {}: recording copied: {} bytes, icount {}..{}{}", vmId, c.bytes(), c.firstIcount(),
-                    c.lastIcount(), c.truncated() ? " (truncated: " + c.reason() + ")" : "");
-            return tmp;
-        } catch (RecordingUnavailableException e) {
-            Files.deleteIfExists(tmp);
-            throw new RecordingUnavailable(e.getMessage());
-        } catch (java.io.IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-    }
-
-    /** The VM's recording cannot be had on this host (recording off, not started yet, closed). */
-    static final class RecordingUnavailable extends java.io.IOException {
-        private static final long serialVersionUID = 1L;
-
-        RecordingUnavailable(String message) {
-            super(message);
-        }
+        return p == null ? null : RecordingExport.copy(vmId, p, dir);
     }
 
     /**
@@ -255,7 +237,12 @@ final class VmInstance implements AutoCloseable {
             return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("VM " + vmId + " is "
                     + s.status() + " in this host's view of the record: a switchover needs it PROTECTED"));
         }
-        return p.switchOver(timeout);
+        return handOver(p, timeout);
+    }
+
+    private java.util.concurrent.CompletableFuture<io.ftvm.primary.Switchover.Result> handOver(PrimaryRole p,
+            java.time.Duration timeout) {
+        return console.switchOver(p, timeout, ctx.consoleOf());
     }
 
     VmConsoleBackend console() {
@@ -271,8 +258,14 @@ final class VmInstance implements AutoCloseable {
         try {
             reconcileRoles(view);
         } finally {
+            reconciledEpoch = view.state().epoch();
             gauges.sample(ctx.clock().nanoTime());
         }
+    }
+
+    /** The epoch of the record this host's roles were last brought in line with (-1: none yet). */
+    long reconciledEpoch() {
+        return reconciledEpoch;
     }
 
     private void reconcileRoles(ReconcilePlanner.VmView view) {
@@ -336,8 +329,13 @@ final class VmInstance implements AutoCloseable {
             } else if (s.status() == VmStatus.PROTECTED && ps == PrimaryRole.State.PROTECTED
                     && ctx.drained().getAsBoolean()) {
                 PrimaryRole p = primary;
-                drains.maybeStart(() -> p.switchOver(java.time.Duration.ofSeconds(5)));
+                drains.maybeStart(() -> handOver(p, java.time.Duration.ofSeconds(5)));
             }
+        }
+        if (primary != null) {
+            // clients keep a connection ready to the host the VM would go to (see ConsoleMessage.Standby)
+            console.standby(s.status() == VmStatus.PROTECTED && s.backup() != null
+                    ? ctx.consoleOf().apply(s.backup()) : null);
         }
         if (primary == null && backup == null) {
             // A primary tenure this process has not seen can only come from a Start: a takeover by this host is
@@ -354,12 +352,17 @@ final class VmInstance implements AutoCloseable {
                 return;
             }
             crashed = false;
+            String orphaned = orphan.judge(s, h -> ctx.consoleOf().apply(h) != null);
+            if (orphaned != null) {
+                LOG.warn("VM {}: {}", vmId, orphaned);
+                stopRecord(s.primarySince(), orphaned);
+            }
             String where = s.primary() == null ? null : ctx.consoleOf().apply(s.primary());
             if (lostWatch.lost(s, where)) {
                 console.lost("no primary: host " + s.primary() + " is gone and the VM had no backup in sync to take "
                         + "over (" + s + ")");
             } else {
-                console.redirect(where, s.primary() == null ? "the VM is " + s.status()
+                console.hintPrimary(where, s.primary() == null ? "the VM is " + s.status()
                         : "the primary is " + s.primary());
             }
         }
@@ -433,8 +436,11 @@ final class VmInstance implements AutoCloseable {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
             });
-            b.addListener((from, to, reason) -> ctx.metrics().counter(metrics.name("ftvm_role_transitions_total",
-                    "role", "backup", "state", to.name())).inc());
+            b.addListener((from, to, reason) -> {
+                ctx.metrics().counter(metrics.name("ftvm_role_transitions_total", "role", "backup", "state",
+                        to.name())).inc();
+                console.backupTransition(from, to, reason);
+            });
             // Serve the console the moment this host is primary (the reconcile pass adopts the role after).
             b.onLive(p -> console.serve(p, b.history()));
             b.start();

@@ -66,6 +66,38 @@ class ConsoleClientTest {
     }
 
     @Test
+    void aSwitchoverGoesOnOverTheStandbyConnectionHeldReady() throws Exception {
+        InMemoryConsoleBackend old = new InMemoryConsoleBackend(1024, 1024);
+        old.appendOutput("before ".getBytes(StandardCharsets.US_ASCII));
+        InMemoryConsoleBackend next = new InMemoryConsoleBackend(1024, 1024);
+        next.appendOutput("before ".getBytes(StandardCharsets.US_ASCII));
+        next.setServing(ServingState.notServing("", "this host is the backup", true));
+        ClientRecorder rec = new ClientRecorder();
+        try (ConsoleServer oldServer = TestSupport.server(old); ConsoleServer nextServer = TestSupport.server(next);
+             ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(oldServer)),
+                     rec, rec)) {
+            await(() -> rec.outputSize() == 7, "output from the old primary");
+            String standby = TestSupport.endpoint(nextServer).toString();
+            old.setStandby(standby);
+            await(() -> nextServer.connectionCount() == 1, "a connection held ready at the standby");
+            Thread.sleep(100);
+            assertThat(client.connectedTo()).isEqualTo(TestSupport.endpoint(oldServer));
+            // the hand-over: the old host sends its clients on; the new one takes over, then serves
+            next.setServing(new ServingState.Arriving("the primary hands the VM over"));
+            old.setServing(ServingState.notServing(standby, "the VM is being handed over"));
+            Thread.sleep(50);
+            next.appendOutput("after".getBytes(StandardCharsets.US_ASCII));
+            next.setServing(ServingState.SERVING);
+            await(() -> rec.outputSize() == 12, "output from the new primary");
+            assertThat(new String(rec.output(), StandardCharsets.US_ASCII)).isEqualTo("before after");
+            assertThat(client.connectedTo()).isEqualTo(TestSupport.endpoint(nextServer));
+            assertThat(nextServer.connectionCount()).as("no second connection: the standby one went on").isEqualTo(1);
+            assertThat(rec.kinds()).containsSubsequence(Kind.CONNECTED, Kind.DISCONNECTED, Kind.RECONNECTED)
+                    .doesNotContain(Kind.REDIRECTED);
+        }
+    }
+
+    @Test
     void redirectsAreFollowed() throws Exception {
         InMemoryConsoleBackend primary = new InMemoryConsoleBackend(1024, 1024);
         primary.appendOutput("from the primary".getBytes(StandardCharsets.US_ASCII));

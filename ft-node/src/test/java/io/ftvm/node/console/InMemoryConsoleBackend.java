@@ -184,4 +184,16 @@ public final class InMemoryConsoleBackend implements ConsoleBackend {
     public ServingState servingState() {
         return serving;
     }
+
+    private volatile String standby = "";
+
+    void setStandby(String hint) {
+        standby = hint;
+        changed();
+    }
+
+    @Override
+    public String standby() {
+        return standby;
+    }
 }

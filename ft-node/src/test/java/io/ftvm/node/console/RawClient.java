@@ -85,6 +85,11 @@ final class RawClient implements AutoCloseable {
         return (T) m;
     }
 
+    /** Bytes the server sent that were not read yet. */
+    int available() throws IOException {
+        return in.available();
+    }
+
     /** True when the server closed the connection (EOF) within the socket timeout. */
     boolean closedByServer() throws IOException {
         try {

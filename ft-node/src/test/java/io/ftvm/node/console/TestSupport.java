@@ -27,7 +27,12 @@ public final class TestSupport {
     }
 
     public static ConsoleServer server(InMemoryConsoleBackend backend) throws InterruptedException {
-        ConsoleServer s = new ConsoleServer(loopback(), ConsoleServerConfig.defaults(), new ConsoleAuth(TOKEN));
+        return server(backend, ConsoleServerConfig.defaults());
+    }
+
+    public static ConsoleServer server(InMemoryConsoleBackend backend, ConsoleServerConfig config)
+            throws InterruptedException {
+        ConsoleServer s = new ConsoleServer(loopback(), config, new ConsoleAuth(TOKEN));
         if (backend != null) {
             s.attach(VM, backend);
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** {@link LostVmWatch} and {@link DrainSwitchovers} on a clock the test moves. */
+/** {@link LostVmWatch}, {@link OrphanedPrimary} and {@link DrainSwitchovers} on a clock the test moves. */
 class HandOffHelpersTest {
     private final AtomicLong now = new AtomicLong(-7_000_000_000L); // nanoTime may be negative
 
@@ -30,6 +30,32 @@ class HandOffHelpersTest {
         VmState protectedPair = new VmState(7, VmStatus.PROTECTED, "h1", 4, "h2", 7, "");
         now.addAndGet(2 * LostVmWatch.LOST_AFTER_NANOS);
         assertThat(w.lost(protectedPair, null)).as("an in-sync backup takes over: not lost").isFalse();
+    }
+
+    @Test
+    void anOrphanedPrimaryIsDeclaredLostOnlyWhenNoBackupCanTakeOver() {
+        java.util.Set<String> live = new java.util.HashSet<>(java.util.List.of("h1", "h2"));
+        OrphanedPrimary o = new OrphanedPrimary("kv", "h1", now::get);
+        VmState pair = new VmState(7, VmStatus.PROTECTED, "h1", 4, "h2", 7, "");
+        assertThat(o.judge(pair, live::contains)).as("nothing adopted").isNull();
+        o.adopted(4);
+        assertThat(o.judge(pair, live::contains)).as("the live in-sync backup takes over").isNull();
+        now.addAndGet(OrphanedPrimary.GRACE_NANOS - 1);
+        assertThat(o.judge(pair, live::contains)).isNull();
+        now.addAndGet(1);
+        assertThat(o.judge(pair, live::contains)).contains("did not take over within 30 s")
+                .contains("'ftctl vm start kv'");
+
+        OrphanedPrimary gone = new OrphanedPrimary("kv", "h1", now::get);
+        gone.adopted(4);
+        live.remove("h2");
+        assertThat(gone.judge(pair, live::contains)).contains("h1's ftd restarted").contains("epoch 4")
+                .contains("backup's host h2 is down too");
+        VmState alone = new VmState(8, VmStatus.UNPROTECTED, "h1", 4, null, 0, "");
+        assertThat(gone.judge(alone, live::contains)).contains("it had no backup in sync");
+        VmState tookOver = new VmState(9, VmStatus.UNPROTECTED, "h2", 9, null, 0, "");
+        assertThat(gone.judge(tookOver, live::contains)).as("the backup took over").isNull();
+        assertThat(gone.judge(alone, live::contains)).as("judged once the record moved on").isNull();
     }
 
     @Test

@@ -33,8 +33,7 @@ class PrimaryLostIT {
     @Test
     void aPrimaryKilledDuringItsBackupsJoinIsReportedLostAndItsClientsStop() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 2)) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .sslContext(cluster.clientSsl()).build();
+            HttpClient http = AdminHttp.client(cluster);
             cluster.createVm("kv", new VmSpec("kvstore", 32, List.of("console"), DesiredProtection.NONE), "host-1");
             cluster.await("kv", s -> s.state().status() == VmStatus.UNPROTECTED, Duration.ofSeconds(60));
             List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
@@ -98,13 +97,5 @@ class PrimaryLostIT {
             Thread.sleep(200);
         }
         throw new AssertionError("VM kv did not become " + code + " within " + limit + "; last answer: " + last);
-    }
-
-    private static HttpResponse<String> post(HttpClient http, LocalCluster cluster, String host, String path,
-            String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(cluster.adminUrl(host) + "/v1" + path))
-                .header("Authorization", "Bearer " + LocalCluster.ADMIN_TOKEN)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

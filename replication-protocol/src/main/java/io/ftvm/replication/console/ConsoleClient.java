@@ -7,17 +7,11 @@ import io.ftvm.replication.console.ConsoleMessage.InputAck;
 import io.ftvm.replication.console.ConsoleMessage.Output;
 import io.ftvm.replication.console.ConsoleMessage.Redirect;
 import io.ftvm.replication.console.ConsoleMessage.Welcome;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -64,6 +58,9 @@ public final class ConsoleClient implements AutoCloseable {
     private final EventLoopGroup group = Transports.group(1);
     private final EventLoop loop = group.next();
     private final ConsoleFraming.Stats stats = new ConsoleFraming.Stats();
+    private final ConsoleDialer dialer;
+    /** The connection held ready where the VM would move (see {@link ConsoleMessage.Standby}). */
+    private final StandbyConnection standby;
     private final ClientInputBuffer input;
     private final Backoff backoff;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -88,11 +85,6 @@ public final class ConsoleClient implements AutoCloseable {
         return ep.equals(silentEndpoint) && silentUntil - System.nanoTime() > 0;
     }
 
-    /** How long a TLS handshake may take: four peer timeouts, at least 200 ms, at most the connect timeout. */
-    static long handshakeTimeoutMillis(ConsoleClientConfig config) {
-        return Math.min(config.connectTimeout().toMillis(), Math.max(200, 4 * config.peerTimeout().toMillis()));
-    }
-
     private ConsoleClient(ConsoleClientConfig config, SslContext tls, OutputListener output,
             ConnectionEvent.Listener events) {
         this.config = config;
@@ -101,6 +93,11 @@ public final class ConsoleClient implements AutoCloseable {
         this.eventListener = events;
         this.input = new ClientInputBuffer(config.inputBufferBytes());
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+        this.dialer = new ConsoleDialer(loop, config, tls, stats);
+        this.standby = new StandbyConnection(loop, ep -> {
+            ConsoleClientHandler h = new ConsoleClientHandler(this, ep);
+            return new StandbyConnection.Taken(h, dial(ep, h));
+        }, () -> terminal() || current == null ? null : current.endpoint());
         this.outputNext = config.startOffset();
         this.outputOffset = config.startOffset();
     }
@@ -188,42 +185,45 @@ public final class ConsoleClient implements AutoCloseable {
         }
         ConsoleClientHandler handler = new ConsoleClientHandler(this, ep);
         current = handler;
-        ChannelFuture f = new Bootstrap().group(loop).channel(Transports.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ConsoleFraming.install(ch.pipeline(), ConsoleFraming.Side.CLIENT,
-                                config.keepaliveInterval(), config.peerTimeout(), stats);
-                        ch.pipeline().addBefore("guard", "console-client", handler);
-                        if (tls != null) {
-                            // Silence counts from the end of the handshake only: a loaded server's slow handshake is
-                            // not a dead peer (cutting it at the peer timeout would just start another). The
-                            // handshake itself gets four peer timeouts (at least 200 ms, at most the connect
-                            // timeout): a frozen host accepts the TCP connection (its kernel does) but never answers.
-                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), ep.host(), ep.port());
-                            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis(config));
-                            ch.pipeline().addFirst("tls", ssl);
-                            ch.pipeline().remove("idle");
-                            ssl.handshakeFuture().addListener(done -> {
-                                if (done.isSuccess() && ch.isActive()) {
-                                    ch.pipeline().addBefore("frame-decoder", "idle", ConsoleFraming.idle(
-                                            config.keepaliveInterval(), config.peerTimeout()));
-                                }
-                            });
-                        }
-                    }
-                }).connect(InetSocketAddress.createUnresolved(ep.host(), ep.port()));
-        channel = f.channel();
-        f.addListener(done -> {
-            if (!done.isSuccess()) {
-                connectionEnded(handler, Ending.lost("cannot connect to " + ep + ": " + done.cause().getMessage()));
-            }
-        });
+        channel = dial(ep, handler);
+    }
+
+    /** Opens a connection to {@code ep} for {@code handler}; a failed connect ends it ({@link #connectionEnded}). */
+    private Channel dial(Endpoint ep, ConsoleClientHandler handler) {
+        return dialer.dial(ep, handler, cause -> connectionEnded(handler, Ending.lost("cannot connect to " + ep + ": "
+                + cause.getMessage())));
+    }
+
+    void onStandby(ConsoleMessage.Standby st) {
+        standby.standbyAt(parseHint(st.hint()));
+    }
+
+    /**
+     * When the connection ends without a hint elsewhere, or with a hint to the standby: goes on over the standby
+     * connection (HELLO now, or once it is up) instead of a new connect and handshake. True when it did.
+     */
+    private boolean promoteSpare(Ending e) {
+        if (e.sameEndpoint()) {
+            return false;
+        }
+        StandbyConnection.Taken t = standby.take(e.hint());
+        if (t == null) {
+            return false;
+        }
+        current = t.handler();
+        channel = t.channel();
+        LOG.debug("console client goes on over its standby connection to {}: {}", t.handler().endpoint(),
+                e.detail());
+        if (channel.isActive()) {
+            onActive(current, channel);
+        }
+        return true;
     }
 
     void onActive(ConsoleClientHandler h, Channel ch) {
+        if (standby.holds(h)) {
+            return; // held ready: HELLO only once it takes over (promoteSpare)
+        }
         if (h != current) {
             ch.close();
             return;
@@ -343,6 +343,9 @@ public final class ConsoleClient implements AutoCloseable {
 
     /** A connection (attempt) ended; decides where and when to try next. Runs once per connection. */
     void connectionEnded(ConsoleClientHandler h, Ending e) {
+        if (standby.ended(h)) {
+            return;
+        }
         if (h != current) {
             return;
         }
@@ -364,6 +367,9 @@ public final class ConsoleClient implements AutoCloseable {
             // notice, the others still redirect to it. Ask elsewhere for a moment instead of waiting on it again.
             silentEndpoint = h.endpoint();
             silentUntil = System.nanoTime() + SILENT_AVOID_NANOS;
+        }
+        if (promoteSpare(e)) {
+            return;
         }
         Endpoint next;
         Duration delay;
@@ -436,6 +442,7 @@ public final class ConsoleClient implements AutoCloseable {
         if (ch != null) {
             ch.close();
         }
+        standby.close();
         stopped.countDown();
     }
 
@@ -468,6 +475,7 @@ public final class ConsoleClient implements AutoCloseable {
             loop.execute(() -> {
                 Channel ch = channel;
                 current = null;
+                standby.close();
                 if (ch != null && ch.isActive()) {
                     ch.writeAndFlush(new ConsoleMessage.Bye("", "client closed"))
                             .addListener(ChannelFutureListener.CLOSE).addListener(f -> byeSent.countDown());

@@ -93,6 +93,11 @@ final class ConsoleClientHandler extends SimpleChannelInboundHandler<FromServer>
                 throw ConsoleCodec.violation("INPUT_ACK before WELCOME");
             }
             client.onInputAck(a);
+        } else if (m instanceof ConsoleMessage.Standby st) {
+            if (!welcomed) {
+                throw ConsoleCodec.violation("STANDBY before WELCOME");
+            }
+            client.onStandby(st);
         } else if (m instanceof Redirect r) {
             if (welcomed) {
                 throw ConsoleCodec.violation("REDIRECT after WELCOME");

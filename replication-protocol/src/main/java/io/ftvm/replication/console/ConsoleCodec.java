@@ -11,6 +11,7 @@ import io.ftvm.replication.console.ConsoleMessage.Output;
 import io.ftvm.replication.console.ConsoleMessage.Ping;
 import io.ftvm.replication.console.ConsoleMessage.Pong;
 import io.ftvm.replication.console.ConsoleMessage.Redirect;
+import io.ftvm.replication.console.ConsoleMessage.Standby;
 import io.ftvm.replication.console.ConsoleMessage.Welcome;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
@@ -27,7 +28,14 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConsoleCodec {
     /** The protocol version this code speaks. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
+    /**
+     * The oldest version this code still speaks: a server answers a version-2 client in version 2 (no STANDBY), and a
+     * client takes a version-2 server's WELCOME, so clients and hosts of adjacent releases work together.
+     */
+    public static final int MIN_VERSION = 2;
+    /** The first version with STANDBY. */
+    public static final int STANDBY_VERSION = 3;
     /** "FTVC": opens HELLO and WELCOME, so a wrong peer is refused at once. */
     public static final int MAGIC = 0x46545643;
     /** Largest OUTPUT or INPUT payload. */
@@ -49,6 +57,7 @@ public final class ConsoleCodec {
     static final int PING = 8;
     static final int PONG = 9;
     static final int BYE = 10;
+    static final int STANDBY = 11;
 
     private ConsoleCodec() {
     }
@@ -92,6 +101,9 @@ public final class ConsoleCodec {
             out.writeByte(BYE);
             writeString(out, b.hint());
             writeString(out, b.reason());
+        } else if (m instanceof Standby st) {
+            out.writeByte(STANDBY);
+            writeString(out, st.hint());
         } else {
             throw new IllegalArgumentException("not a console message: " + m);
         }
@@ -140,6 +152,7 @@ public final class ConsoleCodec {
         int type = readType(body);
         FromServer m = switch (type) {
             case WELCOME -> readWelcome(body);
+            case STANDBY -> new Standby(readString(body, "STANDBY hint"));
             case REDIRECT -> new Redirect(readString(body, "REDIRECT hint"), readString(body, "REDIRECT reason"));
             case ERROR -> readError(body);
             case OUTPUT -> {
@@ -169,7 +182,7 @@ public final class ConsoleCodec {
     private static Hello readHello(ByteBuf body) throws ConsoleException {
         readMagic(body, "HELLO");
         int version = readUnsignedShort(body, "HELLO version");
-        if (version != VERSION) {
+        if (version < MIN_VERSION || version > VERSION) {
             body.skipBytes(body.readableBytes()); // a later version's fields are not ours to judge
             return new Hello(version, "", ConsoleMessage.FROM_OLDEST, ConsoleMessage.NO_INPUT, ConsoleAccess.READ, "",
                     "");
@@ -205,8 +218,9 @@ public final class ConsoleCodec {
     private static Welcome readWelcome(ByteBuf body) throws ConsoleException {
         readMagic(body, "WELCOME");
         int version = readUnsignedShort(body, "WELCOME version");
-        if (version != VERSION) {
-            throw violation("WELCOME for protocol version " + version + ", this client speaks " + VERSION);
+        if (version < MIN_VERSION || version > VERSION) {
+            throw violation("WELCOME for protocol version " + version + ", this client speaks " + MIN_VERSION + ".."
+                    + VERSION);
         }
         long historyStart = readOffset(body, "WELCOME history start");
         long outputEnd = readOffset(body, "WELCOME output end");

@@ -14,7 +14,7 @@ public sealed interface ConsoleMessage {
 
     /** A message a server sends. */
     sealed interface FromServer extends ConsoleMessage
-            permits Welcome, Redirect, Error, Output, InputAck, Ping, Pong, Bye {
+            permits Welcome, Redirect, Error, Output, InputAck, Ping, Pong, Bye, Standby {
     }
 
     /** HELLO's {@code outputFrom}: everything the server still holds. */
@@ -64,6 +64,17 @@ public sealed interface ConsoleMessage {
         public Redirect {
             Objects.requireNonNull(hint, "hint");
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * After WELCOME (protocol version 3 on): should the VM move, it goes to {@code hint} ({@code host:port}, the
+     * console of its in-sync backup's host); empty when it has none. The client may hold a connection there ready
+     * (TLS done, no HELLO yet) so that a switchover or failover costs it no new handshake.
+     */
+    record Standby(String hint) implements FromServer {
+        public Standby {
+            Objects.requireNonNull(hint, "hint");
         }
     }
 

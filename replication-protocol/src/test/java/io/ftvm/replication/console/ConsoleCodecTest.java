@@ -79,6 +79,9 @@ class ConsoleCodecTest {
         assertThat(o.bytes()).hasSize(ConsoleCodec.MAX_PAYLOAD);
         assertThat(server(new InputAck(12))).isEqualTo(new InputAck(12));
         assertThat(server(new Bye("h:2", "moved"))).isEqualTo(new Bye("h:2", "moved"));
+        assertThat(server(new ConsoleMessage.Standby("backup:7100")))
+                .isEqualTo(new ConsoleMessage.Standby("backup:7100"));
+        assertThat(server(new ConsoleMessage.Standby(""))).isEqualTo(new ConsoleMessage.Standby(""));
     }
 
     @Test
@@ -131,7 +134,8 @@ class ConsoleCodecTest {
         refusedByServer(body(new Hello(2, "vm", 0, -2, ConsoleAccess.READ, "", "")), "HELLO input offset -2 is negative");
         refusedByServer(body(new Hello(2, "vm", 0, 0, ConsoleAccess.READ, "", "bad\u0007name")), "control characters");
         refusedByClient(body(new Welcome(2, 10, 5, 7, 0, 0)), "WELCOME offsets out of order");
-        refusedByClient(body(new Welcome(3, 0, 0, 0, 0, 0)), "protocol version 3");
+        refusedByClient(body(new Welcome(4, 0, 0, 0, 0, 0)), "protocol version 4, this client speaks 2..3");
+        refusedByClient(body(new Welcome(1, 0, 0, 0, 0, 0)), "protocol version 1");
         refusedByClient(body(new Error(1, -2, "x")), "ERROR offset -2");
     }
 

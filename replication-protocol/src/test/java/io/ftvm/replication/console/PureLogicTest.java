@@ -12,11 +12,11 @@ class PureLogicTest {
     @Test
     void aTlsHandshakeGetsFourPeerTimeoutsWithinBounds() {
         ConsoleClientConfig c = ConsoleClientConfig.of("vm", java.util.List.of(new Endpoint("h", 1)));
-        assertThat(ConsoleClient.handshakeTimeoutMillis(c)).as("the defaults: the connect timeout")
+        assertThat(ConsoleDialer.handshakeTimeoutMillis(c)).as("the defaults: the connect timeout")
                 .isEqualTo(c.connectTimeout().toMillis());
-        assertThat(ConsoleClient.handshakeTimeoutMillis(c.withKeepalive(Duration.ofMillis(10), Duration.ofMillis(60))))
+        assertThat(ConsoleDialer.handshakeTimeoutMillis(c.withKeepalive(Duration.ofMillis(10), Duration.ofMillis(60))))
                 .isEqualTo(240);
-        assertThat(ConsoleClient.handshakeTimeoutMillis(c.withKeepalive(Duration.ofMillis(5), Duration.ofMillis(20))))
+        assertThat(ConsoleDialer.handshakeTimeoutMillis(c.withKeepalive(Duration.ofMillis(5), Duration.ofMillis(20))))
                 .isEqualTo(200);
     }
 
