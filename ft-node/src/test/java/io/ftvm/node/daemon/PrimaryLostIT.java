@@ -68,9 +68,9 @@ class PrimaryLostIT {
                 assertThat(events.toString()).contains("VM_LOST").contains("no primary");
             }
             // the operator's way out: stop it, start it afresh on the host that is left
-            assertThat(post(http, cluster, "host-2", "/vms/kv/stop", "{}").statusCode()).isEqualTo(200);
+            assertThat(AdminHttp.post(http, cluster, "host-2", "/vms/kv/stop", "{}").statusCode()).isEqualTo(200);
             cluster.await("kv", s -> s.state().status() == VmStatus.STOPPED, Duration.ofSeconds(30));
-            assertThat(post(http, cluster, "host-2", "/vms/kv/start", "{}").statusCode()).isEqualTo(200);
+            assertThat(AdminHttp.post(http, cluster, "host-2", "/vms/kv/start", "{}").statusCode()).isEqualTo(200);
             cluster.await("kv", s -> "host-2".equals(s.state().primary()), Duration.ofSeconds(60));
         }
     }
