@@ -10,8 +10,10 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /** A single ZooKeeper server inside this JVM (ZooKeeper's own embedded server), on loopback. */
 public final class EmbeddedZooKeeper implements AutoCloseable {
-    private final ZooKeeperServerEmbedded server;
+    private final Path dir;
+    private final Properties config;
     private final int port;
+    private ZooKeeperServerEmbedded server;
 
     /** Starts a server keeping its data under {@code dir}; waits up to 30 s for it to serve. */
     public EmbeddedZooKeeper(Path dir) throws Exception {
@@ -26,9 +28,28 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         p.setProperty("admin.enableServer", "false");
         p.setProperty("4lw.commands.whitelist", "ruok,stat");
         java.nio.file.Files.createDirectories(dir);
-        server = ZooKeeperServerEmbedded.builder().baseDir(dir).configuration(p).exitHandler(ExitHandler.LOG_ONLY)
-                .build();
-        server.start(30_000);
+        this.dir = dir;
+        this.config = p;
+        start();
+    }
+
+    /** Starts the server (again, after {@link #stop}: same port, same data); waits up to 30 s for it to serve. */
+    public synchronized void start() throws Exception {
+        if (server != null) {
+            return;
+        }
+        ZooKeeperServerEmbedded s = ZooKeeperServerEmbedded.builder().baseDir(dir).configuration(config)
+                .exitHandler(ExitHandler.LOG_ONLY).build();
+        s.start(30_000);
+        server = s;
+    }
+
+    /** Stops the server, as an outage would: its clients lose their connections; the data stays for a restart. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 
     private static int freePort() throws IOException {
@@ -43,6 +64,6 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        stop();
     }
 }

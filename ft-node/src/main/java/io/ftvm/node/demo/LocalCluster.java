@@ -386,6 +386,11 @@ public final class LocalCluster implements AutoCloseable {
         return new io.ftvm.coordinator.EndpointDirectory(client).lookup(vmId, io.ftvm.coordinator.Role.BACKUP, tenure);
     }
 
+    /** The cluster's ZooKeeper server, to stop and start again (an outage). */
+    public EmbeddedZooKeeper zooKeeper() {
+        return zookeeper;
+    }
+
     public String connectString() {
         return zookeeper.connectString();
     }
