@@ -241,8 +241,8 @@ public final class ClusterManager implements Closeable {
                     client.config().sessionTimeout());
         }
         if (!avoided.equals(lastAvoided) && !avoided.isEmpty()) {
-            LOG.info("manager: placing no backup on {} for up to {} (a primary there was just taken over)", avoided,
-                    client.config().sessionTimeout());
+            LOG.info("manager: placing no backup on {} for now (a primary there was just taken over, or a backup "
+                    + "failed there)", avoided);
         }
         for (long wake : new long[] {returnGrace.nanosToNextExpiry(), victims.nanosToNextExpiry()}) {
             wakeAfter(wake);

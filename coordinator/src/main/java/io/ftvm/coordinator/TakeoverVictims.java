@@ -14,7 +14,9 @@ import java.util.function.LongSupplier;
  * to nowhere, until the primary gives up on it. So the cluster manager watches the records it plans from: when a
  * VM's backup becomes its primary, the former primary's host is avoided for {@code window} (one session timeout:
  * a dead host's registration is gone by then, since the takeover came after the crash; a live one, after a false
- * suspicion or a freeze it recovered from, is used again soon).
+ * suspicion or a freeze it recovered from, is used again soon). A host whose backup gave its role up after failing
+ * there ({@link Transitions#isBackupFailure}: it could not start, say on a read-only data directory) is avoided for
+ * {@link #FAILED_BACKUP_WINDOW_NANOS}, so that another host is tried rather than the same one again and again.
  *
  * <p>Not thread-safe: the manager's thread only.
  */
@@ -23,6 +25,10 @@ public final class TakeoverVictims {
     private final LongSupplier nanoClock;
     private final Map<String, VmState> lastSeen = new HashMap<>();
     private final Map<String, Long> avoidedSince = new HashMap<>();
+    /** Hosts whose backup failed, and until when they are avoided. */
+    private final Map<String, Long> failedUntil = new HashMap<>();
+    /** How long a host whose backup failed gets no backup. */
+    public static final long FAILED_BACKUP_WINDOW_NANOS = 60_000_000_000L;
 
     public TakeoverVictims(Duration window, LongSupplier nanoClock) {
         if (window.isNegative()) {
@@ -36,6 +42,10 @@ public final class TakeoverVictims {
     public void observe(String vmId, VmState now) {
         VmState before = lastSeen.put(vmId, now);
         if (before == null || now.epoch() <= before.epoch() || before.primary() == null || before.backup() == null) {
+            return;
+        }
+        if (Transitions.isBackupFailure(now) && before.primary().equals(now.primary())) {
+            failedUntil.put(before.backup(), nanoClock.getAsLong() + FAILED_BACKUP_WINDOW_NANOS);
             return;
         }
         if (before.backup().equals(now.primary()) && !before.primary().equals(now.primary())
@@ -53,7 +63,10 @@ public final class TakeoverVictims {
     public Set<String> avoided() {
         long now = nanoClock.getAsLong();
         avoidedSince.values().removeIf(since -> now - since >= windowNanos);
-        return new TreeSet<>(avoidedSince.keySet());
+        failedUntil.values().removeIf(until -> now - until >= 0);
+        TreeSet<String> hosts = new TreeSet<>(avoidedSince.keySet());
+        hosts.addAll(failedUntil.keySet());
+        return hosts;
     }
 
     /** Nanoseconds until the first avoidance ends, or -1 if none runs. */
@@ -62,6 +75,12 @@ public final class TakeoverVictims {
         long next = -1;
         for (long since : avoidedSince.values()) {
             long left = since + windowNanos - now;
+            if (left > 0 && (next < 0 || left < next)) {
+                next = left;
+            }
+        }
+        for (long until : failedUntil.values()) {
+            long left = until - now;
             if (left > 0 && (next < 0 || left < next)) {
                 next = left;
             }

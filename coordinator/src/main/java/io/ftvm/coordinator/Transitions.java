@@ -9,7 +9,23 @@ public final class Transitions {
     /** How the reason of a planned takeover (a switchover) ends. */
     static final String SWITCHOVER_SUFFIX = " (planned switchover)";
 
+    /** How the reason of a backup's own resignation after a failure on its host ends (see {@link #backupFailed}). */
+    static final String BACKUP_FAILED_SUFFIX = " (backup failed)";
+
     private Transitions() {
+    }
+
+    /**
+     * The reason for a {@link Transition.GoUnprotected} by which a backup's host gives the role up because it failed
+     * there (it could not start, or its replay failed): the manager then keeps backups off that host for a while.
+     */
+    public static String backupFailed(String why) {
+        return why + BACKUP_FAILED_SUFFIX;
+    }
+
+    /** True when {@code s} is the outcome of a backup giving its role up after a failure on its host. */
+    public static boolean isBackupFailure(VmState s) {
+        return s.status() == VmStatus.UNPROTECTED && s.reason().endsWith(BACKUP_FAILED_SUFFIX);
     }
 
     /** True when {@code s} is the outcome of a planned switchover: its old primary handed the VM over, alive. */

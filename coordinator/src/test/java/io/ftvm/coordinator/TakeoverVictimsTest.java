@@ -41,6 +41,27 @@ class TakeoverVictimsTest {
     }
 
     @Test
+    void aHostWhoseBackupFailedIsAvoidedForTheLongerWindow() {
+        VmState pair = new VmState(3, VmStatus.SYNCING, "a", 1, "b", 3, "");
+        victims.observe("vm", pair);
+        VmState failed = Transitions.apply(pair, new Transition.GoUnprotected("a",
+                Transitions.backupFailed("the backup on b could not start: read-only file system")));
+        assertThat(Transitions.isBackupFailure(failed)).isTrue();
+        victims.observe("vm", failed);
+        assertThat(victims.avoided()).containsExactly("b");
+        assertThat(victims.nanosToNextExpiry()).isEqualTo(TakeoverVictims.FAILED_BACKUP_WINDOW_NANOS);
+        now.addAndGet(TakeoverVictims.FAILED_BACKUP_WINDOW_NANOS - 1);
+        assertThat(victims.avoided()).containsExactly("b");
+        now.addAndGet(1);
+        assertThat(victims.avoided()).isEmpty();
+        // a backup dropped for another reason (the primary gave up on it) avoids nobody
+        victims.observe("vm", new VmState(9, VmStatus.SYNCING, "a", 1, "c", 9, ""));
+        victims.observe("vm", Transitions.apply(new VmState(9, VmStatus.SYNCING, "a", 1, "c", 9, ""),
+                new Transition.GoUnprotected("a", "backup c silent")));
+        assertThat(victims.avoided()).isEmpty();
+    }
+
+    @Test
     void otherChangesAvoidNobody() {
         victims.observe("vm", protectedOn(3, "a", "b"));
         victims.observe("vm", new VmState(4, VmStatus.UNPROTECTED, "a", 1, null, 0, "backup lost")); // backup dropped

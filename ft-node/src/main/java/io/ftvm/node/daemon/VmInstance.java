@@ -285,6 +285,9 @@ final class VmInstance implements AutoCloseable {
                 return; // this view may predate the takeover: judge the new primary on the next one
             } else if (bs == BackupRole.State.STOPPED || bs == BackupRole.State.FENCED) {
                 LOG.warn("VM {}: backup tenure {} ended: {}", vmId, backupTenure, backup.failure());
+                if (backup.failure() != null) {
+                    resignFailedBackup(backupTenure, "failed: " + backup.failure());
+                }
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
                 close(backup);
                 footprint.releaseBackup(backupTenure);
@@ -452,6 +455,7 @@ final class VmInstance implements AutoCloseable {
         } catch (Exception e) {
             footprint.closeBackupNic();
             LOG.error("VM {}: cannot start a backup: {}", vmId, e.getMessage());
+            resignFailedBackup(tenure, "could not start: " + e.getMessage());
         }
     }
 
@@ -524,6 +528,16 @@ final class VmInstance implements AutoCloseable {
     private static final long BACKUP_START_MILLIS = 10_000;
     private long awaitedBackupTenure = -1;
     private long awaitedBackupSince;
+
+    /**
+     * Gives up this host's backup role of {@code tenure} that failed here ({@code what}), while the record still
+     * names it: the VM goes unprotected at once and the manager places its backup on another host (and keeps backups
+     * off this one for a while), instead of the primary waiting for a backup that will never come.
+     */
+    private void resignFailedBackup(long tenure, String what) {
+        new RoleRecord(ctx.records(), vmId, ctx.hostId()).resignBackup(tenure, io.ftvm.coordinator.Transitions
+                .backupFailed("the backup on " + ctx.hostId() + " " + what));
+    }
 
     private void stopRecord(long tenure, String reason) {
         new RoleRecord(ctx.records(), vmId, ctx.hostId()).stop(tenure, reason);
