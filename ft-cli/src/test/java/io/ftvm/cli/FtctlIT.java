@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -384,6 +385,57 @@ class FtctlIT {
         String text = screen.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(text.indexOf("VALUE paris")).isLessThan(text.indexOf("VALUE rome"));
         awaitVm(v -> v.path("status").asText().equals("PROTECTED"), "protection after the console's failover");
+    }
+
+    /**
+     * {@code ftctl console} on a real terminal (a pty from {@code script}), typed at as a person types: the Enter key
+     * sends CR, the console's line discipline turns it into the line end the guest reads, echoes what is typed, and
+     * the guest's replies come out on lines of their own (CR LF on a raw terminal); Ctrl-] q quits and the terminal
+     * is restored.
+     */
+    @Test
+    @Order(8)
+    void theConsoleOnATerminalRunsACommandTypedWithEnter() throws Exception {
+        Assumptions.assumeTrue(new java.io.File("/usr/bin/script").canExecute(), "script(1) makes the pty");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cmd = javaBin + " -cp " + System.getProperty("java.class.path") + " io.ftvm.cli.Ftctl console " + VM
+                + " --write --take-over --from end; stty -a | grep -o -- ' -\\?icanon' > " + cluster.dir()
+                .resolve("tty-after").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", cmd, "/dev/null").redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().put("TERM", "xterm");
+        Process p = pb.start();
+        java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try {
+                p.getInputStream().transferTo(screen);
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        }, "pty-reader");
+        reader.start();
+        try (java.io.OutputStream keys = p.getOutputStream()) {
+            awaitText(screen, "connected to");
+            for (byte b : "set tty works\rget tty\r".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+                keys.write(b); // key by key, as typed
+                keys.flush();
+                Thread.sleep(5);
+            }
+            awaitText(screen, "VALUE works");
+            String text = screen.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(text).as("what was typed is echoed").contains("get tty");
+            assertThat(text).as("the reply on a line of its own").contains("\r\nVALUE works\r\n");
+            assertThat(text).as("the guest saw no CR inside the value").doesNotContain("works\r\r");
+            keys.write(new byte[] {0x1d, 'q'});
+            keys.flush();
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("Ctrl-] q quits: %s", screen)
+                    .isTrue();
+        } finally {
+            p.destroyForcibly();
+            reader.join(10_000);
+        }
+        assertThat(Files.readString(cluster.dir().resolve("tty-after"))).as("the terminal is cooked again")
+                .contains("icanon").doesNotContain("-icanon");
     }
 
     private static void awaitText(java.io.ByteArrayOutputStream screen, String want) throws InterruptedException {
