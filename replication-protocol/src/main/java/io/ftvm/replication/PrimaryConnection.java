@@ -247,17 +247,17 @@ public final class PrimaryConnection implements AutoCloseable {
     }
 
     /**
-     * Records the reason like {@link #fail} and tells the backup (best effort: {@link Heartbeats} closes the channel
-     * right after this returns, so a goodbye stuck behind queued log data is lost, and the backup then sees a broken
-     * connection).
+     * Records the reason like {@link #fail} and tells the backup; {@link Heartbeats} closes the channel once the
+     * goodbye is written (or after a bound: one stuck behind queued log data is then lost, and the backup sees a
+     * broken connection).
      */
-    private void sayGoodbye(ChannelHandlerContext ctx, String reason) {
+    private io.netty.channel.ChannelFuture sayGoodbye(ChannelHandlerContext ctx, String reason) {
         if (closeReason == null) {
             closeReason = reason;
             stats.closedBecause(reason);
             LOG.warn("replication connection {}: {}", ctx.channel().remoteAddress(), reason);
         }
-        ctx.writeAndFlush(new Messages.Goodbye("the primary drops this connection: " + reason));
+        return ctx.writeAndFlush(new Messages.Goodbye("the primary drops this connection: " + reason));
     }
 
     private void fail(ChannelHandlerContext ctx, String reason) {
@@ -285,11 +285,7 @@ public final class PrimaryConnection implements AutoCloseable {
             // Dropping a live backup, this end says so first: the backup then waits for a reconnection (or for this
             // primary to give it up in the record) instead of taking the closed connection for this primary's death.
             Heartbeats.afterTls(ctx, liveness, () -> Heartbeats.schedule(ctx, liveness, progress,
-                    reason -> sayGoodbye(ctx, reason),
-                    reason -> {
-                        stats.countStall();
-                        sayGoodbye(ctx, reason);
-                    }));
+                    reason -> sayGoodbye(ctx, reason), stats::countStall));
         }
 
         @Override

@@ -31,6 +31,8 @@ class StallDetectionTest {
     /** Handshakes and echoes every heartbeat, swallows log batches without an ACK. */
     private static final class MuteBackup implements AutoCloseable {
         final AtomicLong batches = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> goodbye =
+                new java.util.concurrent.atomic.AtomicReference<>();
         private final EventLoopGroup group = Transports.group();
         private final Channel server;
 
@@ -61,6 +63,8 @@ class StallDetectionTest {
                                                         h.sendTimeNanos()));
                                             } else if (m instanceof Messages.LogBatch) {
                                                 batches.incrementAndGet(); // received, never ACKed
+                                            } else if (m instanceof Messages.Goodbye g) {
+                                                goodbye.set(g.reason());
                                             }
                                         }
                                     });
@@ -97,6 +101,9 @@ class StallDetectionTest {
             assertThat(primary.stats().lastCloseReason()).isEqualTo(primary.closeReason());
             assertThat(sender.ackedSequence()).isEqualTo(-1);
             assertThat(sender.bytesRetained()).as("the entries stay for the next connection").isPositive();
+            // the backup is told before the close, so it does not take the closed connection for a dead primary
+            await(() -> backup.goodbye.get() != null, "the goodbye");
+            assertThat(backup.goodbye.get()).startsWith("the primary drops this connection: log stalled");
         }
     }
 
