@@ -197,6 +197,7 @@ public final class HostDaemon implements AutoCloseable {
                 LOG.warn("cluster manager: VMs without a backup: {}", r.unplaced());
             }
         }).start();
+        ClassWarmup.start(HostDaemon.class.getClassLoader()); // the first failover here does not load them
         LOG.info("ftd {} up: console {}, cluster '{}' on {}", config.hostId(), consoleAddress, config.cluster(),
                 config.zookeeper());
         return this;
