@@ -247,10 +247,11 @@ public final class BackupRole implements AutoCloseable {
         }
         everConnected = true;
         if (handOverAt >= 0) {
-            // the primary sent more after its hand-over: it gave the switchover up (its deadline passed) and runs on
-            LOG.warn("VM {}: the primary resumed after handing over at icount {}: the hand-over is void", vmId,
-                    handOverAt);
-            handOverAt = -1;
+            // the primary sent more after its hand-over: it gave the switchover up (its deadline passed) and runs on.
+            // The takeover it asked for is already under way in ZooKeeper: refuse the entry (unACKed, so nothing the
+            // resumed primary does is released); a takeover that could not be decided lets entries in again.
+            throw new IllegalStateException("backup of VM " + vmId + " is taking over after the hand-over at icount "
+                    + handOverAt + ": entry not accepted");
         }
         try {
             log.receive(e);
@@ -274,8 +275,33 @@ public final class BackupRole implements AutoCloseable {
                     + h.icount() + " refused");
         }
         LOG.info("VM {}: the primary hands the VM over at icount {} (planned switchover)", vmId, h.icount());
+        // The compare-and-set starts now, while the replay thread catches up with the log's end (the two used to run
+        // one after the other); from here on no entry is accepted (receive), so the log ends where the hand-over said.
+        // The future is set before handOverAt, which tells the replay thread to take it.
+        String why = "the primary handed the VM over at icount " + h.icount() + " (planned switchover)";
+        plannedOutcome = java.util.concurrent.CompletableFuture.supplyAsync(() -> authority.takeOver(why, true),
+                r -> {
+                    Thread t = new Thread(r, "backup-takeover-" + vmId);
+                    t.setDaemon(true);
+                    t.start();
+                });
         handOverAt = h.icount();
         log.wake(); // the replay thread takes over now, not at the end of its wait for entries
+    }
+
+    /** The planned takeover's compare-and-set, started at the hand-over (null: none under way). */
+    private volatile java.util.concurrent.CompletableFuture<TakeoverAuthority.Outcome> plannedOutcome;
+
+    /** The planned takeover's outcome (waiting for its compare-and-set), or RETRY when it failed. */
+    private TakeoverAuthority.Outcome plannedOutcome() throws InterruptedException {
+        java.util.concurrent.CompletableFuture<TakeoverAuthority.Outcome> f = plannedOutcome;
+        plannedOutcome = null;
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("VM {}: the planned takeover's compare-and-set failed: {}", vmId, e.getCause().toString());
+            return TakeoverAuthority.Outcome.retry();
+        }
     }
 
     /** The console output that came with the snapshot being installed (null: none). */
@@ -443,13 +469,12 @@ public final class BackupRole implements AutoCloseable {
                 : "primary silent: " + (endpoint.lastCloseReason() == null ? "its connection closed"
                         : endpoint.lastCloseReason());
         transition(State.TAKING_OVER, why);
-        if (planned && (handOverAt < 0 || log.receivedIcount() != handOverAt)) {
-            // void meanwhile (the primary resumed): entries are refused from TAKING_OVER on, so this is final
-            handOverAt = -1;
-            transition(State.REPLAYING, "planned switchover given up by the primary");
-            return;
+        if (planned && log.receivedIcount() != handOverAt) {
+            // cannot happen: the hand-over named the end of the log, and entries are refused from it on
+            LOG.error("VM {}: the log ends at icount {}, not at the hand-over's {}", vmId, log.receivedIcount(),
+                    handOverAt);
         }
-        TakeoverAuthority.Outcome o = authority.takeOver(why, planned);
+        TakeoverAuthority.Outcome o = planned ? plannedOutcome() : authority.takeOver(why, planned);
         long won = clock.nanoTime();
         if (o.verdict() == RoleAuthority.Verdict.RETRY) {
             // ZooKeeper unreachable: stay a backup (the primary may come back and the pair carry on); ask again. A

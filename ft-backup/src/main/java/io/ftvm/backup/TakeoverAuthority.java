@@ -17,5 +17,10 @@ public interface TakeoverAuthority {
         public static Outcome fenced() {
             return new Outcome(RoleAuthority.Verdict.FENCED, null, -1);
         }
+
+        /** Not decided: the coordinator could not be asked. */
+        public static Outcome retry() {
+            return new Outcome(RoleAuthority.Verdict.RETRY, null, -1);
+        }
     }
 }
