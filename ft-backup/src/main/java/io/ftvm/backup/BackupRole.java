@@ -289,6 +289,14 @@ public final class BackupRole implements AutoCloseable {
         log.wake(); // the replay thread takes over now, not at the end of its wait for entries
     }
 
+    /**
+     * Whether this backup is taking the VM over: its compare-and-set may be under way or won, so the record may name
+     * it primary while it is still a backup (the owner must not discard it for that).
+     */
+    public boolean takeoverUnderWay() {
+        return plannedOutcome != null || state == State.TAKING_OVER;
+    }
+
     /** The planned takeover's compare-and-set, started at the hand-over (null: none under way). */
     private volatile java.util.concurrent.CompletableFuture<TakeoverAuthority.Outcome> plannedOutcome;
 

@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads and initialises ftvm's own classes of the paths a failover takes, on a background thread once ftd is up, so
+ * Loads ftvm's own classes of the paths a failover takes, on a background thread once ftd is up, so
  * that the first takeover or switchover on a host does not pay for loading them (tens of milliseconds, in the middle
- * of the client-visible stall). Only {@code io.ftvm} classes of the listed packages are touched; they keep no static
- * mutable state, so initialising them early changes nothing but when it happens.
+ * of the client-visible stall). Only {@code io.ftvm} classes of the listed packages are touched, and none is
+ * initialised here: static initialisers run where they always did, so no class-initialisation lock is taken by this
+ * thread while ftd serves.
  */
 final class ClassWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(ClassWarmup.class);
@@ -42,7 +43,7 @@ final class ClassWarmup {
         int loaded = 0;
         for (String name : classNames(loader)) {
             try {
-                Class.forName(name, true, loader);
+                Class.forName(name, false, loader); // loaded, not initialised: no class-init lock taken here
                 loaded++;
             } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                 LOG.debug("warm-up: {} not loaded: {}", name, e.toString());

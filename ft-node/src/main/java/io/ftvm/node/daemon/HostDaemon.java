@@ -143,6 +143,10 @@ public final class HostDaemon implements AutoCloseable {
         }
         String consoleAddress = config.advertiseAddress() + ":" + console.address().getPort();
         membership = new HostMembership(client).start();
+        // read before the first reconcile: it judges roles by which hosts are live (an empty view would say none)
+        if (!membership.awaitInitialized(Duration.ofSeconds(30))) {
+            throw new IOException("the live hosts could not be read within 30 s");
+        }
         drained = new io.ftvm.coordinator.DrainedHosts(client).start();
         if (!drained.awaitInitialized(Duration.ofSeconds(30))) {
             throw new IOException("the drained hosts could not be read within 30 s");
@@ -355,12 +359,7 @@ public final class HostDaemon implements AutoCloseable {
          * be answered from the moment before this host saw it.
          */
         private void awaitCurrentView(String vmId, VmInstance i) throws IOException {
-            long epoch;
-            try {
-                epoch = context.records().state(vmId).epoch();
-            } catch (io.ftvm.coordinator.CoordinatorException e) {
-                throw new IOException("the record of VM " + vmId + " cannot be read: " + e.getMessage(), e);
-            }
+            long epoch = context.records().state(vmId).epoch(); // unreachable ZooKeeper: 503 from the API
             long end = System.nanoTime() + VIEW_CATCH_UP_MILLIS * 1_000_000L;
             if (i.reconciledEpoch() < epoch) {
                 reconciler.execute(HostDaemon.this::reconcile); // the watch brings it too; this is sooner

@@ -135,7 +135,7 @@ final class VmConsoleBackend implements ConsoleBackend {
      * listener), before the reconcile pass that adopts it, and a pass that began before must not undo that.
      */
     void hintPrimary(String primaryConsole, String why) {
-        if (primary != null) {
+        if (live() != null) {
             return;
         }
         lost = null;

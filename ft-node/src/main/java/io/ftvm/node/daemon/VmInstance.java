@@ -286,13 +286,16 @@ final class VmInstance implements AutoCloseable {
             } else if (bs == BackupRole.State.STOPPED || bs == BackupRole.State.FENCED) {
                 LOG.warn("VM {}: backup tenure {} ended: {}", vmId, backupTenure, backup.failure());
                 if (backup.failure() != null) {
-                    resignFailedBackup(backupTenure, "failed: " + backup.failure());
+                    // only a failure of this host's own (its disk, its memory: the replay threw) keeps backups off
+                    // it; a divergence, a primary that sent no snapshot, a guest that powered off do not
+                    resignFailedBackup(backupTenure, "failed: " + backup.failure(),
+                            backup.failure().startsWith("replay failed: "));
                 }
                 ctx.directory().withdraw(vmId, Role.BACKUP, backupTenure);
                 close(backup);
                 footprint.releaseBackup(backupTenure);
                 backup = null;
-            } else if (bs != BackupRole.State.TAKING_OVER
+            } else if (bs != BackupRole.State.TAKING_OVER && !backup.takeoverUnderWay()
                     && !(s.names(me, Role.BACKUP) && s.backupSince() == backupTenure)) {
                 LOG.warn("VM {}: record no longer names this host backup of tenure {} ({}): discarding", vmId,
                         backupTenure, s);
@@ -343,7 +346,15 @@ final class VmInstance implements AutoCloseable {
         if (primary == null && backup == null) {
             // A primary tenure this process has not seen can only come from a Start: a takeover by this host is
             // recorded when it happens, and tenures from a previous life of this ftd are adopted at start-up.
-            if (s.names(me, Role.PRIMARY) && tenuresSeen.add(s.primarySince())) {
+            if (s.names(me, Role.PRIMARY) && s.primarySince() == tookOverAt && s.status().running()) {
+                // this host's backup won the takeover but failed before it went live: the VM's state is gone with
+                // it (never boot it afresh on our own); say so, as for a primary of a previous life
+                String why = "the backup on " + me + " won the takeover (epoch " + tookOverAt + ") but failed before "
+                        + "it went live: the VM's running state is lost; 'ftctl vm start " + vmId + "' boots it again";
+                LOG.error("VM {}: {}", vmId, why);
+                stopRecord(tookOverAt, why);
+            } else if (s.names(me, Role.PRIMARY) && s.primarySince() != tookOverAt
+                    && tenuresSeen.add(s.primarySince())) {
                 boot(view.spec(), s.primarySince());
             } else if (s.names(me, Role.BACKUP) && s.status() == VmStatus.SYNCING && tenuresSeen.add(-s.backupSince())) {
                 startBackup(s, view.spec());
@@ -455,7 +466,7 @@ final class VmInstance implements AutoCloseable {
         } catch (Exception e) {
             footprint.closeBackupNic();
             LOG.error("VM {}: cannot start a backup: {}", vmId, e.getMessage());
-            resignFailedBackup(tenure, "could not start: " + e.getMessage());
+            resignFailedBackup(tenure, "could not start: " + e.getMessage(), true);
         }
     }
 
@@ -531,12 +542,14 @@ final class VmInstance implements AutoCloseable {
 
     /**
      * Gives up this host's backup role of {@code tenure} that failed here ({@code what}), while the record still
-     * names it: the VM goes unprotected at once and the manager places its backup on another host (and keeps backups
-     * off this one for a while), instead of the primary waiting for a backup that will never come.
+     * names it: the VM goes unprotected at once and the manager places a new backup, instead of the primary waiting
+     * for a backup that will never come; when it was this host's fault ({@code hostFault}), on another host for a
+     * while.
      */
-    private void resignFailedBackup(long tenure, String what) {
-        new RoleRecord(ctx.records(), vmId, ctx.hostId()).resignBackup(tenure, io.ftvm.coordinator.Transitions
-                .backupFailed("the backup on " + ctx.hostId() + " " + what));
+    private void resignFailedBackup(long tenure, String what, boolean hostFault) {
+        String why = "the backup on " + ctx.hostId() + " " + what;
+        new RoleRecord(ctx.records(), vmId, ctx.hostId()).resignBackup(tenure,
+                hostFault ? io.ftvm.coordinator.Transitions.backupFailed(why) : why);
     }
 
     private void stopRecord(long tenure, String reason) {

@@ -8,6 +8,7 @@ import io.ftvm.replication.console.ConnectionEvent.Kind;
 import io.ftvm.replication.console.ConsoleClient;
 import io.ftvm.replication.console.ConsoleAccess;
 import io.ftvm.replication.console.ConsoleCodec;
+import io.ftvm.replication.console.ConsoleError;
 import io.ftvm.replication.console.ConsoleMessage;
 import io.ftvm.replication.console.Endpoint;
 import java.io.DataInputStream;
@@ -197,6 +198,67 @@ class ConsoleClientTest {
                 assertThat(rec.events().stream().filter(e -> e.kind() == Kind.DISCONNECTED).findFirst().orElseThrow()
                         .detail()).contains("OUTPUT at offset 7 but the next offset needed is 3 (a gap)");
             }
+        }
+    }
+
+    @Test
+    void aHostOfThePreviousReleaseIsSpokenToInItsVersion() throws Exception {
+        try (ServerSocket old = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            old.setSoTimeout(10_000);
+            Endpoint ep = new Endpoint("127.0.0.1", old.getLocalPort());
+            ClientRecorder rec = new ClientRecorder();
+            try (ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(ep), rec, rec)) {
+                for (int version : new int[] {ConsoleCodec.VERSION, ConsoleCodec.MIN_VERSION}) {
+                    try (Socket s = old.accept()) {
+                        s.setSoTimeout(10_000);
+                        DataInputStream in = new DataInputStream(s.getInputStream());
+                        byte[] hello = new byte[in.readInt()];
+                        in.readFully(hello);
+                        int asked = ((hello[5] & 0xff) << 8) | (hello[6] & 0xff); // type, magic, then the version
+                        assertThat(asked).isEqualTo(version);
+                        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                        if (asked != ConsoleCodec.MIN_VERSION) { // what a version-2 server says
+                            write(out, new ConsoleMessage.Error(ConsoleError.UNSUPPORTED_VERSION.wire(), -1,
+                                    "protocol version " + asked + " not supported; this server speaks 2"));
+                            assertThat(in.read()).isLessThan(0);
+                            continue;
+                        }
+                        write(out, new ConsoleMessage.Welcome(ConsoleCodec.MIN_VERSION, 0, 2, 0, 0, 0));
+                        write(out, new ConsoleMessage.Output(0, new byte[] {4, 2}));
+                        await(() -> rec.outputSize() == 2, "output from the old host");
+                    }
+                }
+                assertThat(rec.kinds()).contains(Kind.CONNECTED).doesNotContain(Kind.FAILED);
+            }
+        }
+    }
+
+    @Test
+    void aStandbyThatCannotBeReachedLeavesTheClientWorking() throws Exception {
+        InMemoryConsoleBackend first = new InMemoryConsoleBackend(1024, 1024);
+        first.appendOutput("one".getBytes(StandardCharsets.US_ASCII));
+        InMemoryConsoleBackend second = new InMemoryConsoleBackend(1024, 1024);
+        second.appendOutput("one".getBytes(StandardCharsets.US_ASCII));
+        ClientRecorder rec = new ClientRecorder();
+        try (ConsoleServer a = TestSupport.server(first); ConsoleServer b = TestSupport.server(second);
+             ConsoleClient client = ConsoleClient.start(TestSupport.clientConfig(TestSupport.endpoint(a)), rec,
+                     rec)) {
+            await(() -> rec.outputSize() == 3, "output from the first host");
+            first.setStandby("nosuchhost.invalid:7100"); // cannot even be resolved
+            Thread.sleep(200);
+            first.setStandby("127.0.0.1:1"); // refused
+            Thread.sleep(200);
+            first.setServing(ServingState.notServing(TestSupport.endpoint(b).toString(), "moved"));
+            second.appendOutput("two".getBytes(StandardCharsets.US_ASCII));
+            await(() -> rec.outputSize() == 6, "output from the second host");
+            assertThat(client.connectedTo()).isEqualTo(TestSupport.endpoint(b));
+            // and with no hint at all, when the standby is dead
+            second.setStandby("127.0.0.1:1");
+            Thread.sleep(200);
+            first.setServing(ServingState.SERVING);
+            first.appendOutput("two!".getBytes(StandardCharsets.US_ASCII));
+            second.setServing(ServingState.notServing("", "gone"));
+            await(() -> rec.outputSize() == 7, "output from the first host again, found without a hint");
         }
     }
 

@@ -94,10 +94,8 @@ public final class ConsoleClient implements AutoCloseable {
         this.input = new ClientInputBuffer(config.inputBufferBytes());
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
         this.dialer = new ConsoleDialer(loop, config, tls, stats);
-        this.standby = new StandbyConnection(loop, ep -> {
-            ConsoleClientHandler h = new ConsoleClientHandler(this, ep);
-            return new StandbyConnection.Taken(h, dial(ep, h));
-        }, () -> terminal() || current == null ? null : current.endpoint());
+        this.standby = new StandbyConnection(loop, ep -> new ConsoleClientHandler(this, ep), this::dial,
+                () -> terminal() || current == null ? null : current.endpoint());
         this.outputNext = config.startOffset();
         this.outputOffset = config.startOffset();
     }
@@ -232,9 +230,12 @@ public final class ConsoleClient implements AutoCloseable {
         // A take-over takes the lease once; reconnections (after a failover) ask for it like any writer.
         ConsoleAccess access = config.access() == ConsoleAccess.TAKE_OVER && welcomed ? ConsoleAccess.WRITE
                 : config.access();
-        ch.writeAndFlush(new ConsoleMessage.Hello(ConsoleCodec.VERSION, config.vmId(), outputFrom,
+        ch.writeAndFlush(new ConsoleMessage.Hello(helloVersion, config.vmId(), outputFrom,
                 input.helloInputFrom(), access, config.credential(), config.clientName()), ch.voidPromise());
     }
+
+    /** The protocol version HELLO asks for: this code's, or the oldest it speaks once a host refused that. */
+    private int helloVersion = ConsoleCodec.VERSION;
 
     /** Set at the first WELCOME (the event-loop thread writes it, the next HELLO reads it). */
     private volatile boolean welcomed;
@@ -292,6 +293,11 @@ public final class ConsoleClient implements AutoCloseable {
     Ending onError(Endpoint from, Error e) {
         ConsoleError code = e.error();
         String detail = from + " refused: " + (code == null ? "error " + e.code() : code) + ": " + e.message();
+        if (code == ConsoleError.UNSUPPORTED_VERSION && helloVersion > ConsoleCodec.MIN_VERSION) {
+            // a host of the previous release: speak its version from now on (no STANDBY from it)
+            helloVersion = ConsoleCodec.MIN_VERSION;
+            return new Ending(detail + "; asking again in protocol version " + helloVersion, null, true, false);
+        }
         if (code == ConsoleError.UNSUPPORTED_VERSION || code == ConsoleError.UNAUTHENTICATED
                 || code == ConsoleError.READ_ONLY || code == ConsoleError.WRITE_LEASE_HELD
                 || code == ConsoleError.WRITE_LEASE_LOST || code == ConsoleError.VM_LOST) {

@@ -18,30 +18,40 @@ final class StandbyConnection {
     record Taken(ConsoleClientHandler handler, Channel channel) {
     }
 
-    /** How soon a standby connection that ended is opened again (while the standby stays). */
+    /** How soon a standby connection that ended is first opened again (while the standby stays); it doubles. */
     private static final long RETRY_NANOS = 1_000_000_000L;
 
     private final EventLoop loop;
-    private final Function<Endpoint, Taken> dial;
+    private final Function<Endpoint, ConsoleClientHandler> newHandler;
+    private final java.util.function.BiFunction<Endpoint, ConsoleClientHandler, Channel> dial;
     private final Supplier<Endpoint> serving;
     /** Where the VM would move, or null. */
     private Endpoint standby;
-    private Taken spare;
+    /** The connection held ready: its handler (set before dialling: a connect may fail within dial) and channel. */
+    private ConsoleClientHandler spare;
+    private Channel spareChannel;
+    /** Failed attempts in a row (the retry backs off), reset when a connection is taken. */
+    private int failures;
 
     /**
-     * {@code dial} opens a connection (its handler not yet current); {@code serving} is the endpoint the client is
-     * connected to now (null: none, or the client stopped), where no standby connection is held.
+     * {@code newHandler} makes a connection's handler and {@code dial} opens it; {@code serving} is the endpoint the
+     * client is connected to now (null: none, or the client stopped), where no standby connection is held.
      */
-    StandbyConnection(EventLoop loop, Function<Endpoint, Taken> dial, Supplier<Endpoint> serving) {
+    StandbyConnection(EventLoop loop, Function<Endpoint, ConsoleClientHandler> newHandler,
+            java.util.function.BiFunction<Endpoint, ConsoleClientHandler, Channel> dial, Supplier<Endpoint> serving) {
         this.loop = loop;
+        this.newHandler = newHandler;
         this.dial = dial;
         this.serving = serving;
     }
 
     /** The server said where the VM would move ({@code ep}; null: nowhere): hold a connection there. */
     void standbyAt(Endpoint ep) {
+        if (!java.util.Objects.equals(ep, standby)) {
+            failures = 0;
+        }
         standby = ep;
-        if (spare != null && !spare.handler().endpoint().equals(ep)) {
+        if (spare != null && !spare.endpoint().equals(ep)) {
             close();
             standby = ep;
         }
@@ -52,21 +62,28 @@ final class StandbyConnection {
         Endpoint ep = standby;
         Endpoint now = serving.get();
         if (spare == null && ep != null && now != null && !ep.equals(now)) {
-            spare = dial.apply(ep);
+            ConsoleClientHandler h = newHandler.apply(ep);
+            spare = h;
+            Channel ch = dial.apply(ep, h);
+            if (spare == h) { // not failed within dial
+                spareChannel = ch;
+            }
         }
     }
 
     boolean holds(ConsoleClientHandler h) {
-        return spare != null && spare.handler() == h;
+        return spare != null && spare == h;
     }
 
-    /** A connection ended: true if it was the one held ready (it is opened again shortly). */
+    /** A connection ended: true if it was the one held ready (it is opened again later, backing off). */
     boolean ended(ConsoleClientHandler h) {
         if (!holds(h)) {
             return false;
         }
         spare = null;
-        loop.schedule(this::open, RETRY_NANOS, TimeUnit.NANOSECONDS);
+        spareChannel = null;
+        long delay = RETRY_NANOS << Math.min(failures++, 5); // 1 s doubling to 32 s
+        loop.schedule(this::open, delay, TimeUnit.NANOSECONDS);
         return true;
     }
 
@@ -75,22 +92,26 @@ final class StandbyConnection {
      * (null); null otherwise.
      */
     Taken take(Endpoint hint) {
-        Taken t = spare;
-        if (t == null || hint != null && !hint.equals(t.handler().endpoint())) {
+        ConsoleClientHandler h = spare;
+        Channel ch = spareChannel;
+        if (h == null || ch == null || !ch.isOpen() || hint != null && !hint.equals(h.endpoint())) {
             return null;
         }
         spare = null;
+        spareChannel = null;
         standby = null; // the new server says where its own standby is
-        return t;
+        failures = 0;
+        return new Taken(h, ch);
     }
 
     /** Closes the connection held ready, and forgets the standby. */
     void close() {
-        Taken t = spare;
+        Channel ch = spareChannel;
         spare = null;
+        spareChannel = null;
         standby = null;
-        if (t != null) {
-            t.channel().close();
+        if (ch != null) {
+            ch.close();
         }
     }
 }
