@@ -276,6 +276,7 @@ final class VmInstance implements AutoCloseable {
             if (bs == BackupRole.State.LIVE) {
                 primary = backup.primary();
                 primaryTenure = tookOverAt;
+                tookOverAt = -1; // live: from here on an ordinary primary tenure (a drill may kill it, say)
                 footprint.backupWentLive(backupTenure);
                 tenuresSeen.add(primaryTenure);
                 console.serve(primary, backup.history());
