@@ -42,6 +42,13 @@ final class VmConsoleBackend implements ConsoleBackend {
         handedOver = null;
         out.addListener(fire);
         role.addInputAckListener(fire);
+        // a role that ends on its own (fenced by ZooKeeper's verdict, its guest stopped) ends its clients' streams
+        // at once: they must not wait, connected and unanswered, for the next reconcile pass
+        role.addListener((from, to, why) -> {
+            if (to == PrimaryRole.State.FENCED || to == PrimaryRole.State.STOPPED) {
+                fire();
+            }
+        });
         fire();
     }
 
@@ -138,9 +145,14 @@ final class VmConsoleBackend implements ConsoleBackend {
         if (live() != null) {
             return;
         }
+        PrimaryRole ended = primary; // a fenced role: its clients are sent on with this hint
+        primary = null;
         lost = null;
         hint = primaryConsole == null ? "" : primaryConsole;
         reason = why;
+        if (ended != null) {
+            fire();
+        }
     }
 
     /** No host serves the VM any more ({@code why}: its primary's host is gone, no backup could take over). */
