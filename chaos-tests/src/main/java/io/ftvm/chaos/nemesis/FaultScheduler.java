@@ -81,10 +81,12 @@ public final class FaultScheduler {
             if (stop.getAsBoolean()) {
                 return; // asked to end while waiting for health: no new fault
             }
-            // Read the pair again right before the fault: on a loaded machine a pair can fail over by itself (a
-            // missed heartbeat), and killing a primary whose new backup is still syncing is a double fault.
+            // Read every pair again right before the fault: on a loaded machine a pair can fail over by itself (a
+            // missed heartbeat), and killing a primary whose new backup is still syncing is a double fault. That
+            // holds for every VM on the host the fault hits, not only the one it was chosen for: a host runs the
+            // primary of one VM and the backup (or the fresh, unprotected primary) of another.
             Optional<VersionedState> fresh = ctx.cluster().state(vm);
-            if (fresh.isEmpty() || !healthy(vm, fresh.get())) {
+            if (fresh.isEmpty() || !allHealthy()) {
                 continue;
             }
             boolean done = inject(kind, vm, fresh.get());
@@ -163,6 +165,17 @@ public final class FaultScheduler {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Whether every VM is protected right now (one read of each record and of its hosts' health). */
+    private boolean allHealthy() throws InterruptedException {
+        for (String v : vms) {
+            Optional<VersionedState> s = ctx.cluster().state(v);
+            if (s.isEmpty() || !healthy(v, s.get())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean healthy(String vm, VersionedState s) throws InterruptedException {

@@ -174,6 +174,8 @@ public final class Machine {
                 return new RunResult(RunResult.Reason.IDLE, cpu.icount(), 0, wakeTime());
             case TRAP_LOOP:
                 return new RunResult(RunResult.Reason.TRAP_LOOP, cpu.icount(), 0, -1);
+            case BREAKPOINT:
+                return new RunResult(RunResult.Reason.BREAKPOINT, cpu.icount(), 0, -1);
             default:
                 return new RunResult(RunResult.Reason.LIMIT, cpu.icount(), 0, -1);
         }

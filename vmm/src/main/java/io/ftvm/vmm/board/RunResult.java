@@ -21,6 +21,8 @@ public record RunResult(Reason reason, long icount, int exitCode, long wakeTime)
         POWER_OFF,
         /** The guest requested a reset (test finisher). */
         RESET,
+        /** At a debugger breakpoint, before the instruction there ({@code Cpu.setBreakpoints}). */
+        BREAKPOINT,
         /** The hart takes trap after trap without executing an instruction (e.g. its trap vector is unmapped). */
         TRAP_LOOP
     }

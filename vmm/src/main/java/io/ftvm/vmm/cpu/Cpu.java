@@ -24,6 +24,8 @@ public final class Cpu {
         IDLE,
         /** A device asked the machine to stop (for example the test finisher). */
         STOPPED,
+        /** The hart is at a debugger breakpoint ({@link #setBreakpoints}); the instruction there did not execute. */
+        BREAKPOINT,
         /**
          * The hart can make no progress: traps keep being taken without any instruction retiring (for example the
          * trap vector itself is not executable). The state is a fixed point, so running on would never return.
@@ -46,6 +48,13 @@ public final class Cpu {
     final FpUnit fp;
     private final BlockTranslator translator = new BlockTranslator();
     private boolean translate = true;
+    /** Translation as asked for ({@link #setTranslation}); off while breakpoints are set. */
+    private boolean translateWanted = true;
+    /** The debugger's breakpoints (virtual pcs), or null. */
+    private java.util.function.LongPredicate breakpoints;
+    /** A breakpoint's pc whose instruction the next visit executes (resuming from it), or -1. */
+    private long skipBreakpointAt = -1;
+    private boolean breakpointHit;
     private int blocksTranslated;
 
     private long pc;
@@ -275,6 +284,10 @@ public final class Cpu {
         while (true) {
             if (stopRequested) {
                 stopRequested = false;
+                if (breakpointHit) {
+                    breakpointHit = false;
+                    return Exit.BREAKPOINT;
+                }
                 return Exit.STOPPED;
             }
             if (icount >= limit) {
@@ -319,6 +332,22 @@ public final class Cpu {
     }
 
     private long decodeAt(long pc, int slot) {
+        if (breakpoints != null && breakpoints.test(pc)) {
+            // never cached: every visit of a breakpoint's pc comes here, and stops unless it is being resumed from
+            if (pc != skipBreakpointAt) {
+                return Op.DEBUG_BREAK;
+            }
+            skipBreakpointAt = -1;
+            long[] keep = fetchSlots;
+            long cached = keep[slot];
+            long d = decodeFresh(pc, slot);
+            keep[slot] = cached;
+            return d;
+        }
+        return decodeFresh(pc, slot);
+    }
+
+    private long decodeFresh(long pc, int slot) {
         int off = fetchPageOffset + (int) (pc & 0xfff);
         int lo = (int) ram.read(off, 2);
         if ((lo & 3) != 3) {
@@ -348,8 +377,26 @@ public final class Cpu {
      * same results; translation is only faster.
      */
     public void setTranslation(boolean on) {
-        translate = on;
+        translateWanted = on;
+        translate = on && breakpoints == null;
         invalidateDecodedInstructions();
+    }
+
+    /**
+     * Sets the debugger's breakpoints ({@code at}: whether a virtual pc is one; null clears them): {@link #run}
+     * returns {@link Exit#BREAKPOINT} before executing an instruction at one, with pc and count there. Block
+     * translation is off meanwhile (a translated block would run over them); nothing else changes what executes.
+     */
+    public void setBreakpoints(java.util.function.LongPredicate at) {
+        breakpoints = at;
+        skipBreakpointAt = -1;
+        translate = translateWanted && at == null;
+        invalidateDecodedInstructions();
+    }
+
+    /** The next {@link #run} executes the instruction at the current pc even if a breakpoint is there (resuming). */
+    public void resumeOverBreakpoint() {
+        skipBreakpointAt = pc;
     }
 
     /** Blocks translated so far (a statistic, and for tests). */
@@ -553,6 +600,12 @@ public final class Cpu {
                         if (Op.isFloatingPoint((int) d & 0xff)) {
                             fp.execute(d, x);
                             break;
+                        }
+                        if (((int) d & 0xff) == Op.DEBUG_BREAK) {
+                            breakpointHit = true; // not executed: pc and count stay at the breakpoint
+                            stopRequested = true;
+                            blockEnd = icount;
+                            return;
                         }
                         next = system.execute(d, pc, next, x);
                         vpn = fetchVpn;

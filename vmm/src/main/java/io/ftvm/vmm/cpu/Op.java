@@ -116,6 +116,12 @@ public final class Op {
     /** Number of operations; every value above is below this. */
     public static final int COUNT = FP_D + FpDecoder.OPS;
 
+    /**
+     * Never produced by a decoder: the hart's stand-in for the instruction at a debugger breakpoint, which ends the
+     * run before that instruction (see {@code Cpu.setBreakpoints}).
+     */
+    public static final int DEBUG_BREAK = 255;
+
     /** Destination index used for writes to x0: the register file has a 33rd sink slot. */
     public static final int SINK = 32;
 

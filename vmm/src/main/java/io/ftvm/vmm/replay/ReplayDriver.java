@@ -20,7 +20,9 @@ public final class ReplayDriver {
         /** Reached the requested instruction count. */
         REACHED_TARGET,
         /** No new entry arrived within the wait (the log is still open). */
-        WAITING
+        WAITING,
+        /** At a debugger breakpoint ({@code Cpu.setBreakpoints}) before the next entry: call again to go on. */
+        BREAKPOINT
     }
 
     /** The end of a replay: outcome, instruction count, guest exit code (for power-off), digests checked. */
@@ -63,10 +65,15 @@ public final class ReplayDriver {
                 return new Result(o, machine.icount(), 0, digestsChecked);
             }
             if (e.icount() > stopAt) {
-                runTo(stopAt, "the requested instruction count");
+                if (runTo(stopAt, "the requested instruction count") == null) {
+                    return new Result(Outcome.BREAKPOINT, machine.icount(), 0, digestsChecked);
+                }
                 return new Result(Outcome.REACHED_TARGET, machine.icount(), 0, digestsChecked);
             }
             RunResult r = runTo(e.icount(), e.toString());
+            if (r == null) {
+                return new Result(Outcome.BREAKPOINT, machine.icount(), 0, digestsChecked);
+            }
             next++;
             if (apply(e, r)) {
                 return new Result(Outcome.POWERED_OFF, machine.icount(), r.exitCode(), digestsChecked);
@@ -77,8 +84,12 @@ public final class ReplayDriver {
         }
     }
 
+    /** Runs to {@code icount}; null when a debugger breakpoint stopped it first. */
     private RunResult runTo(long icount, String what) throws DivergenceException {
         RunResult r = machine.runUntil(icount);
+        if (r.reason() == RunResult.Reason.BREAKPOINT) {
+            return null;
+        }
         if (r.icount() != icount) {
             throw new DivergenceException(r.icount(), "the machine stopped (" + r.reason() + ") before " + what,
                     "icount " + icount, "icount " + r.icount());

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/ftvm}. */
 @Command(name = "ftvm", mixinStandardHelpOptions = true, versionProvider = Ftvm.Version.class,
         description = "The ftvm single-host VMM: run guest images on the deterministic RV64 machine.",
-        subcommands = {RunCommand.class, ReplayCommand.class, BenchCommand.class, ReplayBenchCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, DebugCommand.class, BenchCommand.class,
+            ReplayBenchCommand.class, DebugBenchCommand.class,
             DumpDtbCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

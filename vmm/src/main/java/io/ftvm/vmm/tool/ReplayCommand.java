@@ -67,57 +67,31 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " bytes (the recording ended abruptly); replaying the complete entries");
         }
         OutputStream console = new BufferedOutputStream(out, 1 << 16);
+        java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images = java.util.List.of();
         if (rec.header().startsFromSnapshot()) {
-            Machine restored;
-            java.util.List<io.ftvm.vmm.devices.virtio.DiskImage> images;
             try {
                 images = disks.open();
             } catch (DiskOptions.DiskOptionException e) {
                 err.println("ftvm replay: " + e.getMessage());
                 return 2;
             }
-            try {
-                restored = SnapshotFile.read(rec.header().openStartSnapshot(), sink(console),
-                        new io.ftvm.vmm.board.Attachments(images));
-            } catch (SnapshotException e) {
-                DiskOptions.close(images);
-                err.println("ftvm replay: " + file + ": the start snapshot cannot be restored: " + e.getMessage());
-                return RunCommand.EXIT_BAD_IMAGE;
-            }
-            restored.setTranslation(!interpret);
-            err.println("ftvm replay: " + file + ": starting from a snapshot at icount " + restored.icount()
-                    + " (" + rec.header().imageName() + ")");
-            return replay(rec, restored, console);
-        }
-        MachineConfig config;
-        ElfImage elf;
-        try {
-            config = new MachineConfig(rec.header().ramBytes(), rec.header().instructionsPerTick());
-            elf = ElfImage.parse(rec.header().imageName(), rec.header().image());
-        } catch (IllegalArgumentException | InvalidImageException e) {
-            err.println("ftvm replay: " + file + ": the recorded machine cannot be rebuilt: " + e.getMessage());
-            return RunCommand.EXIT_BAD_IMAGE;
         }
         Machine machine;
+        MemoryEventLog log;
         try {
-            machine = newMachine(config, console);
-        } catch (OutOfMemoryError e) {
-            err.println("ftvm replay: not enough memory for the recorded machine's " + (config.ramBytes() >> 20)
-                    + " MiB of RAM (set FTVM_JAVA_OPTS=-Xmx...)");
-            return RunCommand.EXIT_BAD_IMAGE;
-        }
-        machine.setTranslation(!interpret);
-        try {
-            machine.load(elf);
-        } catch (InvalidImageException e) {
+            machine = RecordingStart.machine(file, rec, sink(console), new io.ftvm.vmm.board.Attachments(images));
+            log = RecordingStart.log(file, rec);
+        } catch (RecordingStart.StartException e) {
+            DiskOptions.close(images);
             err.println("ftvm replay: " + e.getMessage());
             return RunCommand.EXIT_BAD_IMAGE;
         }
-        return replay(rec, machine, console);
-    }
-
-    private static Machine newMachine(MachineConfig config, OutputStream console) {
-        return new Machine(config, sink(console));
+        machine.setTranslation(!interpret);
+        if (rec.header().startsFromSnapshot()) {
+            err.println("ftvm replay: " + file + ": starting from a snapshot at icount " + machine.icount()
+                    + " (" + rec.header().imageName() + ")");
+        }
+        return replay(log, machine, console);
     }
 
     private static OutputSink sink(OutputStream console) {
@@ -130,18 +104,8 @@ public final class ReplayCommand implements Callable<Integer> {
         };
     }
 
-    private int replay(RecordingFile.Contents rec, Machine machine, OutputStream console)
+    private int replay(MemoryEventLog log, Machine machine, OutputStream console)
             throws IOException, InterruptedException {
-        MemoryEventLog log = new MemoryEventLog();
-        try {
-            for (Event e : rec.events()) {
-                log.append(e);
-            }
-        } catch (RecordingException e) {
-            err.println("ftvm replay: " + file + ": " + e.getMessage());
-            return RunCommand.EXIT_BAD_IMAGE;
-        }
-        log.close();
         ReplayDriver driver = new ReplayDriver(machine, log);
         try {
             ReplayDriver.Result r = driver.run(to == null ? Long.MAX_VALUE : to, 0);
