@@ -85,8 +85,14 @@ public final class DebugServer implements AutoCloseable {
                 }
             }
             if (last != null) {
-                session.interrupt();
-                last.get();
+                session.interrupt(); // a continue still running for a client that left
+                try {
+                    last.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof IOException)) {
+                        throw e; // its answer could not be sent: expected, the client is gone
+                    }
+                }
             }
             log.println("ftvm debug: GDB at " + who + " disconnected (replay at icount " + session.icount() + ")");
         } catch (RspChannel.RspException e) {

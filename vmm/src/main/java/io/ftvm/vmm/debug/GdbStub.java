@@ -138,7 +138,8 @@ final class GdbStub {
             if (!r.output().isEmpty()) {
                 channel.send("O" + HEX.formatHex(r.output().getBytes(StandardCharsets.UTF_8)));
             }
-            return r.ok() ? "OK" : "E01";
+            return "OK"; // GDB takes an error reply to qRcmd as a protocol error and drops the session's script
+
         }
         return "";
     }

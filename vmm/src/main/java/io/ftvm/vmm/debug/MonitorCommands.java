@@ -8,8 +8,8 @@ import java.util.List;
  * {@code checkpoints}, {@code help}. Each returns text for the user and whether it succeeded.
  */
 final class MonitorCommands {
-    /** What a command printed and whether it worked. */
-    record Result(String output, boolean ok) {
+    /** What a command printed (GDB is answered OK either way: the text says what failed). */
+    record Result(String output) {
     }
 
     private final ReplaySession session;
@@ -42,29 +42,29 @@ final class MonitorCommands {
                         + "register-cache'\n"
                         + "  checkpoints    the checkpoints kept and the memory they use\n");
             default:
-                return new Result("unknown monitor command '" + w[0] + "' (try 'monitor help')\n", false);
+                return new Result("unknown monitor command '" + w[0] + "' (try 'monitor help')\n");
         }
     }
 
     private Result seek(String[] w) throws InterruptedException {
         if (w.length != 2) {
-            return new Result("usage: monitor seek ICOUNT\n", false);
+            return new Result("usage: monitor seek ICOUNT\n");
         }
         long target;
         try {
             target = Long.parseLong(w[1].replace("_", ""));
         } catch (NumberFormatException e) {
-            return new Result("not an instruction count: '" + w[1] + "'\n", false);
+            return new Result("not an instruction count: '" + w[1] + "'\n");
         }
         if (target < session.startIcount() || target > session.endIcount()) {
             return new Result("icount " + target + " is outside the recording (" + session.startIcount() + " to "
-                    + session.endIcount() + ")\n", false);
+                    + session.endIcount() + ")\n");
         }
         try {
             session.seek(target);
         } catch (DivergenceException e) {
             return new Result("the replay diverged from the recording at icount " + e.icount() + ": "
-                    + e.getMessage() + "\n", false);
+                    + e.getMessage() + "\n");
         }
         return ok("at icount " + session.icount() + ", pc 0x" + Long.toHexString(session.machine().cpu().pc())
                 + " (run 'maintenance flush register-cache' to see this point's registers)\n");
@@ -90,6 +90,6 @@ final class MonitorCommands {
     }
 
     private static Result ok(String text) {
-        return new Result(text, true);
+        return new Result(text);
     }
 }

@@ -224,11 +224,16 @@ public final class ReplaySession {
     }
 
     /**
-     * Runs backward to the last point before this one where a breakpoint was reached or a watched range was about to
-     * be accessed (the later of the two), or to the start of the recording.
+     * Runs backward to the last point before this one where a breakpoint was reached, or where a watched range had
+     * just been accessed (by an instruction before this point: the stop is right after it, where a forward continue
+     * would have stopped, and GDB then steps back over the access itself), whichever is later; or to the start.
      */
     public Stop continueBackward() throws DivergenceException, InterruptedException {
         interrupted.set(false);
+        if (breakpoints.isEmpty() && watchpoints.isEmpty()) {
+            goTo(startIcount);
+            return new Stop(StopKind.HISTORY_BEGIN, icount(), null);
+        }
         long to = icount();
         while (to > startIcount) {
             Checkpoints.Checkpoint c = checkpoints.atOrBefore(to - 1);
@@ -301,11 +306,11 @@ public final class ReplaySession {
                 hitWatch = null;
             }
             Watchpoint w = watchHit();
+            step();
             if (w != null) {
-                hitAt = icount();
+                hitAt = icount(); // just after the access, as going forward reports it (GDB steps back over it)
                 hitWatch = w;
             }
-            step();
         }
         if (hitAt < 0) {
             return null;

@@ -158,11 +158,14 @@ class ReplaySessionTest {
         Stop second = untilValue(s, nkeys, 1);
         assertThat(s.icount()).isEqualTo(second.icount());
         second = untilValue(s, nkeys, 2);
-        // backwards: stops at the write itself, before it ran (the value is the older one)
+        // backwards: stops right after the write (where going forward stopped), then before the previous one
+        s.stepForward();
         Stop back = s.continueBackward();
         assertThat(back.kind()).isEqualTo(StopKind.WATCHPOINT);
-        assertThat(back.icount()).isEqualTo(second.icount() - 1);
-        assertThat(mem.readValue(nkeys, 4)).isEqualTo(1L);
+        assertThat(back.icount()).isEqualTo(second.icount());
+        assertThat(mem.readValue(nkeys, 4)).isEqualTo(2L);
+        s.stepBack();
+        assertThat(mem.readValue(nkeys, 4)).as("the store undone").isEqualTo(1L);
         s.removeWatchpoint(write);
         assertThat(s.continueBackward().kind()).isEqualTo(StopKind.HISTORY_BEGIN);
         assertThat(s.removeWatchpoint(write)).isFalse();
