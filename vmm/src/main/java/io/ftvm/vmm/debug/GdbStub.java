@@ -254,8 +254,8 @@ final class GdbStub {
             stop = step ? (reverse ? session.stepBack() : session.stepForward())
                     : reverse ? session.continueBackward() : session.continueForward();
         } catch (DivergenceException e) {
-            String why = "the replay diverged from the recording at icount " + e.icount() + ": " + e.getMessage()
-                    + "; the recording cannot be replayed past it\n";
+            String why = "the replay diverged from the recording (" + e.getMessage()
+                    + "); it cannot be replayed past there\n";
             try {
                 channel.send("O" + HEX.formatHex(why.getBytes(StandardCharsets.UTF_8)));
             } catch (IOException io) {

@@ -63,8 +63,7 @@ final class MonitorCommands {
         try {
             session.seek(target);
         } catch (DivergenceException e) {
-            return new Result("the replay diverged from the recording at icount " + e.icount() + ": "
-                    + e.getMessage() + "\n");
+            return new Result("the replay diverged from the recording: " + e.getMessage() + "\n");
         }
         return ok("at icount " + session.icount() + ", pc 0x" + Long.toHexString(session.machine().cpu().pc())
                 + " (run 'maintenance flush register-cache' to see this point's registers)\n");

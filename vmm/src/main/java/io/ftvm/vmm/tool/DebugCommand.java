@@ -53,6 +53,10 @@ public final class DebugCommand implements Callable<Integer> {
     @Option(names = "--once", description = "exit when the first GDB client disconnects")
     boolean once;
 
+    @Option(names = "--no-verify", description = "serve at once, instead of first replaying the whole recording to "
+            + "check its digests (a divergence is then found when the replay reaches it)")
+    boolean noVerify;
+
     private final PrintStream err = System.err;
 
     @Override
@@ -92,8 +96,16 @@ public final class DebugCommand implements Callable<Integer> {
         ReplaySession session;
         try {
             session = new ReplaySession(machine, log, interval, 256, checkpointMib << 20);
+            if (!noVerify) {
+                // the whole recording once: its digests checked, and checkpoints spread along it for the seeks to come
+                long t0 = System.nanoTime();
+                session.seek(session.endIcount());
+                err.printf("ftvm debug: %s: replayed to its end in %.1f s, %d digests verified%n", file,
+                        (System.nanoTime() - t0) / 1e9, session.digestsChecked());
+                session.seek(session.startIcount());
+            }
         } catch (DivergenceException e) {
-            err.println("ftvm debug: " + file + ": the recording does not replay: " + e.getMessage());
+            err.println("ftvm debug: " + file + ": the recording does not replay exactly: " + e.getMessage());
             return ReplayCommand.EXIT_DIVERGED;
         }
         try (DebugServer server = new DebugServer(session, bind, err)) {

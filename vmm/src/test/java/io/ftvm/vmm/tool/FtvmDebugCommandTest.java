@@ -53,8 +53,32 @@ class FtvmDebugCommandTest extends CapturedStdStreams {
             assertThat(new String(in.readNBytes(7), StandardCharsets.ISO_8859_1)).isEqualTo("+$OK#9a");
         }
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
-        assertThat(stderr()).contains("instructions 0 to ").contains("gdb-multiarch -ex 'target remote 127.0.0.1:")
+        assertThat(stderr()).contains("digests verified").contains("instructions 0 to ").contains("gdb-multiarch -ex 'target remote 127.0.0.1:")
                 .contains("kvstore.elf").contains("disconnected");
+    }
+
+    @Test
+    void aRecordingThatDoesNotReplayExactlyIsRefusedWithWhere() throws Exception {
+        Path rec = record();
+        io.ftvm.vmm.replay.RecordingFile.Contents c = io.ftvm.vmm.replay.RecordingFile.read(rec);
+        Path tampered = tmp.resolve("tampered.rec");
+        boolean changed = false;
+        try (io.ftvm.vmm.replay.RecordingFile.Writer w = io.ftvm.vmm.replay.RecordingFile.create(tampered,
+                c.header())) {
+            for (io.ftvm.vmm.replay.Event e : c.events()) {
+                if (!changed && e instanceof io.ftvm.vmm.replay.Event.ConsoleInput in) {
+                    byte[] b = in.bytes();
+                    b[0] = (byte) (b[0] == 'x' ? 'y' : 'x'); // another command typed: valid checksums, other run
+                    w.append(new io.ftvm.vmm.replay.Event.ConsoleInput(in.icount(), b));
+                    changed = true;
+                } else {
+                    w.append(e);
+                }
+            }
+        }
+        assertThat(changed).isTrue();
+        assertThat(Ftvm.execute("debug", "--gdb", "127.0.0.1:0", tampered.toString())).isEqualTo(5);
+        assertThat(stderr()).containsPattern("does not replay exactly: divergence at icount \\d+: ");
     }
 
     @Test
