@@ -1,18 +1,12 @@
 package io.ftvm.vmm.tool;
 
-import io.ftvm.vmm.board.ElfImage;
-import io.ftvm.vmm.board.InvalidImageException;
 import io.ftvm.vmm.board.Machine;
-import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.board.OutputSink;
 import io.ftvm.vmm.replay.DivergenceException;
-import io.ftvm.vmm.replay.Event;
 import io.ftvm.vmm.replay.MemoryEventLog;
 import io.ftvm.vmm.replay.RecordingException;
 import io.ftvm.vmm.replay.RecordingFile;
 import io.ftvm.vmm.replay.ReplayDriver;
-import io.ftvm.vmm.snapshot.SnapshotException;
-import io.ftvm.vmm.snapshot.SnapshotFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,14 +2,6 @@ package io.ftvm.vmm.debug;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ftvm.vmm.board.ElfImage;
-import io.ftvm.vmm.board.Machine;
-import io.ftvm.vmm.board.MachineConfig;
-import io.ftvm.vmm.replay.MemoryEventLog;
-import io.ftvm.vmm.replay.QueueInputSource;
-import io.ftvm.vmm.replay.RecordConfig;
-import io.ftvm.vmm.replay.RecordDriver;
-import io.ftvm.vmm.replay.WallClock;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,19 +25,7 @@ class DebugServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        ElfImage image = ElfImage.parse("kvstore.elf", Files.readAllBytes(Path.of("../guests/images/kvstore.elf")));
-        Machine recorder = new Machine(MachineConfig.defaults().withRam(16L << 20), (i, o, b) -> { });
-        recorder.load(image);
-        QueueInputSource input = new QueueInputSource();
-        input.feed(Files.readAllBytes(Path.of("../guests/sessions/kvstore.txt")));
-        input.end();
-        MemoryEventLog rec = new MemoryEventLog();
-        new RecordDriver(recorder, rec, input, RecordConfig.defaults(), WallClock.SYSTEM, RecordDriver.Throttle.NONE)
-                .run(Long.MAX_VALUE);
-        rec.close();
-        Machine m = new Machine(MachineConfig.defaults().withRam(16L << 20), (i, o, b) -> { });
-        m.load(image);
-        server = new DebugServer(new ReplaySession(m, rec, 100_000, 16, 64L << 20),
+        server = new DebugServer(new KvstoreRecording().session(100_000, 16),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         serving = new Thread(() -> {

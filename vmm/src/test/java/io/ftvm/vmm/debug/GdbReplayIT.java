@@ -3,13 +3,6 @@ package io.ftvm.vmm.debug;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftvm.vmm.board.ElfImage;
-import io.ftvm.vmm.board.Machine;
-import io.ftvm.vmm.board.MachineConfig;
-import io.ftvm.vmm.replay.MemoryEventLog;
-import io.ftvm.vmm.replay.QueueInputSource;
-import io.ftvm.vmm.replay.RecordConfig;
-import io.ftvm.vmm.replay.RecordDriver;
-import io.ftvm.vmm.replay.WallClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * last hit of a breakpoint, a write watchpoint found backwards, and both ends of the recording.
  */
 class GdbReplayIT {
-    private static final Path ELF = Path.of("../guests/images/kvstore.elf");
+    private static final Path ELF = KvstoreRecording.ELF;
 
     @TempDir
     Path dir;
@@ -46,19 +39,7 @@ class GdbReplayIT {
 
     @BeforeEach
     void start() throws Exception {
-        ElfImage image = ElfImage.parse("kvstore.elf", Files.readAllBytes(ELF));
-        Machine recorder = new Machine(MachineConfig.defaults().withRam(16L << 20), (i, o, b) -> { });
-        recorder.load(image);
-        QueueInputSource input = new QueueInputSource();
-        input.feed(Files.readAllBytes(Path.of("../guests/sessions/kvstore.txt")));
-        input.end();
-        MemoryEventLog log = new MemoryEventLog();
-        new RecordDriver(recorder, log, input, RecordConfig.defaults(), WallClock.SYSTEM, RecordDriver.Throttle.NONE)
-                .run(Long.MAX_VALUE);
-        log.close();
-        Machine m = new Machine(MachineConfig.defaults().withRam(16L << 20), (i, o, b) -> { });
-        m.load(image);
-        ReplaySession session = new ReplaySession(m, log, 100_000, 32, 64L << 20);
+        ReplaySession session = new KvstoreRecording().session(100_000, 32);
         server = new DebugServer(session, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new PrintStream(serverLog, true, StandardCharsets.UTF_8));
         serving = new Thread(() -> {

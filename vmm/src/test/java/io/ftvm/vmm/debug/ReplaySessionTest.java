@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftvm.vmm.board.ElfImage;
 import io.ftvm.vmm.board.Machine;
-import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.debug.ReplaySession.Stop;
 import io.ftvm.vmm.debug.ReplaySession.StopKind;
 import io.ftvm.vmm.debug.ReplaySession.Watchpoint;
 import io.ftvm.vmm.replay.MemoryEventLog;
-import io.ftvm.vmm.replay.QueueInputSource;
-import io.ftvm.vmm.replay.RecordConfig;
-import io.ftvm.vmm.replay.RecordDriver;
 import io.ftvm.vmm.replay.ReplayDriver;
-import io.ftvm.vmm.replay.WallClock;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,32 +22,26 @@ import org.junit.jupiter.api.Test;
  * and watchpoint searches, forwards and backwards, find exactly what single-stepping the whole recording finds.
  */
 class ReplaySessionTest {
+    private static KvstoreRecording rec;
     private static ElfImage image;
     private static MemoryEventLog recording;
     private static long end;
 
     @BeforeAll
     static void record() throws Exception {
-        image = ElfImage.parse("kvstore.elf", Files.readAllBytes(Path.of("../guests/images/kvstore.elf")));
-        Machine m = machine();
-        QueueInputSource input = new QueueInputSource();
-        input.feed(Files.readAllBytes(Path.of("../guests/sessions/kvstore.txt")));
-        input.end();
-        recording = new MemoryEventLog();
-        end = new RecordDriver(m, recording, input, RecordConfig.defaults(), WallClock.SYSTEM,
-                RecordDriver.Throttle.NONE).run(Long.MAX_VALUE).icount();
-        recording.close();
+        rec = new KvstoreRecording();
+        image = rec.image;
+        recording = rec.log;
+        end = rec.end;
     }
 
     private static Machine machine() throws Exception {
-        Machine m = new Machine(MachineConfig.defaults().withRam(16L << 20), (i, o, b) -> { });
-        m.load(image);
-        return m;
+        return rec.machine();
     }
 
     /** A session with checkpoints every 50,000 instructions, at most 8 (so thinning happens). */
     private static ReplaySession session() throws Exception {
-        return new ReplaySession(machine(), recording, 50_000, 8, 64L << 20);
+        return rec.session(50_000, 8);
     }
 
     /** Registers, pc, privilege and the state digest of a machine. */
