@@ -2,6 +2,7 @@ package io.ftvm.vmm.debug;
 
 import io.ftvm.vmm.board.Machine;
 import io.ftvm.vmm.board.MachineState;
+import io.ftvm.vmm.devices.virtio.DiskImage;
 import io.ftvm.vmm.memory.Ram;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,11 +19,14 @@ import java.util.TreeMap;
  * their count or memory bound they are thinned: the one whose loss widens the gaps least, relative to its distance
  * from the current position, goes first, which leaves checkpoints dense near where the user is and geometrically
  * sparser further away (as rr's timeline does), so a step back costs about the same anywhere in a long recording.
- * The first checkpoint (the start of the recording) is never dropped. Confined to the debugger's engine thread.
+ * The first checkpoint (the start of the recording) is never dropped. The machine's disks must be overlay images
+ * ({@link DiskImage#openOverlay}): a checkpoint keeps their written blocks the same way, shared until written again.
+ * Confined to the debugger's engine thread.
  */
 final class Checkpoints {
     /** One kept state: {@code position} is the replay driver's next entry at {@code icount}. */
-    record Checkpoint(long icount, long position, MachineState state, byte[][] pages) {
+    record Checkpoint(long icount, long position, MachineState state, byte[][] pages,
+            List<DiskImage.OverlayState> disks) {
     }
 
     /** What the checkpoints hold, for {@code monitor checkpoints}. */
@@ -73,16 +77,30 @@ final class Checkpoints {
         }
         ram.clearDirty();
         base = pages;
-        Checkpoint old = kept.put(m.icount(), new Checkpoint(m.icount(), position, m.state(), pages));
-        reference(pages, 1);
+        List<DiskImage.OverlayState> disks = new ArrayList<>();
+        for (DiskImage d : m.attachments().disks()) {
+            disks.add(d.overlayState());
+        }
+        Checkpoint c = new Checkpoint(m.icount(), position, m.state(), pages, disks);
+        Checkpoint old = kept.put(m.icount(), c);
+        reference(c, 1);
         if (old != null) {
-            reference(old.pages(), -1);
+            reference(old, -1);
         }
         thin(m.icount());
     }
 
     /** Puts the machine back in {@code c}'s state (RAM, hart, devices); only pages that differ are copied. */
     void restore(Machine m, Checkpoint c) {
+        List<DiskImage> images = m.attachments().disks();
+        for (int i = 0; i < images.size(); i++) {
+            try {
+                images.get(i).restoreOverlay(c.disks().get(i));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the disk image " + images.get(i).path() + ": "
+                        + e.getMessage(), e);
+            }
+        }
         Ram ram = m.ram();
         byte[] mem = ram.array();
         int n = ram.size() >>> Ram.PAGE_SHIFT;
@@ -121,7 +139,15 @@ final class Checkpoints {
         return null;
     }
 
-    private void reference(byte[][] pages, int delta) {
+    /** Counts the pages and disk blocks {@code c} holds in or out (each array's memory counted once). */
+    private void reference(Checkpoint c, int delta) {
+        reference(java.util.Arrays.asList(c.pages()), delta);
+        for (DiskImage.OverlayState d : c.disks()) {
+            reference(d.written().values(), delta);
+        }
+    }
+
+    private void reference(java.util.Collection<byte[]> pages, int delta) {
         for (byte[] page : pages) {
             if (page == null) {
                 continue;
@@ -160,7 +186,7 @@ final class Checkpoints {
             if (victim == null) {
                 return;
             }
-            reference(kept.remove(victim).pages(), -1);
+            reference(kept.remove(victim), -1);
         }
     }
 }

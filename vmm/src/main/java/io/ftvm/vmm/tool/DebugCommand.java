@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ftvm debug RECORDING}: a GDB server over a replay of the recording, with reverse execution. The guest's
  * console output goes to stdout as the replay first reaches it (once, however often the replay goes back over it).
+ * A recording of a machine with disks needs them as they were when it started ({@code --disk}, as for
+ * {@code ftvm replay}); they are only read: the guest's writes stay in memory, kept with each checkpoint.
  */
 @Command(name = "debug", mixinStandardHelpOptions = true,
         description = "Serve a replay of a recording to GDB (gdb-multiarch: 'target remote HOST:PORT'), forwards and "
@@ -49,6 +51,9 @@ public final class DebugCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-mib", paramLabel = "MIB", defaultValue = "512",
             description = "memory the checkpoints may use (default ${DEFAULT-VALUE} MiB)")
     long checkpointMib;
+
+    @picocli.CommandLine.Mixin
+    DiskOptions disks = new DiskOptions();
 
     @Option(names = "--once", description = "exit when the first GDB client disconnects")
     boolean once;
@@ -82,15 +87,21 @@ public final class DebugCommand implements Callable<Integer> {
         if (rec.tornTailBytes() > 0) {
             err.println("ftvm debug: " + file + ": cut a torn tail of " + rec.tornTailBytes() + " bytes");
         }
+        List<io.ftvm.vmm.devices.virtio.DiskImage> images;
+        try {
+            images = disks.openOverlays(); // the files are only read: what the guest writes stays in memory
+        } catch (DiskOptions.DiskOptionException e) {
+            err.println("ftvm debug: " + e.getMessage());
+            return 2;
+        }
         Machine machine;
         MemoryEventLog log;
         try {
-            machine = RecordingStart.machine(file, rec, new OnceSink(System.out), new Attachments(List.of()));
+            machine = RecordingStart.machine(file, rec, new OnceSink(System.out), new Attachments(images));
             log = RecordingStart.log(file, rec);
         } catch (RecordingStart.StartException e) {
-            err.println("ftvm debug: " + e.getMessage() + (e.getMessage().contains("disk")
-                    ? " (debugging a recording of a machine with disks is not supported yet: every step back would"
-                    + " have to restore the disks too)" : ""));
+            DiskOptions.close(images);
+            err.println("ftvm debug: " + e.getMessage());
             return RunCommand.EXIT_BAD_IMAGE;
         }
         ReplaySession session;

@@ -56,11 +56,20 @@ final class DiskOptions {
 
     /** Opens every image; on a failure closes those already opened and names the bad one. */
     List<DiskImage> open() throws DiskOptionException {
+        return open(false);
+    }
+
+    /** Opens every image as an overlay: the files are only read, the guest's writes stay in memory (debugging). */
+    List<DiskImage> openOverlays() throws DiskOptionException {
+        return open(true);
+    }
+
+    private List<DiskImage> open(boolean overlays) throws DiskOptionException {
         List<DiskImage> opened = new ArrayList<>();
         try {
             for (String d : disks) {
                 Parsed p = parse(d);
-                opened.add(DiskImage.open(p.path, p.readOnly));
+                opened.add(overlays ? DiskImage.openOverlay(p.path, p.readOnly) : DiskImage.open(p.path, p.readOnly));
             }
             return opened;
         } catch (DiskException e) {

@@ -18,6 +18,10 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Reads and writes outside the image are refused by the caller ({@link BlockDevice}); a read-only image is opened
  * without write access, so nothing the guest does can change it.
+ *
+ * <p>An <i>overlay</i> image ({@link #openOverlay}, for the replay debugger) never writes its file: the guest's writes
+ * go to memory, 4 KiB block by block (a block written is replaced, never changed in place), so its state is cheap to
+ * keep ({@link #overlayState}) and to go back to ({@link #restoreOverlay}).
  */
 public final class DiskImage implements AutoCloseable {
     public static final int SECTOR = 512;
@@ -30,12 +34,20 @@ public final class DiskImage implements AutoCloseable {
     private final long[] blockHash;
     private final byte[] blockBuffer = new byte[BLOCK];
     private long combined;
+    /** Overlay images only: the blocks written so far (each array never changes once in the map); else null. */
+    private java.util.HashMap<Integer, byte[]> written;
 
-    private DiskImage(Path path, boolean readOnly, FileChannel channel, long size) throws IOException {
+    /** An overlay image's written blocks and content hash at one moment (the arrays are shared, never changed). */
+    public record OverlayState(java.util.Map<Integer, byte[]> written, long combined) {
+    }
+
+    private DiskImage(Path path, boolean readOnly, FileChannel channel, long size, boolean overlay)
+            throws IOException {
         this.path = path;
         this.readOnly = readOnly;
         this.channel = channel;
         this.size = size;
+        this.written = overlay ? new java.util.HashMap<>() : null;
         this.blockHash = new long[Math.toIntExact((size + BLOCK - 1) / BLOCK)];
         for (int b = 0; b < blockHash.length; b++) {
             rehash(b);
@@ -49,12 +61,24 @@ public final class DiskImage implements AutoCloseable {
      *                       {@code readOnly}), empty, or not a whole number of 512-byte sectors
      */
     public static DiskImage open(Path path, boolean readOnly) throws DiskException {
+        return open(path, readOnly, false);
+    }
+
+    /**
+     * Opens an image as an overlay: the file is only read, the guest's writes (allowed unless {@code readOnly}) stay in
+     * memory.
+     */
+    public static DiskImage openOverlay(Path path, boolean readOnly) throws DiskException {
+        return open(path, readOnly, true);
+    }
+
+    private static DiskImage open(Path path, boolean readOnly, boolean overlay) throws DiskException {
         if (Files.isDirectory(path)) {
             throw new DiskException(path + ": is a directory, not a disk image");
         }
         FileChannel ch;
         try {
-            ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+            ch = readOnly || overlay ? FileChannel.open(path, StandardOpenOption.READ)
                     : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
             throw new DiskException(path + ": no such disk image");
@@ -73,7 +97,7 @@ public final class DiskImage implements AutoCloseable {
             if (size / BLOCK > Integer.MAX_VALUE - 1) {
                 throw new DiskException(path + ": a disk image of " + size + " bytes is too large");
             }
-            return new DiskImage(path, readOnly, ch, size);
+            return new DiskImage(path, readOnly, ch, size, overlay);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new DiskException(path + ": cannot be read: " + e.getMessage());
@@ -111,9 +135,30 @@ public final class DiskImage implements AutoCloseable {
 
     /** Reads {@code length} bytes at byte {@code offset} into {@code into}; the range is inside the image. */
     void read(long offset, byte[] into, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(into, 0, length);
+        if (written != null && !written.isEmpty()) {
+            int done = 0;
+            while (done < length) {
+                long at = offset + done;
+                int blk = (int) (at / BLOCK);
+                int in = (int) (at % BLOCK);
+                int n = Math.min(length - done, BLOCK - in);
+                byte[] w = written.get(blk);
+                if (w != null) {
+                    System.arraycopy(w, in, into, done, n);
+                } else {
+                    readFile(at, into, done, n);
+                }
+                done += n;
+            }
+            return;
+        }
+        readFile(offset, into, 0, length);
+    }
+
+    private void readFile(long offset, byte[] into, int intoOffset, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(into, intoOffset, length);
         while (b.hasRemaining()) {
-            int n = channel.read(b, offset + b.position());
+            int n = channel.read(b, offset + b.position() - intoOffset);
             if (n < 0) {
                 throw new IOException("unexpected end of " + path);
             }
@@ -122,6 +167,22 @@ public final class DiskImage implements AutoCloseable {
 
     /** Writes {@code length} bytes at byte {@code offset}; the range is inside the image and it is writable. */
     void write(long offset, byte[] from, int length) throws IOException {
+        if (written != null) {
+            int done = 0;
+            while (done < length) {
+                long at = offset + done;
+                int blk = (int) (at / BLOCK);
+                int in = (int) (at % BLOCK);
+                int n = Math.min(length - done, BLOCK - in);
+                byte[] copy = new byte[BLOCK]; // replaced, not changed: a kept state may share the old block
+                read((long) blk * BLOCK, copy, (int) Math.min(BLOCK, size - (long) blk * BLOCK));
+                System.arraycopy(from, done, copy, in, n);
+                written.put(blk, copy);
+                rehash(blk);
+                done += n;
+            }
+            return;
+        }
         ByteBuffer b = ByteBuffer.wrap(from, 0, length);
         while (b.hasRemaining()) {
             channel.write(b, offset + b.position());
@@ -136,6 +197,18 @@ public final class DiskImage implements AutoCloseable {
      * machine is paused).
      */
     public void copyTo(java.nio.channels.WritableByteChannel out) throws IOException {
+        if (written != null) { // an overlay: its content is the file with the written blocks over it
+            byte[] buf = new byte[BLOCK];
+            for (long at = 0; at < size; at += BLOCK) {
+                int n = (int) Math.min(BLOCK, size - at);
+                read(at, buf, n);
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+            }
+            return;
+        }
         long done = 0;
         while (done < size) {
             long n = channel.transferTo(done, size - done, out);
@@ -146,9 +219,42 @@ public final class DiskImage implements AutoCloseable {
         }
     }
 
+    /** An overlay image's state now (see {@link #restoreOverlay}). */
+    public OverlayState overlayState() {
+        if (written == null) {
+            throw new IllegalStateException(path + " is not an overlay image");
+        }
+        return new OverlayState(new java.util.HashMap<>(written), combined);
+    }
+
+    /** Puts an overlay image back in state {@code s}: only the blocks that differ are hashed again. */
+    public void restoreOverlay(OverlayState s) throws IOException {
+        if (written == null) {
+            throw new IllegalStateException(path + " is not an overlay image");
+        }
+        java.util.Set<Integer> changed = new java.util.HashSet<>();
+        for (var e : written.entrySet()) {
+            if (s.written().get(e.getKey()) != e.getValue()) {
+                changed.add(e.getKey());
+            }
+        }
+        for (var e : s.written().entrySet()) {
+            if (written.get(e.getKey()) != e.getValue()) {
+                changed.add(e.getKey());
+            }
+        }
+        written = new java.util.HashMap<>(s.written());
+        for (int blk : changed) {
+            rehash(blk);
+        }
+        if (combined != s.combined()) {
+            throw new IllegalStateException(path + ": the restored overlay does not hash to its recorded content");
+        }
+    }
+
     /** Makes written data durable. */
     void flush() throws IOException {
-        if (!readOnly) {
+        if (!readOnly && written == null) {
             channel.force(false);
         }
     }
