@@ -33,6 +33,8 @@ final class MonitorCommands {
                 return seek(w);
             case "checkpoints":
                 return checkpoints();
+            case "user-space":
+                return userSpace(w);
             case "help":
             case "":
                 return ok("monitor commands of an ftvm replay:\n"
@@ -40,7 +42,9 @@ final class MonitorCommands {
                         + "  when           icount, guest time and pc\n"
                         + "  seek ICOUNT    go to exactly ICOUNT (forward or back); then 'maintenance flush "
                         + "register-cache'\n"
-                        + "  checkpoints    the checkpoints kept and the memory they use\n");
+                        + "  checkpoints    the checkpoints kept and the memory they use\n"
+                        + "  user-space [this|any|SATP]  breakpoints and watchpoints on user addresses hit only in\n"
+                        + "                 this address space (the current satp, or SATP), or in any (the default)\n");
             default:
                 return new Result("unknown monitor command '" + w[0] + "' (try 'monitor help')\n");
         }
@@ -67,6 +71,30 @@ final class MonitorCommands {
         }
         return ok("at icount " + session.icount() + ", pc 0x" + Long.toHexString(session.machine().cpu().pc())
                 + " (run 'maintenance flush register-cache' to see this point's registers)\n");
+    }
+
+    private Result userSpace(String[] w) {
+        if (w.length == 2) {
+            java.util.OptionalLong satp;
+            if (w[1].equals("this")) {
+                satp = java.util.OptionalLong.of(session.machine().cpu().csrs().peek(io.ftvm.vmm.cpu.Csr.SATP));
+            } else if (w[1].equals("any")) {
+                satp = java.util.OptionalLong.empty();
+            } else {
+                try {
+                    satp = java.util.OptionalLong.of(Long.parseUnsignedLong(w[1].startsWith("0x") ? w[1].substring(2)
+                            : w[1], 16));
+                } catch (NumberFormatException e) {
+                    return new Result("not a satp value: '" + w[1] + "' (this, any, or hex)\n");
+                }
+            }
+            session.bindUserSpace(satp);
+        } else if (w.length > 2) {
+            return new Result("usage: monitor user-space [this|any|SATP]\n");
+        }
+        java.util.OptionalLong bound = session.userSpace();
+        return ok(bound.isEmpty() ? "user breakpoints hit in any address space\n"
+                : "user breakpoints hit only while satp is 0x" + Long.toHexString(bound.getAsLong()) + "\n");
     }
 
     private Result checkpoints() {

@@ -153,6 +153,35 @@ public final class ReplaySession {
         return watchpoints.remove(w) != null;
     }
 
+    /**
+     * Binds breakpoints and watchpoints on user addresses (the lower half of Sv39's space) to one address space: they
+     * hit only while {@code satp} holds that value (one process of a Linux guest); empty unbinds them (any process).
+     * Kernel addresses are unaffected.
+     */
+    public void bindUserSpace(java.util.OptionalLong satp) {
+        userSatp = satp;
+    }
+
+    /** The address space user breakpoints are bound to, if any. */
+    public java.util.OptionalLong userSpace() {
+        return userSatp;
+    }
+
+    private java.util.OptionalLong userSatp = java.util.OptionalLong.empty();
+
+    /** A breakpoint is at {@code pc} and (for a user address) the hart is in the bound address space. */
+    private boolean atBreakpoint(long pc) {
+        return breakpoints.contains(pc) && (!isUser(pc) || inUserSpace());
+    }
+
+    private boolean inUserSpace() {
+        return userSatp.isEmpty() || machine.cpu().csrs().peek(io.ftvm.vmm.cpu.Csr.SATP) == userSatp.getAsLong();
+    }
+
+    private static boolean isUser(long address) {
+        return address >= 0 && address < (1L << 38);
+    }
+
     /** Asks the movement under way to stop (any thread); it stops with {@link StopKind#INTERRUPTED}. */
     public void interrupt() {
         interrupted.set(true);
@@ -216,7 +245,7 @@ public final class ReplaySession {
             if (w != null) {
                 return new Stop(StopKind.WATCHPOINT, icount(), w);
             }
-            if (breakpoints.contains(machine.cpu().pc())) {
+            if (atBreakpoint(machine.cpu().pc())) {
                 return new Stop(StopKind.BREAKPOINT, icount(), null);
             }
         }
@@ -257,8 +286,8 @@ public final class ReplaySession {
      * (at the current point itself too), or null when none was hit. Ends at the end of the recording otherwise.
      */
     private Stop runToBreakpoint(long until, boolean scan) throws DivergenceException, InterruptedException {
-        long hitAt = scan && breakpoints.contains(machine.cpu().pc()) ? icount() : -1;
-        machine.cpu().setBreakpoints(breakpoints::contains);
+        long hitAt = scan && atBreakpoint(machine.cpu().pc()) ? icount() : -1;
+        machine.cpu().setBreakpoints(this::atBreakpoint);
         try {
             machine.cpu().resumeOverBreakpoint(); // a breakpoint here was the last stop: go on from it
             while (icount() < until) {
@@ -301,7 +330,7 @@ public final class ReplaySession {
             if (interrupted.get()) {
                 return new Stop(StopKind.INTERRUPTED, icount(), null);
             }
-            if (breakpoints.contains(machine.cpu().pc())) {
+            if (atBreakpoint(machine.cpu().pc())) {
                 hitAt = icount();
                 hitWatch = null;
             }
@@ -341,6 +370,9 @@ public final class ReplaySession {
         }
         AccessDecoder.Access a = AccessDecoder.decode(insn, machine.cpu()::register);
         if (a == null) {
+            return null;
+        }
+        if (isUser(a.address()) && !inUserSpace()) {
             return null;
         }
         for (Watchpoint w : watchpoints.keySet()) {

@@ -158,6 +158,20 @@ class ReplaySessionTest {
         assertThat(s.removeWatchpoint(write)).isFalse();
     }
 
+    @Test
+    void userBreakpointsBoundToAnotherAddressSpaceDoNotHit() throws Exception {
+        ReplaySession s = session();
+        s.addBreakpoint(image.symbol("put").orElseThrow());
+        MonitorCommands monitor = new MonitorCommands(s);
+        assertThat(monitor.run("user-space 0x8000000000012345").output()).contains("only while satp is 0x8000000000012345");
+        assertThat(s.continueForward().kind()).as("kvstore runs with satp 0").isEqualTo(StopKind.HISTORY_END);
+        assertThat(s.continueBackward().kind()).isEqualTo(StopKind.HISTORY_BEGIN);
+        assertThat(monitor.run("user-space this").output()).contains("only while satp is 0x0");
+        assertThat(s.continueForward().kind()).isEqualTo(StopKind.BREAKPOINT);
+        assertThat(monitor.run("user-space any").output()).contains("any address space");
+        assertThat(monitor.run("user-space nonsense").output()).contains("not a satp value");
+    }
+
     /** Continues forward from watchpoint stop to watchpoint stop until the 4 bytes at {@code at} hold {@code v}. */
     private static Stop untilValue(ReplaySession s, long at, long v) throws Exception {
         for (int i = 0; i < 100; i++) {
