@@ -108,6 +108,20 @@ class DebugServerTest {
     }
 
     @Test
+    void ctrlCStopsAContinueWithSigint() throws Exception {
+        try (Socket s = connect()) {
+            // a read watchpoint nothing reads: the continue steps through the whole recording, unless interrupted
+            assertThat(ask(s, packet("Z3,10,8"))).isEqualTo("+" + packet("OK"));
+            s.getOutputStream().write(packet("c").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            Thread.sleep(30);
+            String stop = ask(s, "\u0003");
+            assertThat(stop).isEqualTo("+" + packet("T02"));
+            assertThat(ask(s, packet("?"))).isEqualTo("+" + packet("T02"));
+        }
+    }
+
+    @Test
     void aClientLeavingDuringAContinueDoesNotStopTheServer() throws Exception {
         try (Socket leaving = connect()) {
             // a read watchpoint nothing reads: the continue steps through the whole recording
