@@ -50,10 +50,13 @@ public final class Cpu {
     private boolean translate = true;
     /** Translation as asked for ({@link #setTranslation}); off while breakpoints are set. */
     private boolean translateWanted = true;
-    /** The debugger's breakpoints (virtual pcs), or null. */
+    /** Whether the hart stops at a virtual pc (the debugger's breakpoints), or null. */
     private java.util.function.LongPredicate breakpoints;
-    /** A breakpoint's pc whose instruction the next visit executes (resuming from it), or -1. */
+    /** The virtual pages (pc >>> 12) that hold a breakpoint, sorted. */
+    private long[] breakpointPages = new long[0];
+    /** A breakpoint's pc and count whose instruction executes once (resuming from it), or -1. */
     private long skipBreakpointAt = -1;
+    private long skipBreakpointIcount = -1;
     private boolean breakpointHit;
     private int blocksTranslated;
 
@@ -329,12 +332,19 @@ public final class Cpu {
         fetchHeat = code.heat(off >>> Ram.PAGE_SHIFT);
         fetchPageOffset = off & ~(Ram.PAGE_SIZE - 1);
         fetchVpn = pc >>> 12;
+        if (breakpoints != null && java.util.Arrays.binarySearch(breakpointPages, pc >>> 12) >= 0) {
+            // The decode cache is keyed by physical page: an instruction decoded there through another mapping (a
+            // process sharing the page, the code before paging was on) would hide a breakpoint at this virtual
+            // address. A page holding breakpoints decodes into slots of its own, for this visit only.
+            fetchSlots = new long[fetchSlots.length];
+        }
     }
 
-    private long decodeAt(long pc, int slot) {
+    /** Decodes the instruction at {@code pc} (count {@code now}) into its slot; a breakpoint's is never cached. */
+    private long decodeAt(long pc, int slot, long now) {
         if (breakpoints != null && breakpoints.test(pc)) {
             // never cached: every visit of a breakpoint's pc comes here, and stops unless it is being resumed from
-            if (pc != skipBreakpointAt) {
+            if (pc != skipBreakpointAt || now != skipBreakpointIcount) {
                 return Op.DEBUG_BREAK;
             }
             skipBreakpointAt = -1;
@@ -383,20 +393,34 @@ public final class Cpu {
     }
 
     /**
-     * Sets the debugger's breakpoints ({@code at}: whether a virtual pc is one; null clears them): {@link #run}
-     * returns {@link Exit#BREAKPOINT} before executing an instruction at one, with pc and count there. Block
-     * translation is off meanwhile (a translated block would run over them); nothing else changes what executes.
+     * Sets the debugger's breakpoints: the virtual pcs {@code pcs}, where the hart stops when {@code stop} says so
+     * (it may look at the hart's state, e.g. satp). {@link #run} returns {@link Exit#BREAKPOINT} before executing
+     * the instruction there, with pc and count at it. Block translation is off meanwhile (a translated block would run
+     * over them); nothing else changes what executes. {@link #clearBreakpoints} ends it.
      */
-    public void setBreakpoints(java.util.function.LongPredicate at) {
-        breakpoints = at;
+    public void setBreakpoints(long[] pcs, java.util.function.LongPredicate stop) {
+        breakpointPages = java.util.Arrays.stream(pcs).map(a -> a >>> 12).sorted().distinct().toArray();
+        breakpoints = stop;
         skipBreakpointAt = -1;
-        translate = translateWanted && at == null;
+        translate = false;
         invalidateDecodedInstructions();
     }
 
-    /** The next {@link #run} executes the instruction at the current pc even if a breakpoint is there (resuming). */
+    public void clearBreakpoints() {
+        breakpoints = null;
+        breakpointPages = new long[0];
+        skipBreakpointAt = -1;
+        translate = translateWanted;
+        invalidateDecodedInstructions();
+    }
+
+    /**
+     * The instruction at the current pc executes even if a breakpoint is there, once, at this count (resuming from
+     * it); if a trap or interrupt comes first, the breakpoint stays armed for when the pc comes back.
+     */
     public void resumeOverBreakpoint() {
         skipBreakpointAt = pc;
+        skipBreakpointIcount = icount;
     }
 
     /** Blocks translated so far (a statistic, and for tests). */
@@ -517,7 +541,7 @@ public final class Cpu {
                 }
                 long d = slots[slot];
                 if (d == 0) {
-                    d = decodeAt(pc, slot);
+                    d = decodeAt(pc, slot, icount);
                 }
                 final int rd = (int) (d >>> 8) & 0x3f;
                 final int rs1 = (int) (d >>> 14) & 0x1f;

@@ -139,12 +139,18 @@ final class Checkpoints {
         return null;
     }
 
-    /** Counts the pages and disk blocks {@code c} holds in or out (each array's memory counted once). */
+    /**
+     * Counts the pages and disk blocks {@code c} holds in or out (each array's memory counted once), and its own
+     * bookkeeping: the page table (a reference per page) and the disk block maps (about 64 bytes an entry).
+     */
     private void reference(Checkpoint c, int delta) {
         reference(java.util.Arrays.asList(c.pages()), delta);
+        long own = 16L + 8L * c.pages().length;
         for (DiskImage.OverlayState d : c.disks()) {
             reference(d.written().values(), delta);
+            own += 64L * d.written().size();
         }
+        bytes += delta * own;
     }
 
     private void reference(java.util.Collection<byte[]> pages, int delta) {

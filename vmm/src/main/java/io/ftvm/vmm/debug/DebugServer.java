@@ -73,6 +73,9 @@ public final class DebugServer implements AutoCloseable {
                 if (packet == null) {
                     break;
                 }
+                if (ResumeCommands.resumes(packet)) {
+                    session.clearInterrupt(); // a Ctrl-C from now on stops this resume, even before it starts
+                }
                 last = engine.submit(() -> {
                     stub.handle(packet);
                     if (stub.detached()) {

@@ -49,8 +49,13 @@ final class GdbStub {
         String reply;
         try {
             reply = answer(p);
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
-            reply = "E22"; // a malformed argument
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            reply = "E22"; // a malformed argument (NumberFormatException, bad hex)
+        } catch (RuntimeException e) {
+            // the replay could not do it (a disk image that cannot be read, ...): say so, never leave GDB waiting
+            String why = "ftvm debug: " + p.split("[:,;]")[0] + " failed: " + e + "\n";
+            channel.send("O" + HEX.formatHex(why.getBytes(StandardCharsets.UTF_8)));
+            reply = "E01";
         }
         if (reply != null) {
             channel.send(reply);

@@ -182,6 +182,11 @@ public final class ReplaySession {
         return address >= 0 && address < (1L << 38);
     }
 
+    /** Forgets an interrupt (any thread): the server calls it before it hands GDB's next resume to the engine. */
+    public void clearInterrupt() {
+        interrupted.set(false);
+    }
+
     /** Asks the movement under way to stop (any thread); it stops with {@link StopKind#INTERRUPTED}. */
     public void interrupt() {
         interrupted.set(true);
@@ -191,7 +196,6 @@ public final class ReplaySession {
 
     /** Moves to exactly {@code target} (clamped to the recording), ignoring breakpoints. */
     public Stop seek(long target) throws DivergenceException, InterruptedException {
-        interrupted.set(false);
         long t = Math.max(startIcount, Math.min(endIcount, target));
         goTo(t);
         return new Stop(StopKind.REACHED, icount(), null);
@@ -199,7 +203,6 @@ public final class ReplaySession {
 
     /** One instruction forward; at the end of the recording, stays there. */
     public Stop stepForward() throws DivergenceException, InterruptedException {
-        interrupted.set(false);
         if (icount() >= endIcount) {
             return new Stop(StopKind.HISTORY_END, icount(), null);
         }
@@ -210,7 +213,6 @@ public final class ReplaySession {
 
     /** One instruction back; at the start of the recording, stays there. */
     public Stop stepBack() throws DivergenceException, InterruptedException {
-        interrupted.set(false);
         if (icount() <= startIcount) {
             return new Stop(StopKind.HISTORY_BEGIN, icount(), null);
         }
@@ -223,7 +225,6 @@ public final class ReplaySession {
      * a watched range, the end of the recording, or an interrupt.
      */
     public Stop continueForward() throws DivergenceException, InterruptedException {
-        interrupted.set(false);
         if (breakpoints.isEmpty() && watchpoints.isEmpty()) {
             while (icount() < endIcount) {
                 if (interrupted.get()) {
@@ -258,7 +259,6 @@ public final class ReplaySession {
      * would have stopped, and GDB then steps back over the access itself), whichever is later; or to the start.
      */
     public Stop continueBackward() throws DivergenceException, InterruptedException {
-        interrupted.set(false);
         if (breakpoints.isEmpty() && watchpoints.isEmpty()) {
             goTo(startIcount);
             return new Stop(StopKind.HISTORY_BEGIN, icount(), null);
@@ -287,11 +287,15 @@ public final class ReplaySession {
      */
     private Stop runToBreakpoint(long until, boolean scan) throws DivergenceException, InterruptedException {
         long hitAt = scan && atBreakpoint(machine.cpu().pc()) ? icount() : -1;
-        machine.cpu().setBreakpoints(this::atBreakpoint);
+        machine.cpu().setBreakpoints(breakpoints.stream().mapToLong(Long::longValue).toArray(), this::atBreakpoint);
         try {
             machine.cpu().resumeOverBreakpoint(); // a breakpoint here was the last stop: go on from it
             while (icount() < until) {
                 if (interrupted.get()) {
+                    if (scan) {
+                        machine.cpu().clearBreakpoints();
+                        goTo(until); // the part scanned is not all of it: stop where the search had got to
+                    }
                     return new Stop(StopKind.INTERRUPTED, icount(), null);
                 }
                 if (!replayTo(Math.min(until, (icount() / interval + 1) * interval))) {
@@ -305,7 +309,7 @@ public final class ReplaySession {
                 maybeCheckpoint();
             }
         } finally {
-            machine.cpu().setBreakpoints(null);
+            machine.cpu().clearBreakpoints();
         }
         if (!scan) {
             return new Stop(StopKind.HISTORY_END, icount(), null);
@@ -313,7 +317,25 @@ public final class ReplaySession {
         if (hitAt < 0) {
             return null;
         }
-        goTo(hitAt);
+        return landOnBreakpoint(hitAt);
+    }
+
+    /**
+     * Goes to a breakpoint hit found at count {@code at}. A hit right after a trap or interrupt (a breakpoint on a
+     * vector) has the count of the instruction that trapped or was interrupted, whose state a seek gives: from
+     * there the hart runs on with the breakpoints set until it stops at the same count, at the breakpoint.
+     */
+    private Stop landOnBreakpoint(long at) throws DivergenceException, InterruptedException {
+        goTo(at);
+        if (!atBreakpoint(machine.cpu().pc()) && at < endIcount) {
+            machine.cpu().setBreakpoints(breakpoints.stream().mapToLong(Long::longValue).toArray(),
+                    this::atBreakpoint);
+            try {
+                replayTo(at + 1);
+            } finally {
+                machine.cpu().clearBreakpoints();
+            }
+        }
         return new Stop(StopKind.BREAKPOINT, icount(), null);
     }
 
@@ -328,6 +350,7 @@ public final class ReplaySession {
         Watchpoint hitWatch = null;
         while (icount() < to) {
             if (interrupted.get()) {
+                goTo(to); // the part scanned is not all of it: stop where the search had got to
                 return new Stop(StopKind.INTERRUPTED, icount(), null);
             }
             if (atBreakpoint(machine.cpu().pc())) {

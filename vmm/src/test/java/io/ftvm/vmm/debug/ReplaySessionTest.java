@@ -2,13 +2,21 @@ package io.ftvm.vmm.debug;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import io.ftvm.vmm.board.ElfImage;
 import io.ftvm.vmm.board.Machine;
+import io.ftvm.vmm.board.MachineConfig;
 import io.ftvm.vmm.debug.ReplaySession.Stop;
 import io.ftvm.vmm.debug.ReplaySession.StopKind;
 import io.ftvm.vmm.debug.ReplaySession.Watchpoint;
 import io.ftvm.vmm.replay.MemoryEventLog;
+import io.ftvm.vmm.replay.QueueInputSource;
+import io.ftvm.vmm.replay.RecordConfig;
+import io.ftvm.vmm.replay.RecordDriver;
 import io.ftvm.vmm.replay.ReplayDriver;
+import io.ftvm.vmm.replay.WallClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -170,6 +178,34 @@ class ReplaySessionTest {
         assertThat(s.continueForward().kind()).isEqualTo(StopKind.BREAKPOINT);
         assertThat(monitor.run("user-space any").output()).contains("any address space");
         assertThat(monitor.run("user-space nonsense").output()).contains("not a satp value");
+    }
+
+    @Test
+    void aBreakpointOnATrapVectorIsFoundBackwardsWhereItWasHitForwards() throws Exception {
+        // isa-exc takes exceptions on purpose: its vector runs at the count of the instruction that trapped
+        ElfImage exc = ElfImage.parse("isa-exc.elf", Files.readAllBytes(Path.of("../guests/images/isa-exc.elf")));
+        MemoryEventLog log = new MemoryEventLog();
+        Machine recorder = new Machine(MachineConfig.defaults().withRam(16L << 20), (i, o, b) -> { });
+        recorder.load(exc);
+        new RecordDriver(recorder, log, new QueueInputSource(), RecordConfig.defaults(), WallClock.SYSTEM,
+                RecordDriver.Throttle.NONE).run(Long.MAX_VALUE);
+        log.close();
+        Machine m = new Machine(MachineConfig.defaults().withRam(16L << 20), (i, o, b) -> { });
+        m.load(exc);
+        ReplaySession s = new ReplaySession(m, log, 20_000, 8, 64L << 20);
+        long vector = exc.symbol("trap_vec").orElseThrow();
+        s.addBreakpoint(vector);
+        List<Long> forward = new ArrayList<>();
+        for (Stop stop = s.continueForward(); stop.kind() == StopKind.BREAKPOINT; stop = s.continueForward()) {
+            forward.add(stop.icount());
+        }
+        assertThat(forward).hasSizeGreaterThan(3);
+        List<Long> backward = new ArrayList<>();
+        for (Stop stop = s.continueBackward(); stop.kind() == StopKind.BREAKPOINT; stop = s.continueBackward()) {
+            assertThat(m.cpu().pc()).as("at the vector, not before the trap").isEqualTo(vector);
+            backward.add(0, stop.icount());
+        }
+        assertThat(backward).isEqualTo(forward);
     }
 
     /** Continues forward from watchpoint stop to watchpoint stop until the 4 bytes at {@code at} hold {@code v}. */
